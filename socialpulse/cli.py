@@ -1,0 +1,201 @@
+"""The ``pulse`` command: one entry point for building, loading, analysing and serving.
+
+Every failure a user can fix (a locked or missing warehouse, a bad config value) ends the command
+with one line on stderr and exit status 1, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from socialpulse.config import ConfigError, load_settings
+from socialpulse.warehouse import (
+    DOCUMENTED_TABLES,
+    WarehouseError,
+    default_db_path,
+    migrate,
+    open_warehouse,
+)
+
+app = typer.Typer(
+    help="SocialPulse: social listening and employee-network analytics.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+APP_SCRIPT = Path(__file__).resolve().parent.parent / "streamlit_app.py"
+
+
+class State:
+    db: Path = default_db_path()
+
+
+def fail(message: str) -> None:
+    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(1)
+
+
+@app.callback()
+def main(
+    db: Annotated[
+        Path,
+        typer.Option(envvar="SOCIALPULSE_DB", help="Warehouse file (DuckDB)."),
+    ] = Path("data/socialpulse.duckdb"),
+) -> None:
+    State.db = db
+
+
+@app.command("migrate")
+def migrate_command() -> None:
+    """Create the warehouse or upgrade an older file to the current schema."""
+    try:
+        with open_warehouse(State.db) as con:
+            applied = migrate(con)  # connect() has migrated already; report what it did
+    except WarehouseError as error:
+        fail(str(error))
+    console.print(f"{State.db}: schema up to date" + (f" ({', '.join(applied)})" if applied else ""))
+
+
+@app.command("demo")
+def demo_command(
+    seed: Annotated[int, typer.Option(help="Same seed, same warehouse.")] = 42,
+    mentions: Annotated[int, typer.Option(min=1000, help="External mentions.")] = 20_000,
+    messages: Annotated[int, typer.Option(min=1000, help="Internal messages.")] = 30_000,
+    employees: Annotated[int, typer.Option(min=50, help="People in the directory.")] = 600,
+    fresh: Annotated[bool, typer.Option(help="Delete the warehouse file first.")] = False,
+    analyze: Annotated[bool, typer.Option(help="Run the analysis after loading.")] = True,
+) -> None:
+    """Build the demo organisation (Northwind Outfitters) into the warehouse, offline."""
+    from collectors.demo import generate_demo, load_demo
+
+    if fresh:
+        for path in (State.db, State.db.with_name(State.db.name + ".wal")):
+            path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    with console.status("Generating the demo organisation"):
+        tables = generate_demo(seed, mentions, messages, employees)
+    generated = time.perf_counter()
+    try:
+        with open_warehouse(State.db) as con:
+            with console.status("Loading") as status:
+                result = load_demo(
+                    con, tables, lambda table, r: status.update(f"Loaded {table}: {r.seen:,}")
+                )
+            loaded = time.perf_counter()
+            if analyze:
+                run_analysis(con)
+    except WarehouseError as error:
+        fail(str(error))
+    console.print(
+        f"{State.db}: {result.seen:,} posts ({result.inserted:,} new, {result.updated:,} "
+        f"updated); generated in {generated - started:.1f}s, loaded in {loaded - generated:.1f}s, "
+        f"total {time.perf_counter() - started:.1f}s"
+    )
+
+
+def run_analysis(con) -> None:
+    from analysis.sentiment import score_new_posts
+
+    with console.status("Scoring sentiment"):
+        scored = score_new_posts(con)
+    console.print(f"sentiment: {scored:,} posts scored")
+
+
+@app.command("analyze")
+def analyze_command() -> None:
+    """Compute what is new since the last run (sentiment scores) and store it."""
+    try:
+        with open_warehouse(State.db) as con:
+            run_analysis(con)
+    except WarehouseError as error:
+        fail(str(error))
+
+
+def warehouse_status(db: Path) -> dict:
+    """Row counts per documented table and the last collection runs."""
+    with open_warehouse(db, read_only=True) as con:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in DOCUMENTED_TABLES}
+        version = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        runs = con.execute(
+            "SELECT run_id, source, started_at::VARCHAR AS started_at, status, items_seen, "
+            "items_inserted, items_updated, error FROM collection_runs "
+            "ORDER BY run_id DESC LIMIT 10"
+        ).df()
+    return {"db": str(db), "schema_version": version, "tables": counts,
+            "last_runs": runs.to_dict(orient="records")}
+
+
+@app.command("status")
+def status_command(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Row counts per table and the last collection runs."""
+    try:
+        status = warehouse_status(State.db)
+    except WarehouseError as error:
+        fail(str(error))
+    if as_json:
+        typer.echo(json.dumps(status, indent=2, default=str))
+        return
+    table = Table(title=f"{status['db']} (schema v{status['schema_version']})")
+    table.add_column("table")
+    table.add_column("rows", justify="right")
+    for name, count in status["tables"].items():
+        table.add_row(name, f"{count:,}")
+    Console().print(table)
+    columns = ("run_id", "source", "started_at", "status", "items_seen", "error")
+    runs = Table(*columns, title="Last collection runs")
+    for run in status["last_runs"]:
+        runs.add_row(*("" if run[c] is None else str(run[c]) for c in columns))
+    Console().print(runs)
+
+
+@app.command("serve")
+def serve_command(
+    port: Annotated[int, typer.Option(envvar="PORT", help="HTTP port.")] = 8501,
+    address: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+) -> None:
+    """Serve the dashboard (Streamlit) on the warehouse."""
+    try:
+        load_settings()
+    except ConfigError as error:
+        fail(str(error))
+    env = {**os.environ, "SOCIALPULSE_DB": str(State.db.resolve())}
+    command = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+               "--server.port", str(port), "--server.address", address,
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    console.print(f"SocialPulse dashboard on http://{address}:{port}")
+    raise typer.Exit(subprocess.call(command, env=env))
+
+
+@app.command("config")
+def config_command() -> None:
+    """Validate the configuration file and print which one is in use."""
+    from socialpulse.config import config_path
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        fail(str(error))
+    console.print(f"{config_path()}: ok ({len(settings.brands)} brands, "
+                  f"privacy floor {settings.privacy.min_group_size})")
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    run()

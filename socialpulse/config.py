@@ -1,0 +1,151 @@
+"""Configuration: one TOML file, validated so a bad value names its key and what was expected.
+
+The example ``socialpulse.example.toml`` is committed; a user's ``socialpulse.toml`` is not (it may
+name private feeds and channels). Credentials never live here: collectors read them from the
+environment or an untracked ``.env``.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "socialpulse.example.toml"
+USER_CONFIG = Path("socialpulse.toml")
+
+
+class ConfigError(ValueError):
+    """A configuration problem, phrased as 'file: key: what is expected'."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Brand(_Strict):
+    """A brand or competitor: what mentions of it look like."""
+
+    name: str = Field(min_length=1)
+    competitor: bool = False
+    keywords: list[str] = Field(default_factory=list)
+    phrases: list[str] = Field(default_factory=list)
+    exclude: list[str] = Field(default_factory=list)
+    rule: str | None = None
+    handles: list[str] = Field(default_factory=list)
+
+    @field_validator("keywords", "phrases", "exclude", "handles")
+    @classmethod
+    def _no_blank_terms(cls, terms: list[str]) -> list[str]:
+        if any(not term.strip() for term in terms):
+            raise ValueError("terms must not be blank")
+        return terms
+
+
+class Feed(_Strict):
+    url: str
+    name: str | None = None
+    audience: int | None = Field(default=None, ge=0)
+
+
+class Sources(_Strict):
+    feeds: list[Feed] = Field(default_factory=list)
+    subreddits: list[str] = Field(default_factory=list)
+    x_queries: list[str] = Field(default_factory=list)
+
+
+class ChannelRule(_Strict):
+    """Segment and protect internal channels by name, e.g. ``exec-*`` is restricted."""
+
+    match: str = Field(min_length=1, description="glob on the channel name")
+    segment_type: Literal["company", "department", "location", "employee_type", "topic"] | None = (
+        None
+    )
+    segment_value: str | None = None
+    sensitivity: Literal["public", "internal", "restricted"] = "internal"
+    restricted_to: str | None = None
+    purpose: str = "general"
+
+
+class KpiTargets(_Strict):
+    """Targets the executive scorecard compares against (percentages unless named otherwise)."""
+
+    share_of_voice: float = Field(default=40.0, ge=0, le=100)
+    net_sentiment: float = Field(default=20.0, ge=-100, le=100)
+    interactive_users: float = Field(default=38.0, ge=0, le=100)
+    stickiness: float = Field(default=20.0, ge=0, le=100)
+    reply_rate: float = Field(default=60.0, ge=0, le=100)
+    check_in_answer_rate: float = Field(default=90.0, ge=0, le=100)
+
+
+class Privacy(_Strict):
+    min_group_size: int = Field(default=5, ge=1)
+
+
+class Retention(_Strict):
+    default_days: int = Field(default=730, ge=1)
+    per_platform: dict[str, int] = Field(default_factory=dict)
+
+
+class Organisation(_Strict):
+    name: str = "Your organisation"
+
+
+class Settings(_Strict):
+    organisation: Organisation = Organisation()
+    brands: list[Brand] = Field(default_factory=list)
+    sources: Sources = Sources()
+    channel_rules: list[ChannelRule] = Field(default_factory=list)
+    kpi_targets: KpiTargets = KpiTargets()
+    privacy: Privacy = Privacy()
+    retention: Retention = Retention()
+
+    @property
+    def own_brands(self) -> list[Brand]:
+        return [b for b in self.brands if not b.competitor]
+
+    @property
+    def competitors(self) -> list[Brand]:
+        return [b for b in self.brands if b.competitor]
+
+
+def _describe(error: ValidationError, source: Path) -> str:
+    first = error.errors()[0]
+    key = ".".join(str(part) for part in first["loc"]) or "(top level)"
+    message = first["msg"]
+    if first["type"] == "extra_forbidden":
+        message = "unknown key"
+    more = len(error.errors()) - 1
+    suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+    return f"{source}: {key}: {message}{suffix}"
+
+
+def config_path() -> Path:
+    """``SOCIALPULSE_CONFIG``, else ``socialpulse.toml`` if present, else the committed example."""
+    if env := os.environ.get("SOCIALPULSE_CONFIG"):
+        return Path(env)
+    return USER_CONFIG if USER_CONFIG.exists() else EXAMPLE_CONFIG
+
+
+def parse_settings(text: str, source: Path = Path("<string>")) -> Settings:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{source}: not valid TOML: {error}") from None
+    try:
+        return Settings.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(_describe(error, source)) from None
+
+
+def load_settings(path: str | Path | None = None) -> Settings:
+    """Read and validate the configuration; raise ``ConfigError`` with one line on any problem."""
+    path = Path(path) if path is not None else config_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read configuration: {error.strerror}") from None
+    return parse_settings(text, path)

@@ -1,0 +1,32 @@
+"""The SocialPulse warehouse: one DuckDB file, its schema, and the one loader that writes to it."""
+
+from socialpulse.warehouse.connection import (
+    WarehouseError,
+    WarehouseLockedError,
+    WarehouseMissingError,
+    WarehouseOutdatedError,
+    connect,
+    default_db_path,
+    open_warehouse,
+)
+from socialpulse.warehouse.loader import LoadResult, transaction, upsert
+from socialpulse.warehouse.runs import finish_run, start_run
+from socialpulse.warehouse.schema import DOCUMENTED_TABLES, TABLE_KEYS, migrate
+
+__all__ = [
+    "DOCUMENTED_TABLES",
+    "TABLE_KEYS",
+    "LoadResult",
+    "WarehouseError",
+    "WarehouseLockedError",
+    "WarehouseMissingError",
+    "WarehouseOutdatedError",
+    "connect",
+    "default_db_path",
+    "finish_run",
+    "migrate",
+    "open_warehouse",
+    "start_run",
+    "transaction",
+    "upsert",
+]

@@ -1,0 +1,280 @@
+"""The one owner of the warehouse schema: every table is created here, by ordered migrations.
+
+Each migration is a plain function registered in order by the ``@migration`` decorator. It runs in
+one transaction together with the row that records it in ``schema_migrations``, so a crash never
+leaves a half-applied step and applying twice is a no-op. An older warehouse file is upgraded in
+place by running the migrations it has not seen yet.
+
+Other modules never write DDL: they add a migration here. ``TABLE_KEYS`` tells the loader each
+table's primary key so that every load is an idempotent upsert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+
+
+@dataclass(frozen=True)
+class Step:
+    version: int
+    name: str
+    apply: Migration
+
+
+MIGRATIONS: list[Step] = []
+
+
+def migration(version: int) -> Callable[[Migration], Migration]:
+    """Register ``fn`` as migration ``version``; versions must be added in increasing order."""
+
+    def register(fn: Migration) -> Migration:
+        expected = len(MIGRATIONS) + 1
+        if version != expected:
+            raise ValueError(f"migration {fn.__name__} has version {version}, expected {expected}")
+        MIGRATIONS.append(Step(version, fn.__name__, fn))
+        return fn
+
+    return register
+
+
+# Primary keys of the upsertable tables: the loader's contract with the schema.
+TABLE_KEYS: dict[str, tuple[str, ...]] = {
+    "channels": ("channel_id",),
+    "authors": ("author_id",),
+    "posts": ("post_id",),
+    "engagement_snapshots": ("post_id", "taken_at"),
+    "interactions": ("kind", "post_id", "actor_id", "target_id", "detail"),
+    "brand_matches": ("post_id", "brand"),
+    "sentiment_scores": ("post_id", "method"),
+    "collector_state": ("collector", "key"),
+}
+
+# Columns that the primary key already determines: an upsert never rewrites them, because DuckDB
+# turns an update of a uniquely indexed column into a much slower delete and insert.
+KEY_DERIVED_COLUMNS: dict[str, tuple[str, ...]] = {"posts": ("platform", "native_id")}
+
+# The tables users query, in the order the README documents them.
+DOCUMENTED_TABLES: tuple[str, ...] = (
+    "channels",
+    "authors",
+    "posts",
+    "engagement_snapshots",
+    "interactions",
+    "brand_matches",
+    "sentiment_scores",
+    "collection_runs",
+    "collector_state",
+    "alerts",
+    "audit_log",
+)
+
+
+@migration(1)
+def create_core_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Where posts live, who wrote them, what they said and how they were collected."""
+    con.execute(
+        """
+        CREATE TABLE channels (
+            channel_id     VARCHAR PRIMARY KEY,
+            platform       VARCHAR NOT NULL,
+            scope          VARCHAR NOT NULL CHECK (scope IN ('external', 'internal')),
+            name           VARCHAR NOT NULL,
+            segment_type   VARCHAR CHECK (segment_type IN
+                               ('company', 'department', 'location', 'employee_type', 'topic')),
+            segment_value  VARCHAR,
+            sensitivity    VARCHAR NOT NULL DEFAULT 'public'
+                               CHECK (sensitivity IN ('public', 'internal', 'restricted')),
+            restricted_to  VARCHAR,
+            purpose        VARCHAR NOT NULL DEFAULT 'general',
+            audience_size  BIGINT,
+            url            VARCHAR
+        );
+
+        CREATE TABLE authors (
+            author_id      VARCHAR PRIMARY KEY,
+            platform       VARCHAR NOT NULL,
+            scope          VARCHAR NOT NULL CHECK (scope IN ('external', 'internal')),
+            handle         VARCHAR NOT NULL,
+            followers      BIGINT,
+            is_owned       BOOLEAN NOT NULL DEFAULT false,
+            department     VARCHAR,
+            location       VARCHAR,
+            employee_type  VARCHAR,
+            is_executive   BOOLEAN NOT NULL DEFAULT false,
+            in_directory   BOOLEAN NOT NULL DEFAULT false
+        );
+
+        CREATE TABLE posts (
+            post_id        VARCHAR PRIMARY KEY,
+            platform       VARCHAR NOT NULL,
+            native_id      VARCHAR NOT NULL,
+            channel_id     VARCHAR NOT NULL,
+            author_id      VARCHAR,
+            created_at     TIMESTAMP NOT NULL,
+            text           VARCHAR NOT NULL,
+            language       VARCHAR,
+            url            VARCHAR,
+            parent_id      VARCHAR,
+            thread_id      VARCHAR,
+            kind           VARCHAR NOT NULL DEFAULT 'post' CHECK (kind IN
+                               ('post', 'reply', 'share', 'announcement', 'check-in', 'answer')),
+            country        VARCHAR,
+            city           VARCHAR,
+            lat            DOUBLE,
+            lon            DOUBLE,
+            raw            JSON,
+            collected_at   TIMESTAMP NOT NULL,
+            UNIQUE (platform, native_id)
+        );
+
+        CREATE TABLE engagement_snapshots (
+            post_id          VARCHAR NOT NULL,
+            taken_at         TIMESTAMP NOT NULL,
+            likes            BIGINT,
+            shares           BIGINT,
+            replies          BIGINT,
+            quotes           BIGINT,
+            views            BIGINT,
+            author_followers BIGINT,
+            PRIMARY KEY (post_id, taken_at)
+        );
+
+        CREATE TABLE interactions (
+            kind        VARCHAR NOT NULL CHECK (kind IN ('reply', 'reaction', 'mention')),
+            post_id     VARCHAR NOT NULL,
+            actor_id    VARCHAR NOT NULL,
+            target_id   VARCHAR NOT NULL,
+            detail      VARCHAR NOT NULL DEFAULT '',
+            platform    VARCHAR NOT NULL,
+            created_at  TIMESTAMP NOT NULL,
+            PRIMARY KEY (kind, post_id, actor_id, target_id, detail)
+        );
+
+        CREATE TABLE brand_matches (
+            post_id        VARCHAR NOT NULL,
+            brand          VARCHAR NOT NULL,
+            is_competitor  BOOLEAN NOT NULL,
+            rule           VARCHAR NOT NULL,
+            PRIMARY KEY (post_id, brand)
+        );
+
+        CREATE TABLE sentiment_scores (
+            post_id        VARCHAR NOT NULL,
+            method         VARCHAR NOT NULL,
+            model_version  VARCHAR NOT NULL,
+            compound       DOUBLE,
+            positive       DOUBLE,
+            neutral        DOUBLE,
+            negative       DOUBLE,
+            label          VARCHAR CHECK (label IN ('positive', 'neutral', 'negative', 'unscored')),
+            human_label    VARCHAR CHECK (human_label IN ('positive', 'neutral', 'negative')),
+            scored_at      TIMESTAMP NOT NULL,
+            PRIMARY KEY (post_id, method)
+        );
+
+        CREATE SEQUENCE collection_run_ids;
+        CREATE TABLE collection_runs (
+            run_id          BIGINT PRIMARY KEY DEFAULT nextval('collection_run_ids'),
+            source          VARCHAR NOT NULL,
+            started_at      TIMESTAMP NOT NULL,
+            finished_at     TIMESTAMP,
+            status          VARCHAR NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed')),
+            items_seen      BIGINT NOT NULL DEFAULT 0,
+            items_inserted  BIGINT NOT NULL DEFAULT 0,
+            items_updated   BIGINT NOT NULL DEFAULT 0,
+            error           VARCHAR
+        );
+
+        CREATE TABLE collector_state (
+            collector   VARCHAR NOT NULL,
+            key         VARCHAR NOT NULL,
+            cursor      VARCHAR,
+            updated_at  TIMESTAMP NOT NULL,
+            PRIMARY KEY (collector, key)
+        );
+        """
+    )
+
+
+@migration(2)
+def create_alerts_and_audit_log(con: duckdb.DuckDBPyConnection) -> None:
+    """Crisis alerts and the append-only audit trail; later features fill them."""
+    con.execute(
+        """
+        CREATE SEQUENCE alert_ids;
+        CREATE TABLE alerts (
+            alert_id         BIGINT PRIMARY KEY DEFAULT nextval('alert_ids'),
+            brand            VARCHAR NOT NULL,
+            kind             VARCHAR NOT NULL,
+            episode_key      VARCHAR NOT NULL UNIQUE,
+            window_start     TIMESTAMP NOT NULL,
+            window_end       TIMESTAMP NOT NULL,
+            observed         DOUBLE NOT NULL,
+            expected         DOUBLE NOT NULL,
+            top_terms        VARCHAR[],
+            example_post_ids VARCHAR[],
+            created_at       TIMESTAMP NOT NULL,
+            status           VARCHAR NOT NULL DEFAULT 'open'
+        );
+
+        CREATE SEQUENCE audit_event_ids;
+        CREATE TABLE audit_log (
+            event_id   BIGINT PRIMARY KEY DEFAULT nextval('audit_event_ids'),
+            occurred_at TIMESTAMP NOT NULL,
+            actor      VARCHAR NOT NULL,
+            role       VARCHAR,
+            action     VARCHAR NOT NULL,
+            target     VARCHAR,
+            filters    JSON,
+            detail     VARCHAR
+        );
+        """
+    )
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest migration applied to this file, 0 for a new file."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[str]:
+    """Apply every pending migration up to ``target`` (default: all); return the names applied."""
+    con.execute(
+        """
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL
+        )
+        """
+    )
+    target = latest_version() if target is None else target
+    applied: list[str] = []
+    for step in MIGRATIONS:
+        if step.version > target or step.version <= current_version(con):
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            step.apply(con)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, now()::TIMESTAMP)",
+                [step.version, step.name],
+            )
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(step.name)
+    return applied
