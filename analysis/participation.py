@@ -83,7 +83,7 @@ def stickiness(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, floa
         """,
         [period.until, period.until],
     ).fetchone()
-    return {"numerator": dau, "denominator": mau,
+    return {"numerator": round(dau, 1), "denominator": mau,
             "value": 100.0 * dau / mau if mau else None}
 
 

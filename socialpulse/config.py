@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "socialpulse.example.toml"
 USER_CONFIG = Path("socialpulse.toml")
@@ -87,7 +87,7 @@ class Privacy(_Strict):
 
 class Retention(_Strict):
     default_days: int = Field(default=730, ge=1)
-    per_platform: dict[str, int] = Field(default_factory=dict)
+    per_platform: dict[str, PositiveInt] = Field(default_factory=dict)
 
 
 class Organisation(_Strict):

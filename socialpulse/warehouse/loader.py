@@ -53,13 +53,14 @@ def upsert(
     their stored values on update.
     """
     keys = list(TABLE_KEYS[table])
+    missing = [k for k in keys if k not in rows.column_names] if isinstance(rows, pa.Table) else [
+        k for k in keys if k not in rows.columns]
+    if missing:
+        raise ValueError(f"{table}: batch lacks key column(s) {', '.join(missing)}")
     rows = _unique_by_key(rows, keys)
     if len(rows) == 0:
         return LoadResult()
     columns = list(rows.columns)
-    missing = [k for k in keys if k not in columns]
-    if missing:
-        raise ValueError(f"{table}: batch lacks key column(s) {', '.join(missing)}")
     staged = next(_staging_names)
     con.register(staged, rows)
     try:
