@@ -11,7 +11,7 @@ PLATFORM_NAMES = {"x": "X", "reddit": "Reddit", "rss": "News & blogs"}
 
 def show(chart: alt.Chart, summary: str) -> None:
     """Render a chart with its summary sentence right under it."""
-    st.altair_chart(chart, use_container_width=True)
+    st.altair_chart(chart, width="stretch")
     st.caption(summary)
 
 

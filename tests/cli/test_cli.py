@@ -1,0 +1,85 @@
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from socialpulse.warehouse import DOCUMENTED_TABLES
+
+COMMANDS = ["migrate", "demo", "analyze", "status", "serve", "config"]
+
+
+def pulse(*args, db=None, env=None):
+    environment = {**os.environ, **(env or {})}
+    if db is not None:
+        environment["SOCIALPULSE_DB"] = str(db)
+    return subprocess.run([sys.executable, "-m", "socialpulse.cli", *args],
+                          capture_output=True, text=True, env=environment, timeout=300)
+
+
+@pytest.mark.parametrize("command", [None, *COMMANDS])
+def test_every_command_has_help(command):
+    result = pulse(*([command] if command else []), "--help")
+    assert result.returncode == 0
+    assert "Usage" in result.stdout
+
+
+def test_migrate_creates_the_warehouse(empty_db):
+    result = pulse("--db", str(empty_db), "migrate")
+    assert result.returncode == 0, result.stderr
+    assert empty_db.exists()
+
+
+def test_demo_then_status_lists_every_table_with_counts(empty_db):
+    result = pulse("demo", "--mentions", "2000", "--messages", "2000", db=empty_db)
+    assert result.returncode == 0, result.stderr
+    status = json.loads(pulse("status", "--json", db=empty_db).stdout)
+    assert list(status["tables"]) == list(DOCUMENTED_TABLES)
+    counts = status["tables"]
+    assert counts["posts"] == 4000
+    assert counts["sentiment_scores"] == 4000  # the demo is analysed
+    for table in ("channels", "authors", "engagement_snapshots", "interactions",
+                  "brand_matches"):
+        assert counts[table] > 0, table
+    assert status["last_runs"][0]["source"] == "demo"
+    assert status["last_runs"][0]["status"] == "ok"
+
+
+def test_a_second_demo_run_inserts_nothing(demo_db_copy):
+    result = pulse("demo", "--seed", "7", "--mentions", "4000", "--messages", "4000",
+                   db=demo_db_copy)
+    assert result.returncode == 0, result.stderr
+    assert "(0 new, 8,000 updated)" in result.stderr.replace("\n", " ")
+
+
+def test_status_on_a_missing_warehouse_says_what_to_run(empty_db):
+    result = pulse("status", db=empty_db)
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "pulse demo" in lines[0] and "Traceback" not in result.stderr
+
+
+def test_a_locked_warehouse_is_one_line_not_a_traceback(demo_db_copy):
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb, time; c = duckdb.connect({str(demo_db_copy)!r}); "
+         "print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = pulse("analyze", db=demo_db_copy)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1
+    assert "in use by another process" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_bad_configuration_is_reported_with_its_key(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[privacy]\nmin_group_size = -3\n")
+    result = pulse("config", env={"SOCIALPULSE_CONFIG": str(config)})
+    assert result.returncode == 1
+    assert "privacy.min_group_size" in result.stderr
