@@ -64,7 +64,7 @@ def interactive_users(con: duckdb.DuckDBPyConnection, period: Period) -> dict[st
                (SELECT count(*) FROM authors WHERE scope = 'internal' AND in_directory)
         """,
         [period.since, period.until],
-    ).fetchone()
+    ).fetchall()[0]
     return {"numerator": active, "denominator": directory,
             "value": 100.0 * active / directory if directory else None}
 
@@ -82,7 +82,7 @@ def stickiness(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, floa
                (SELECT count(DISTINCT person) FROM recent)
         """,
         [period.until, period.until],
-    ).fetchone()
+    ).fetchall()[0]
     return {"numerator": round(dau, 1), "denominator": mau,
             "value": 100.0 * dau / mau if mau else None}
 
@@ -98,6 +98,6 @@ def reply_rate(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, floa
           AND t.created_at >= ? AND t.created_at < ?
         """,
         [period.since, period.until],
-    ).fetchone()
+    ).fetchall()[0]
     return {"numerator": answered, "denominator": threads,
             "value": 100.0 * answered / threads if threads else None}

@@ -39,7 +39,7 @@ def reportable_groups(
         return dict.fromkeys(sizes["value"])
     groups: dict[str, str | None] = {}
     other = 0
-    for value, people in zip(sizes["value"], sizes["people"]):
+    for value, people in zip(sizes["value"], sizes["people"], strict=True):
         if people < min_group_size or 0 < other < min_group_size:
             groups[value] = OTHER
             other += people

@@ -38,7 +38,7 @@ def data_range(con: duckdb.DuckDBPyConnection) -> tuple | None:
     """First and last day with any post, or None for an empty warehouse."""
     first, last = con.execute(
         "SELECT min(created_at)::DATE, max(created_at)::DATE FROM posts"
-    ).fetchone()
+    ).fetchall()[0]
     return None if first is None else (first, last)
 
 

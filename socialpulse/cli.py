@@ -22,6 +22,7 @@ from socialpulse.config import ConfigError, load_settings
 from socialpulse.warehouse import (
     DOCUMENTED_TABLES,
     WarehouseError,
+    connect,
     default_db_path,
     migrate,
     open_warehouse,
@@ -59,11 +60,15 @@ def main(
 def migrate_command() -> None:
     """Create the warehouse or upgrade an older file to the current schema."""
     try:
-        with open_warehouse(State.db) as con:
-            applied = migrate(con)  # connect() has migrated already; report what it did
+        con = connect(State.db, apply_migrations=False)
+        try:
+            applied = migrate(con)
+        finally:
+            con.close()
     except WarehouseError as error:
         fail(str(error))
-    console.print(f"{State.db}: schema up to date" + (f" ({', '.join(applied)})" if applied else ""))
+    done = f" ({', '.join(applied)})" if applied else ""
+    console.print(f"{State.db}: schema up to date{done}")
 
 
 @app.command("demo")
@@ -124,9 +129,9 @@ def analyze_command() -> None:
 def warehouse_status(db: Path) -> dict:
     """Row counts per documented table and the last collection runs."""
     with open_warehouse(db, read_only=True) as con:
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                   for t in DOCUMENTED_TABLES}
-        version = con.execute("SELECT max(version) FROM schema_migrations").fetchone()[0]
+        version = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
         runs = con.execute(
             "SELECT run_id, source, started_at::VARCHAR AS started_at, status, items_seen, "
             "items_inserted, items_updated, error FROM collection_runs "

@@ -194,7 +194,7 @@ def generate_mentions(
     owned_text = texts.fill(rng, texts.OWNED_POSTS, owned, product=texts.PRODUCTS,
                             city=tuple(cities), link=texts.LINKS)
     reply_text = [f"@{h} {t}" for h, t in zip(
-        handle[answered], texts.fill(rng, texts.BRAND_REPLIES, replies))]
+        handle[answered], texts.fill(rng, texts.BRAND_REPLIES, replies), strict=True)]
     all_text = np.concatenate([text, text[source], np.asarray(reply_text, dtype=object),
                                np.asarray(owned_text, dtype=object)])
 

@@ -159,9 +159,9 @@ def fill(
         else:
             columns[name] = np.full(n, value, dtype=object)
     names = list(columns)
-    rows = zip(choice, *(columns[name] for name in names))
+    rows = zip(choice, *(columns[name] for name in names), strict=True)
     texts = [
-        " ".join(templates[t].format(**dict(zip(names, values))).split())
+        " ".join(templates[t].format(**dict(zip(names, values, strict=True))).split())
         for t, *values in rows
     ]
     return texts

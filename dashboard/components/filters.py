@@ -40,8 +40,9 @@ def sidebar_filters(with_brands: bool = True) -> Filters:
         st.header("Filters")
         picked = st.date_input("Date range", value=(default_start, last), min_value=first,
                                max_value=last, key="date_range")
-        start, end = (picked if isinstance(picked, tuple) and len(picked) == 2
-                      else (picked[0], picked[0]) if isinstance(picked, tuple) else (picked, picked))
+        # While a range is being picked the widget holds only its first day.
+        days = picked if isinstance(picked, tuple) else (picked,)
+        start, end = days[0], days[-1]
         chosen: tuple[str, ...] = ()
         if with_brands:
             known = data.brands(db)["brand"].tolist()

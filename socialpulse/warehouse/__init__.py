@@ -1,4 +1,9 @@
-"""The SocialPulse warehouse: one DuckDB file, its schema, and the one loader that writes to it."""
+"""The SocialPulse warehouse: one DuckDB file, its schema, and the one loader that writes to it.
+
+Read single rows with ``con.execute(...).fetchall()[0]``, not ``fetchone()``: in DuckDB 2 a
+``fetchone()`` leaves its result open, and the next relation call on that connection (``sql``,
+``register``, ``df``) fails with "unfinished result".
+"""
 
 from socialpulse.warehouse.connection import (
     WarehouseError,

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import os
 import time
-from contextlib import contextmanager
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -51,6 +51,7 @@ def connect(
     *,
     read_only: bool = False,
     wait_seconds: float = 5.0,
+    apply_migrations: bool = True,
 ) -> duckdb.DuckDBPyConnection:
     """Open the warehouse; a read-write open applies pending migrations first.
 
@@ -87,7 +88,7 @@ def connect(
                 f"{path}: schema version {version}, this SocialPulse needs {latest_version()}; "
                 "run `pulse migrate`"
             )
-    else:
+    elif apply_migrations:
         migrate(con)
     return con
 

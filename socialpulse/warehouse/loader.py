@@ -70,7 +70,7 @@ def upsert(
             f"(SELECT 1 FROM {table} t WHERE "
             + " AND ".join(f"t.{k} = s.{k}" for k in keys)
             + ")"
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         select = f"SELECT {', '.join(columns)} FROM {staged}"
         if new_rows == len(rows):
             con.execute(f"INSERT INTO {table} BY NAME {select}")

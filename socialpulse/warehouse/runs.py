@@ -13,7 +13,7 @@ def start_run(con: duckdb.DuckDBPyConnection, source: str) -> int:
         "INSERT INTO collection_runs (source, started_at, status) "
         "VALUES (?, now()::TIMESTAMP, 'running') RETURNING run_id",
         [source],
-    ).fetchone()[0]
+    ).fetchall()[0][0]
 
 
 def finish_run(

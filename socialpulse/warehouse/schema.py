@@ -183,7 +183,8 @@ def create_core_tables(con: duckdb.DuckDBPyConnection) -> None:
             source          VARCHAR NOT NULL,
             started_at      TIMESTAMP NOT NULL,
             finished_at     TIMESTAMP,
-            status          VARCHAR NOT NULL CHECK (status IN ('running', 'ok', 'partial', 'failed')),
+            status          VARCHAR NOT NULL
+                                CHECK (status IN ('running', 'ok', 'partial', 'failed')),
             items_seen      BIGINT NOT NULL DEFAULT 0,
             items_inserted  BIGINT NOT NULL DEFAULT 0,
             items_updated   BIGINT NOT NULL DEFAULT 0,
@@ -245,10 +246,10 @@ def current_version(con: duckdb.DuckDBPyConnection) -> int:
     """The highest migration applied to this file, 0 for a new file."""
     exists = con.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not exists:
         return 0
-    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()[0]
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchall()[0][0]
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[str]:

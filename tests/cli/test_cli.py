@@ -29,6 +29,9 @@ def test_migrate_creates_the_warehouse(empty_db):
     result = pulse("--db", str(empty_db), "migrate")
     assert result.returncode == 0, result.stderr
     assert empty_db.exists()
+    assert "create_core_tables" in result.stderr
+    again = pulse("--db", str(empty_db), "migrate")
+    assert again.returncode == 0 and "create_core_tables" not in again.stderr
 
 
 def test_demo_then_status_lists_every_table_with_counts(empty_db):

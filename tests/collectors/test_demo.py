@@ -122,9 +122,9 @@ def test_replies_reactions_and_mentions_are_edges_between_people(demo_tables):
 def test_loading_the_demo_twice_changes_nothing(demo_tables, empty_db):
     with open_warehouse(empty_db) as con:
         first = load_demo(con, demo_tables)
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in LOAD_ORDER}
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in LOAD_ORDER}
         second = load_demo(con, demo_tables)
-        again = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in LOAD_ORDER}
+        again = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in LOAD_ORDER}
         runs = con.execute("SELECT status, items_seen FROM collection_runs").fetchall()
     assert first.inserted == len(demo_tables["posts"]) and second.inserted == 0
     assert counts == again

@@ -20,7 +20,7 @@ def con(empty_db):
 
 
 def count(con, table="posts"):
-    return con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+    return con.execute(f"SELECT count(*) FROM {table}").fetchall()[0][0]
 
 
 def test_loading_the_same_rows_twice_stores_them_once(con):

@@ -16,7 +16,8 @@ from socialpulse.warehouse import (
 
 
 def tables_of(con) -> set[str]:
-    return {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    rows = con.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    return {name for (name,) in rows}
 
 
 def test_new_file_gets_every_documented_table(empty_db):

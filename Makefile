@@ -1,0 +1,38 @@
+# SocialPulse: `make run` serves the dashboard on the demo warehouse, `make test` runs every test.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+DB     ?= data/socialpulse.duckdb
+PORT   ?= 8501
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test demo lint help
+
+help:
+	@echo "make run    set up, build the demo warehouse if absent, serve http://127.0.0.1:$(PORT)"
+	@echo "make test   set up and run the whole test suite (browser tests included)"
+	@echo "make demo   rebuild the demo warehouse from scratch"
+	@echo "make lint   ruff"
+
+# Reinstall only when the pins or the package metadata change.
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(DB): | $(STAMP)
+	$(BIN)/pulse --db $(DB) demo
+
+run: $(STAMP) $(DB)
+	$(BIN)/pulse --db $(DB) migrate
+	$(BIN)/pulse --db $(DB) serve --port $(PORT)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+demo: $(STAMP)
+	$(BIN)/pulse --db $(DB) demo --fresh
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
