@@ -16,6 +16,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from socialpulse.config import ConfigError, load_settings
@@ -81,7 +82,7 @@ def demo_command(
     analyze: Annotated[bool, typer.Option(help="Run the analysis after loading.")] = True,
 ) -> None:
     """Build the demo organisation (Northwind Outfitters) into the warehouse, offline."""
-    from collectors.demo import generate_demo, load_demo
+    from collectors.demo import LOAD_ORDER, generate_demo, load_demo
 
     if fresh:
         for path in (State.db, State.db.with_name(State.db.name + ".wal")):
@@ -92,10 +93,10 @@ def demo_command(
     generated = time.perf_counter()
     try:
         with open_warehouse(State.db) as con:
-            with console.status("Loading") as status:
-                result = load_demo(
-                    con, tables, lambda table, r: status.update(f"Loaded {table}: {r.seen:,}")
-                )
+            with Progress(console=console, transient=True) as progress:
+                task = progress.add_task("Loading", total=len(LOAD_ORDER))
+                result = load_demo(con, tables, lambda table, r: progress.update(
+                    task, advance=1, description=f"Loaded {table} ({r.seen:,} rows)"))
             loaded = time.perf_counter()
             if analyze:
                 run_analysis(con)

@@ -48,6 +48,19 @@ def test_missing_warehouse_shows_the_fixing_command(name, empty_db, monkeypatch)
     assert not charts(app)
 
 
+def test_outdated_warehouse_says_to_migrate(empty_db, monkeypatch):
+    import duckdb
+
+    from socialpulse.warehouse import migrate
+
+    con = duckdb.connect(str(empty_db))
+    migrate(con, target=1)
+    con.close()
+    app = run_page("kpi_scorecard", empty_db, monkeypatch)
+    assert not app.exception
+    assert "pulse migrate" in app.error[0].value
+
+
 def test_brand_filter_narrows_the_mentions(demo_db, monkeypatch):
     app = run_page("brand_conversations", demo_db, monkeypatch)
     all_brands = int(app.metric[0].value.replace(",", ""))
