@@ -14,6 +14,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PositiveInt, ValidationError, field_validator
 
+from socialpulse.brand_rules import parse_rule
+
 EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "socialpulse.example.toml"
 USER_CONFIG = Path("socialpulse.toml")
 
@@ -43,6 +45,13 @@ class Brand(_Strict):
         if any(not term.strip() for term in terms):
             raise ValueError("terms must not be blank")
         return terms
+
+    @field_validator("rule")
+    @classmethod
+    def _rule_parses(cls, rule: str | None) -> str | None:
+        if rule is not None:
+            parse_rule(rule)  # raises RuleError (a ValueError) saying where it is wrong
+        return rule
 
 
 class Feed(_Strict):

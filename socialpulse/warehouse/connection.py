@@ -95,10 +95,10 @@ def connect(
 
 @contextmanager
 def open_warehouse(
-    path: str | Path | None = None, *, read_only: bool = False
+    path: str | Path | None = None, *, read_only: bool = False, wait_seconds: float = 5.0
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """``connect`` as a context manager that always closes, so the file lock is released."""
-    con = connect(path, read_only=read_only)
+    con = connect(path, read_only=read_only, wait_seconds=wait_seconds)
     try:
         yield con
     finally:

@@ -103,3 +103,37 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+SNAPSHOT_MEASURES = ("likes", "shares", "replies", "quotes", "views", "author_followers")
+
+
+def append_snapshots(con: duckdb.DuckDBPyConnection, snapshots: pd.DataFrame) -> LoadResult:
+    """Append engagement observations, skipping any identical to the post's latest one.
+
+    Growth over time is kept (a changed count is a new row), and collecting the same traffic
+    twice adds nothing.
+    """
+    if snapshots.empty:
+        return LoadResult()
+    measures = [m for m in SNAPSHOT_MEASURES if m in snapshots.columns]
+    staged = next(_staging_names)
+    con.register(staged, snapshots)
+    try:
+        same = " AND ".join(f"s.{m} IS NOT DISTINCT FROM l.{m}" for m in measures) or "TRUE"
+        changed = con.execute(
+            f"""
+            WITH latest AS (
+                SELECT * FROM engagement_snapshots
+                WHERE post_id IN (SELECT post_id FROM {staged})
+                QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY taken_at DESC) = 1
+            )
+            SELECT s.* FROM {staged} s LEFT JOIN latest l ON l.post_id = s.post_id
+            WHERE l.post_id IS NULL OR NOT ({same})
+            """
+        ).df()
+    finally:
+        with suppress(duckdb.Error):
+            con.unregister(staged)
+    result = upsert(con, "engagement_snapshots", changed)
+    return LoadResult(seen=len(snapshots), inserted=result.inserted, updated=result.updated)

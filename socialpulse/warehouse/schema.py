@@ -52,6 +52,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "brand_matches": ("post_id", "brand"),
     "sentiment_scores": ("post_id", "method"),
     "collector_state": ("collector", "key"),
+    "post_channels": ("post_id", "channel_id"),
 }
 
 # Columns that the primary key already determines: an upsert never rewrites them, because DuckDB
@@ -63,6 +64,7 @@ DOCUMENTED_TABLES: tuple[str, ...] = (
     "channels",
     "authors",
     "posts",
+    "post_channels",
     "engagement_snapshots",
     "interactions",
     "brand_matches",
@@ -233,6 +235,29 @@ def create_alerts_and_audit_log(con: duckdb.DuckDBPyConnection) -> None:
             target     VARCHAR,
             filters    JSON,
             detail     VARCHAR
+        );
+        """
+    )
+
+
+@migration(3)
+def add_collection_details(con: duckdb.DuckDBPyConnection) -> None:
+    """What collectors learn beyond the post itself.
+
+    ``match_status``: whether a mention fetched by a brand query matched a brand rule (kept
+    either way, so rules can be fixed and re-run). ``created_at_estimated``: the source gave no
+    date and the fetch time stands in. ``post_channels``: every channel that carried a post,
+    because one story arrives through several feeds but is stored once.
+    """
+    con.execute(
+        """
+        ALTER TABLE posts ADD COLUMN match_status VARCHAR;
+        ALTER TABLE posts ADD COLUMN created_at_estimated BOOLEAN NOT NULL DEFAULT false;
+        CREATE TABLE post_channels (
+            post_id     VARCHAR NOT NULL,
+            channel_id  VARCHAR NOT NULL,
+            seen_at     TIMESTAMP NOT NULL,
+            PRIMARY KEY (post_id, channel_id)
         );
         """
     )

@@ -1,0 +1,63 @@
+"""The collector contract.
+
+A collector's ``fetch`` talks to the network and yields raw pages; ``to_rows`` turns one page
+into warehouse rows and is pure (no network, no clock, no database), so it can be tested on
+recorded payloads and re-run over stored raw payloads. The runner loads each page and its cursor
+in one transaction: a collector killed mid-run loses nothing it had loaded, and its rerun resumes
+from the last cursor. Cursors compare with ``>=`` and the loader upserts, so delivery is
+at-least-once and rows are exactly-once.
+"""
+
+from __future__ import annotations
+
+import os
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+import pandas as pd
+
+Rows = dict[str, pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One unit of collection, loaded with its cursor in one transaction.
+
+    ``key`` names what the cursor belongs to (a feed URL, a subreddit, a query). A page whose
+    source failed carries ``error`` (one line naming the source) and no payload: the runner
+    records it on the run and goes on with the next key.
+    """
+
+    key: str
+    fetched_at: datetime
+    payload: Any = None
+    cursor: str | None = None
+    error: str | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+
+class Collector(ABC):
+    """Subclasses declare their name, the environment variables they need, and two methods."""
+
+    name: ClassVar[str]
+    description: ClassVar[str]
+    credentials: ClassVar[tuple[str, ...]] = ()
+
+    def missing_credentials(self) -> list[str]:
+        return [variable for variable in self.credentials if not os.environ.get(variable)]
+
+    @abstractmethod
+    def fetch(self, cursors: Mapping[str, str | None]) -> Iterator[Page]:
+        """Yield pages newer than ``cursors`` (key -> stored cursor); never raise for one bad
+        source: yield a ``Page`` with ``error`` instead."""
+
+    @abstractmethod
+    def to_rows(self, page: Page) -> Rows:
+        """Warehouse rows for one page, keyed by table name. Pure."""
+
+
+class MissingCredentialsError(RuntimeError):
+    """A collector cannot run without these environment variables."""

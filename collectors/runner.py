@@ -1,0 +1,107 @@
+"""Running a collector: fetch pages, tag brands, load each page with its cursor, record the run.
+
+Each page is written in its own short transaction on a freshly opened connection, closed right
+after. DuckDB lets one process write or several read, so this keeps the file free for the
+dashboard (which reads with short read-only connections) between pages: collection goes on while
+people look at the dashboard, and each refresh shows what has landed.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from collectors.base import Collector, MissingCredentialsError, Rows
+from collectors.state import read_cursors, save_cursor
+from socialpulse.brand_rules import BrandRule, match_brands
+from socialpulse.warehouse import (
+    LoadResult,
+    finish_run,
+    open_warehouse,
+    start_run,
+    transaction,
+    upsert,
+)
+from socialpulse.warehouse.loader import append_snapshots
+
+log = logging.getLogger(__name__)
+WRITER_WAIT_SECONDS = 30.0
+LOAD_ORDER = ("channels", "authors", "posts", "post_channels", "brand_matches", "interactions")
+
+
+@dataclass
+class RunSummary:
+    collector: str
+    status: str = "ok"
+    posts: LoadResult = field(default_factory=LoadResult)
+    snapshots: LoadResult = field(default_factory=LoadResult)
+    errors: list[str] = field(default_factory=list)
+
+
+def tag_brands(rows: Rows, rules: list[BrandRule]) -> Rows:
+    """Add brand matches for external posts and flag those no rule matched as 'unmatched'."""
+    posts = rows.get("posts")
+    if posts is None or posts.empty or not rules:
+        return rows
+    matches = match_brands(posts[["post_id", "text"]], rules)
+    matched = posts["post_id"].isin(matches["post_id"])
+    rows = dict(rows)
+    rows["posts"] = posts.assign(match_status=matched.map({True: "matched", False: "unmatched"}))
+    rows["brand_matches"] = pd.concat([rows.get("brand_matches"), matches], ignore_index=True) \
+        if "brand_matches" in rows else matches
+    return rows
+
+
+def save_rows(con, rows: Rows) -> tuple[LoadResult, LoadResult]:
+    """Upsert one page's rows in dependency order; snapshots are appended when changed."""
+    posts = LoadResult()
+    for table in LOAD_ORDER:
+        frame = rows.get(table)
+        if frame is None or frame.empty:
+            continue
+        result = upsert(con, table, frame)
+        if table == "posts":
+            posts = result
+    snapshots = rows.get("engagement_snapshots")
+    appended = append_snapshots(con, snapshots) if snapshots is not None else LoadResult()
+    return posts, appended
+
+
+def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> RunSummary:
+    """Collect everything new for ``collector`` into ``db``; one failing source does not stop
+    the others, and what was loaded before a failure stays loaded."""
+    missing = collector.missing_credentials()
+    if missing:
+        raise MissingCredentialsError(
+            f"{collector.name}: skipped, set {', '.join(missing)} in the environment or .env")
+    summary = RunSummary(collector.name)
+    with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
+        run_id = start_run(con, collector.name)
+        cursors = read_cursors(con, collector.name)
+    try:
+        for page in collector.fetch(cursors):
+            if page.error:
+                log.warning(page.error)
+                summary.errors.append(page.error)
+                continue
+            rows = tag_brands(collector.to_rows(page), rules)
+            with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con, transaction(con):
+                posts, snapshots = save_rows(con, rows)
+                if page.cursor is not None:
+                    save_cursor(con, collector.name, page.key, page.cursor)
+            summary.posts += posts
+            summary.snapshots += snapshots
+    except Exception as error:
+        summary.status = "failed"
+        summary.errors.append(f"{collector.name}: {str(error).splitlines()[0]}")
+        raise
+    finally:
+        if summary.status != "failed" and summary.errors:
+            summary.status = "partial"
+        with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
+            finish_run(con, run_id, summary.posts, status=summary.status,
+                       error="; ".join(summary.errors) or None)
+    return summary
