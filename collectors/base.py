@@ -26,9 +26,10 @@ Rows = dict[str, pd.DataFrame]
 class Page:
     """One unit of collection, loaded with its cursor in one transaction.
 
-    ``key`` names what the cursor belongs to (a feed URL, a subreddit, a query). A page whose
-    source failed carries ``error`` (one line naming the source) and no payload: the runner
-    records it on the run and goes on with the next key.
+    ``key`` names what the cursor belongs to (a feed URL, a subreddit, a query). ``error`` is
+    one line naming the source: with no payload the source failed and the runner goes on with
+    the next key; with a payload (an ill-formed feed that still parsed in part) what parsed is
+    loaded and the error recorded on the run.
     """
 
     key: str
@@ -57,6 +58,11 @@ class Collector(ABC):
     @abstractmethod
     def to_rows(self, page: Page) -> Rows:
         """Warehouse rows for one page, keyed by table name. Pure."""
+
+    def merge_known_stories(self, con, rows: Rows) -> Rows:
+        """Point rows at stories the warehouse already holds under another id (inside the
+        page's transaction). Most sources have stable ids and keep the default: no change."""
+        return rows
 
 
 class MissingCredentialsError(RuntimeError):

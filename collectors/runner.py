@@ -86,9 +86,11 @@ def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> Run
             if page.error:
                 log.warning(page.error)
                 summary.errors.append(page.error)
+            if page.payload is None:
                 continue
             rows = tag_brands(collector.to_rows(page), rules)
             with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con, transaction(con):
+                rows = collector.merge_known_stories(con, rows)
                 posts, snapshots = save_rows(con, rows)
                 if page.cursor is not None:
                     save_cursor(con, collector.name, page.key, page.cursor)

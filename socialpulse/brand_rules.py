@@ -151,14 +151,6 @@ def term_pattern(term: str) -> str:
     return rf"(?<![\w#@])[#@]?{words}(?!\w)"
 
 
-def term_kind(term: str) -> str:
-    if term.startswith("#"):
-        return "hashtag"
-    if term.startswith("@"):
-        return "handle"
-    return "phrase" if len(term.split()) > 1 else "keyword"
-
-
 def terms_of(node: Node) -> list[str]:
     if isinstance(node, Term):
         return [node.text]
@@ -176,16 +168,21 @@ class BrandRule:
     expression: Node
     excludes: tuple[str, ...] = ()
     rule_text: str | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # (term, "keyword:term"), in configured order
 
     @classmethod
     def from_config(cls, brand) -> BrandRule:
         """From a configured brand: its ``rule`` if given, else any of its terms."""
         if brand.rule:
-            expression = parse_rule(brand.rule)
-        else:
-            terms = [*brand.keywords, *brand.phrases, *brand.handles] or [brand.name]
-            expression = reduce(Or, (Term(t) for t in terms))
-        return cls(brand.name, brand.competitor, expression, tuple(brand.exclude), brand.rule)
+            return cls(brand.name, brand.competitor, parse_rule(brand.rule),
+                       tuple(brand.exclude), brand.rule)
+        labelled = [(t, f"keyword:{t}") for t in brand.keywords]
+        labelled += [(t, f"phrase:{t}") for t in brand.phrases]
+        labelled += [(t, f"handle:{t}") for t in brand.handles]
+        labelled = labelled or [(brand.name, f"keyword:{brand.name}")]
+        expression = reduce(Or, (Term(term) for term, _ in labelled))
+        return cls(brand.name, brand.competitor, expression, tuple(brand.exclude), None,
+                   tuple(labelled))
 
 
 def _evaluate(node: Node, masks: dict[str, pd.Series]) -> pd.Series:
@@ -222,10 +219,9 @@ def match_brands(posts: pd.DataFrame, rules: list[BrandRule]) -> pd.DataFrame:
         if rule.rule_text:
             label = np.full(int(matched.sum()), f"rule:{rule.rule_text}", dtype=object)
         else:
-            terms = terms_of(rule.expression)
             label = np.select(
-                [masks[t][matched].to_numpy() for t in terms],
-                [f"{term_kind(t)}:{t}" for t in terms],
+                [masks[term][matched].to_numpy() for term, _ in rule.labels],
+                [text for _, text in rule.labels],
                 default="rule",
             )
         frames.append(pd.DataFrame({

@@ -244,7 +244,8 @@ def create_alerts_and_audit_log(con: duckdb.DuckDBPyConnection) -> None:
 def add_collection_details(con: duckdb.DuckDBPyConnection) -> None:
     """What collectors learn beyond the post itself.
 
-    ``match_status``: whether a mention fetched by a brand query matched a brand rule (kept
+    ``content_hash``: a hash of the normalised text, to recognise the same story syndicated
+    under different addresses. ``match_status``: whether a mention fetched by a brand query matched a brand rule (kept
     either way, so rules can be fixed and re-run). ``created_at_estimated``: the source gave no
     date and the fetch time stands in. ``post_channels``: every channel that carried a post,
     because one story arrives through several feeds but is stored once.
@@ -253,6 +254,7 @@ def add_collection_details(con: duckdb.DuckDBPyConnection) -> None:
         """
         ALTER TABLE posts ADD COLUMN match_status VARCHAR;
         ALTER TABLE posts ADD COLUMN created_at_estimated BOOLEAN NOT NULL DEFAULT false;
+        ALTER TABLE posts ADD COLUMN content_hash VARCHAR;
         CREATE TABLE post_channels (
             post_id     VARCHAR NOT NULL,
             channel_id  VARCHAR NOT NULL,
