@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+from contextlib import suppress
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -50,10 +51,8 @@ class FeedServer:
                     self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                try:
-                    self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):
-                    pass  # the client gave up on a slow answer
+                with suppress(BrokenPipeError, ConnectionResetError):
+                    self.wfile.write(body)  # the client may have given up on a slow answer
 
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.httpd.daemon_threads = True
