@@ -246,9 +246,10 @@ def add_collection_details(con: duckdb.DuckDBPyConnection) -> None:
 
     ``content_hash``: a hash of the normalised text, to recognise the same story syndicated
     under different addresses. ``match_status``: whether a mention fetched by a brand query
-    matched a brand rule (kept either way, so rules can be fixed and re-run). ``created_at_estimated``: the source gave no
-    date and the fetch time stands in. ``post_channels``: every channel that carried a post,
-    because one story arrives through several feeds but is stored once.
+    matched a brand rule (kept either way, so rules can be fixed and re-run).
+    ``created_at_estimated``: the source gave no date and the fetch time stands in.
+    ``post_channels``: every channel that carried a post, because one story arrives through
+    several feeds but is stored once.
     """
     con.execute(
         """

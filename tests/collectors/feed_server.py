@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from contextlib import suppress
 import time
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
