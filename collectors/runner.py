@@ -84,7 +84,7 @@ def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> Run
     try:
         for page in collector.fetch(cursors):
             if page.error:
-                log.warning(page.error)
+                log.info(page.error)  # returned to the caller and recorded on the run
                 summary.errors.append(page.error)
             if page.payload is None:
                 continue

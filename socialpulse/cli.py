@@ -7,7 +7,9 @@ with one line on stderr and exit status 1, never a traceback.
 from __future__ import annotations
 
 import json
+import logging
 import os
+import re
 import subprocess
 import sys
 import time
@@ -15,7 +17,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from dotenv import load_dotenv
 from rich.console import Console
+from rich.logging import RichHandler
 from rich.progress import Progress
 from rich.table import Table
 
@@ -55,6 +59,9 @@ def main(
     ] = Path("data/socialpulse.duckdb"),
 ) -> None:
     State.db = db
+    load_dotenv()  # credentials from an untracked .env, never from the repository
+    logging.basicConfig(level=logging.WARNING, format="%(message)s",
+                        handlers=[RichHandler(console=console, show_path=False, show_time=False)])
 
 
 @app.command("migrate")
@@ -115,6 +122,92 @@ def run_analysis(con) -> None:
     with console.status("Scoring sentiment"):
         scored = score_new_posts(con)
     console.print(f"sentiment: {scored:,} posts scored")
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in '30s', '15m' or '1h'."""
+    match = re.fullmatch(r"(\d+)([smh])", text.strip())
+    if not match:
+        raise typer.BadParameter(f"{text!r}: expected a number and s, m or h, e.g. 15m")
+    return int(match.group(1)) * {"s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def collect_once(collectors: list, rules: list) -> bool:
+    """Run each collector once; True when none failed outright."""
+    from collectors.base import MissingCredentialsError
+    from collectors.runner import run_collector
+
+    healthy = True
+    for collector in collectors:
+        try:
+            summary = run_collector(State.db, collector, rules)
+        except MissingCredentialsError as error:
+            console.print(f"[yellow]{error}[/]", highlight=False)
+            continue
+        except WarehouseError as error:
+            fail(str(error))
+        except Exception as error:  # one collector's bug must not stop the others
+            console.print(f"[red]{collector.name}: failed: {str(error).splitlines()[0]}[/]",
+                          highlight=False)
+            healthy = False
+            continue
+        posts, snapshots = summary.posts, summary.snapshots
+        console.print(
+            f"{collector.name}: {posts.seen:,} items ({posts.inserted:,} new, "
+            f"{posts.updated:,} updated), {snapshots.inserted:,} engagement snapshots"
+            + (f", {len(summary.errors)} source error(s)" if summary.errors else ""),
+            highlight=False)
+        for error in summary.errors:
+            console.print(f"  [yellow]{error}[/]", highlight=False)
+    return healthy
+
+
+@app.command("collect")
+def collect_command(
+    source: Annotated[str | None, typer.Argument(help="rss, reddit or x.")] = None,
+    urls: Annotated[list[str] | None, typer.Argument(help="Feed URLs (with rss).")] = None,
+    list_collectors: Annotated[bool, typer.Option("--list", help="List collectors.")] = False,
+    run_all: Annotated[bool, typer.Option("--all", help="Run every collector.")] = False,
+    every: Annotated[str | None, typer.Option(help="Repeat every 30s, 15m, 1h...")] = None,
+) -> None:
+    """Collect brand and competitor mentions into the warehouse."""
+    from collectors import registry
+    from collectors.rss import RssCollector
+    from socialpulse.brand_rules import BrandRule
+    from socialpulse.config import Feed
+
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        fail(str(error))
+    if list_collectors:
+        table = Table("collector", "description", "credentials")
+        for name in registry.names():
+            collector = registry.build(name, settings)
+            missing = collector.missing_credentials()
+            table.add_row(name, collector.description,
+                          "missing: " + ", ".join(missing) if missing else "present")
+        Console().print(table)
+        return
+    if run_all:
+        collectors = [registry.build(name, settings) for name in registry.names()]
+    elif source == "rss" and urls:
+        collectors = [RssCollector([Feed(url=url) for url in urls])]
+    elif source in registry.names():
+        collectors = [registry.build(source, settings)]
+    else:
+        fail(f"name a collector ({', '.join(registry.names())}), or use --all or --list")
+    rules = [BrandRule.from_config(brand) for brand in settings.brands]
+    interval = parse_interval(every) if every else None
+    while True:
+        healthy = collect_once(collectors, rules)
+        if interval is None:
+            raise typer.Exit(0 if healthy else 1)
+        console.print(f"next collection in {every} (Ctrl-C to stop)", highlight=False)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            raise typer.Exit(0) from None
 
 
 @app.command("analyze")

@@ -86,3 +86,35 @@ def test_bad_configuration_is_reported_with_its_key(tmp_path):
     result = pulse("config", env={"SOCIALPULSE_CONFIG": str(config)})
     assert result.returncode == 1
     assert "privacy.min_group_size" in result.stderr
+
+
+def test_collect_rss_loads_a_feed_once(empty_db):
+    from tests.collectors.feed_server import FeedServer
+
+    with FeedServer() as server:
+        url = server.url("feeds/rss20.xml")
+        first = pulse("collect", "rss", url, db=empty_db)
+        second = pulse("collect", "rss", url, db=empty_db)
+    assert first.returncode == 0, first.stderr
+    assert "rss: 4 items (4 new, 0 updated)" in first.stderr
+    assert "rss: 0 items (0 new, 0 updated)" in second.stderr
+    status = json.loads(pulse("status", "--json", db=empty_db).stdout)
+    assert status["tables"]["posts"] == 4
+    assert [run["items_inserted"] for run in status["last_runs"]] == [0, 4]
+
+
+def test_collect_list_shows_each_collector_and_its_credentials(empty_db):
+    result = pulse("collect", "--list", db=empty_db)
+    assert result.returncode == 0
+    assert "rss" in result.stdout and "present" in result.stdout
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["collect"], "name a collector"),
+    (["collect", "myspace"], "name a collector"),
+    (["collect", "rss", "http://127.0.0.1:9/feed", "--every", "soon"], "expected a number"),
+])
+def test_collect_refuses_what_it_cannot_do(empty_db, args, message):
+    result = pulse(*args, db=empty_db)
+    assert result.returncode != 0
+    assert message in result.stderr

@@ -36,6 +36,7 @@ def growing_feed(items: int) -> bytes:
 class FeedServer:
     def __init__(self) -> None:
         self.requests: list[tuple[str, int]] = []
+        self.arrived: list[str] = []  # paths, as soon as a request comes in
         self.growing = 0
         server = self
 
@@ -44,6 +45,7 @@ class FeedServer:
                 pass
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                server.arrived.append(urlsplit(self.path).path)
                 status, body, headers = server.answer(self.path, self.headers)
                 server.requests.append((urlsplit(self.path).path, status))
                 self.send_response(status)

@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -28,35 +30,43 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextmanager
+def start_streamlit(db: Path, port: int) -> Iterator[str]:
+    """`streamlit run` on the app with ``db`` as warehouse; yields its URL once healthy."""
+    SCREENSHOTS.parent.mkdir(exist_ok=True)
+    with open(SCREENSHOTS.parent / f"streamlit-{port}.log", "w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+             "--server.port", str(port), "--server.address", "127.0.0.1",
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env={**os.environ, "SOCIALPULSE_DB": str(db)},
+            stdout=log, stderr=subprocess.STDOUT,
+        )
+        try:
+            url = f"http://127.0.0.1:{port}"
+            deadline = time.monotonic() + 60
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail(f"streamlit did not start; see {log.name}")
+                time.sleep(0.3)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.read() == b"ok"
+    except OSError:
+        return False
+
+
 @pytest.fixture(scope="module")
 def server(demo_db):
-    port = free_port()
-    SCREENSHOTS.parent.mkdir(exist_ok=True)
-    log = open(SCREENSHOTS.parent / "streamlit.log", "w")  # noqa: SIM115 (closed at teardown)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env={**os.environ, "SOCIALPULSE_DB": str(demo_db)},
-        stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read() == b"ok":
-                    break
-        except OSError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"streamlit did not start; see {log.name}")
-        time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with start_streamlit(demo_db, free_port()) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
