@@ -189,6 +189,28 @@ class RssCollector(Collector):
         return merged
 
 
+def _entry_record(entry: Mapping, url: str, fetched_at: datetime) -> dict | None:
+    """One entry as a post row (without its feed's columns), None for an empty entry."""
+    title = html_to_text(entry.get("title", ""))
+    body = html_to_text((entry.get("content") or [{}])[0].get("value") or entry.get("summary", ""))
+    text = f"{title}\n\n{body}".strip() if body and body != title else title
+    if not text:
+        return None  # nothing to read or match: an empty entry is not a mention
+    link = canonical_url(entry.get("link"))
+    guid = entry.get("id") or entry.get("guid")
+    digest = content_hash(text)
+    native_id = link or (f"{url}#{guid}" if guid else f"{url}#{digest}")
+    created = _entry_time(entry)
+    return {
+        "post_id": "rss:" + hashlib.sha1(native_id.encode()).hexdigest()[:24],
+        "platform": "rss", "native_id": native_id, "created_at": created or fetched_at,
+        "created_at_estimated": created is None, "text": text,
+        "language": (entry.get("language") or "")[:2].lower() or None,
+        "url": link or entry.get("link"), "kind": "post", "content_hash": digest,
+        "raw": json.dumps(entry, default=str), "collected_at": fetched_at,
+    }
+
+
 def feed_to_rows(payload: dict, fetched_at: datetime) -> Rows:
     """Rows for one parsed feed. Pure: the same payload always gives the same rows."""
     url = payload["url"]
@@ -198,26 +220,14 @@ def feed_to_rows(payload: dict, fetched_at: datetime) -> Rows:
     language = (feed.get("language") or "")[:2].lower() or None
     records = []
     for entry in payload.get("entries", []):
-        title = html_to_text(entry.get("title", ""))
-        body = html_to_text(
-            (entry.get("content") or [{}])[0].get("value") or entry.get("summary", ""))
-        text = f"{title}\n\n{body}".strip() if body and body != title else title
-        if not text:
-            continue  # nothing to read or match: an empty entry is not a mention
-        link = canonical_url(entry.get("link"))
-        guid = entry.get("id") or entry.get("guid")
-        digest = content_hash(text)
-        native_id = link or (f"{url}#{guid}" if guid else f"{url}#{digest}")
-        created = _entry_time(entry)
-        records.append({
-            "post_id": "rss:" + hashlib.sha1(native_id.encode()).hexdigest()[:24],
-            "platform": "rss", "native_id": native_id, "channel_id": channel_id,
-            "author_id": f"rss:{site}", "created_at": created or fetched_at,
-            "created_at_estimated": created is None, "text": text,
-            "language": (entry.get("language") or "")[:2].lower() or language,
-            "url": link or entry.get("link"), "kind": "post", "content_hash": digest,
-            "raw": json.dumps(entry, default=str), "collected_at": fetched_at,
-        })
+        try:
+            record = _entry_record(entry, url, fetched_at)
+        except (AttributeError, TypeError, ValueError, IndexError) as error:
+            log.warning("rss %s: skipped a malformed entry: %s", url, error)
+            continue
+        if record is not None:
+            records.append({**record, "channel_id": channel_id, "author_id": f"rss:{site}",
+                            "language": record["language"] or language})
     posts = pd.DataFrame(records)
     channel = pd.DataFrame([{
         "channel_id": channel_id, "platform": "rss", "scope": "external",

@@ -150,3 +150,16 @@ def test_canonical_url_drops_tracking_and_fragments():
 
 def test_html_to_text_keeps_words_and_entities():
     assert html_to_text("<p>Fish &amp; <b>chips</b></p>\n<p>again</p>") == "Fish & chips again"
+
+
+def test_a_malformed_entry_is_skipped_and_the_rest_of_the_page_kept():
+    from collectors.rss import feed_to_rows
+
+    payload = {"url": "https://x.example/feed", "feed": {"title": "X"}, "entries": [
+        {"title": "Northwind is fine", "link": "https://x.example/1"},
+        {"title": ["not", "a", "string"], "link": "https://x.example/2"},
+        {"title": "Summitline too", "link": "https://x.example/3", "published_parsed": "bad"},
+        {"title": "", "summary": ""},
+    ]}
+    rows = feed_to_rows(payload, datetime(2026, 11, 1))
+    assert rows["posts"]["text"].tolist() == ["Northwind is fine"]
