@@ -8,7 +8,7 @@ from collectors.base import Collector
 from socialpulse.config import Settings
 
 Factory = Callable[[Settings], Collector]
-MODULES = ("rss", "twitter")
+MODULES = ("reddit", "rss", "twitter")
 COLLECTORS: dict[str, Factory] = {}
 
 
