@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from dotenv import load_dotenv
+from dotenv import find_dotenv, load_dotenv
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.progress import Progress
@@ -59,7 +59,7 @@ def main(
     ] = Path("data/socialpulse.duckdb"),
 ) -> None:
     State.db = db
-    load_dotenv()  # credentials from an untracked .env, never from the repository
+    load_dotenv(find_dotenv(usecwd=True))  # credentials from an untracked .env in the cwd
     logging.basicConfig(level=logging.WARNING, format="%(message)s",
                         handlers=[RichHandler(console=console, show_path=False, show_time=False)])
 

@@ -118,3 +118,24 @@ def test_collect_refuses_what_it_cannot_do(empty_db, args, message):
     result = pulse(*args, db=empty_db)
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_collect_all_skips_collectors_without_credentials_and_runs_the_others(empty_db,
+                                                                               tmp_path):
+    from tests.collectors.feed_server import FeedServer
+
+    secrets = ("X_BEARER_TOKEN", "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
+    with FeedServer() as server:
+        config = tmp_path / "socialpulse.toml"
+        config.write_text('[[brands]]\nname = "Northwind"\n\n[sources]\n'
+                          f'feeds = [{{ url = "{server.url("feeds/atom10.xml")}" }}]\n')
+        environment = {k: v for k, v in os.environ.items() if k not in secrets}
+        environment.update(SOCIALPULSE_DB=str(empty_db), SOCIALPULSE_CONFIG=str(config))
+        result = subprocess.run([sys.executable, "-m", "socialpulse.cli", "collect", "--all"],
+                                capture_output=True, text=True, env=environment, timeout=120,
+                                cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("reddit: skipped, set REDDIT_CLIENT_ID") for line in lines)
+    assert any(line.startswith("x: skipped, set X_BEARER_TOKEN") for line in lines)
+    assert "rss: 1 items (1 new, 0 updated)" in result.stderr
