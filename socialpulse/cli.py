@@ -210,6 +210,35 @@ def collect_command(
             raise typer.Exit(0) from None
 
 
+@app.command("import")
+def import_command(
+    kind: Annotated[str, typer.Argument(help="directory, slack, teams, viva or csv.")],
+    path: Annotated[Path, typer.Argument(help="The export: a file, a folder or a zip.")],
+) -> None:
+    """Import an employee-network export or the HR directory, pseudonymised at the door."""
+    from collectors.exports.base import kinds
+    from collectors.exports.runner import ExportError, run_import
+
+    if kind not in kinds():
+        fail(f"unknown export kind {kind!r}; expected one of {', '.join(kinds())}")
+    try:
+        settings = load_settings()
+        summary = run_import(State.db, kind, path, settings)
+    except (ConfigError, ExportError, WarehouseError) as error:
+        fail(str(error))
+    posts, people = summary.posts, summary.people
+    line = (f"{kind}: {posts.seen:,} messages ({posts.inserted:,} new, {posts.updated:,} "
+            f"updated), {people.seen:,} people")
+    if summary.skipped:
+        line += "; skipped " + ", ".join(f"{n:,} {k}" for k, n in summary.skipped.most_common())
+    console.print(line, highlight=False)
+    for problem in summary.problems[:10]:
+        console.print(f"  [yellow]{problem}[/]", highlight=False)
+    if len(summary.problems) > 10:
+        console.print(f"  [yellow]and {len(summary.problems) - 10:,} more problems "
+                      "(see `pulse status`)[/]", highlight=False)
+
+
 @app.command("analyze")
 def analyze_command() -> None:
     """Compute what is new since the last run (sentiment scores) and store it."""

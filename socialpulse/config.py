@@ -79,6 +79,16 @@ class ChannelRule(_Strict):
     purpose: str = "general"
 
 
+class Internal(_Strict):
+    """How imported employee-network messages are read."""
+
+    check_in_keywords: list[str] = Field(default_factory=lambda: [
+        "please confirm", "please reply", "please respond", "check-in", "check in",
+        "are you safe", "let us know if you can",
+    ])
+    store_display_names: bool = False
+
+
 class KpiTargets(_Strict):
     """Targets the executive scorecard compares against (percentages unless named otherwise)."""
 
@@ -108,6 +118,7 @@ class Settings(_Strict):
     brands: list[Brand] = Field(default_factory=list)
     sources: Sources = Sources()
     channel_rules: list[ChannelRule] = Field(default_factory=list)
+    internal: Internal = Internal()
     kpi_targets: KpiTargets = KpiTargets()
     privacy: Privacy = Privacy()
     retention: Retention = Retention()

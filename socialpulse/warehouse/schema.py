@@ -53,6 +53,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "sentiment_scores": ("post_id", "method"),
     "collector_state": ("collector", "key"),
     "post_channels": ("post_id", "channel_id"),
+    "person_aliases": ("alias_id",),
 }
 
 # Columns that the primary key already determines: an upsert never rewrites them, because DuckDB
@@ -261,6 +262,27 @@ def add_collection_details(con: duckdb.DuckDBPyConnection) -> None:
             channel_id  VARCHAR NOT NULL,
             seen_at     TIMESTAMP NOT NULL,
             PRIMARY KEY (post_id, channel_id)
+        );
+        """
+    )
+
+
+@migration(4)
+def add_people_links(con: duckdb.DuckDBPyConnection) -> None:
+    """Who reports to whom, which platform identities are the same person, and a display name
+    (kept only when configuration allows it).
+
+    Slack and Viva Engage exports name people by email, Teams by an Azure AD object id: the
+    directory can list those ids, and ``person_aliases`` maps each alias pseudonym to the
+    person's pseudonym so one employee is one author whatever the platform.
+    """
+    con.execute(
+        """
+        ALTER TABLE authors ADD COLUMN manager_id VARCHAR;
+        ALTER TABLE authors ADD COLUMN display_name VARCHAR;
+        CREATE TABLE person_aliases (
+            alias_id   VARCHAR PRIMARY KEY,
+            person_id  VARCHAR NOT NULL
         );
         """
     )

@@ -1,0 +1,193 @@
+"""Running an import: read the export, apply what every platform shares, load, record the run.
+
+Shared steps, so each importer stays a reader of its own format:
+- channel rules from configuration (segment, sensitivity, purpose) for channels the importer
+  did not segment itself;
+- emails and phone numbers masked in message text;
+- after loading, in SQL over the warehouse: reply edges in ``interactions``, announcements
+  (top-level messages of an announcements channel), check-ins (top-level messages asking
+  everyone to answer) and their answers (the replies), and platform aliases re-keyed to people.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import logging
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from collectors.exports.base import ImportBatch, ImportContext, importer_for
+from socialpulse.config import Settings
+from socialpulse.privacy import load_key, mask_contacts
+from socialpulse.warehouse import (
+    LoadResult,
+    finish_run,
+    open_warehouse,
+    start_run,
+    transaction,
+    upsert,
+)
+
+log = logging.getLogger(__name__)
+WRITER_WAIT_SECONDS = 30.0
+LOAD_ORDER = ("channels", "authors", "person_aliases", "posts", "interactions")
+CHANNEL_DEFAULTS = {"scope": "internal", "sensitivity": "internal", "purpose": "general"}
+RULE_COLUMNS = ("segment_type", "segment_value", "sensitivity", "restricted_to", "purpose")
+
+
+class ExportError(RuntimeError):
+    """The export as a whole cannot be read (missing, not a zip, refused); one line."""
+
+
+@dataclass
+class ImportSummary:
+    kind: str
+    status: str = "ok"
+    posts: LoadResult = field(default_factory=LoadResult)
+    people: LoadResult = field(default_factory=LoadResult)
+    problems: list[str] = field(default_factory=list)
+    skipped: Counter = field(default_factory=Counter)
+
+
+def apply_channel_rules(channels: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Segment and protect channels by name, first matching rule wins; the importer's own
+    values are kept where it set them."""
+    channels = channels.copy()
+    for column in ("scope", *RULE_COLUMNS):
+        if column not in channels:
+            channels[column] = None
+    unmatched = pd.Series(True, index=channels.index)
+    for rule in settings.channel_rules:
+        hit = unmatched & channels["name"].str.match(fnmatch.translate(rule.match))
+        for column in RULE_COLUMNS:
+            value = getattr(rule, column)
+            if value is not None:
+                channels.loc[hit, column] = channels.loc[hit, column].fillna(value)
+        unmatched &= ~hit
+    for column, default in CHANNEL_DEFAULTS.items():
+        channels[column] = channels[column].fillna(default)
+    return channels
+
+
+def prepare(rows: dict[str, pd.DataFrame], settings: Settings) -> dict[str, pd.DataFrame]:
+    rows = dict(rows)
+    if "channels" in rows and not rows["channels"].empty:
+        rows["channels"] = apply_channel_rules(rows["channels"], settings)
+    if "posts" in rows and not rows["posts"].empty:
+        rows["posts"] = rows["posts"].assign(text=mask_contacts(rows["posts"]["text"]))
+    if "authors" in rows and not rows["authors"].empty:
+        defaults = {"platform": "internal", "scope": "internal"}
+        rows["authors"] = rows["authors"].assign(**{
+            k: v for k, v in defaults.items() if k not in rows["authors"]})
+        if "handle" not in rows["authors"]:
+            rows["authors"]["handle"] = rows["authors"]["author_id"]
+        if not settings.internal.store_display_names:
+            rows["authors"] = rows["authors"].drop(columns="display_name", errors="ignore")
+    return rows
+
+
+def derive_internal(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Relational steps over the whole internal network, safe to repeat."""
+    con.execute("""
+        UPDATE posts SET author_id = a.person_id FROM person_aliases a
+        WHERE posts.author_id = a.alias_id;
+        DELETE FROM interactions WHERE actor_id IN (SELECT alias_id FROM person_aliases)
+                                    OR target_id IN (SELECT alias_id FROM person_aliases);
+        DELETE FROM authors WHERE author_id IN (SELECT alias_id FROM person_aliases)
+                              AND NOT in_directory;
+        UPDATE posts SET kind = 'announcement' FROM channels c
+        WHERE posts.channel_id = c.channel_id AND c.scope = 'internal'
+          AND c.purpose = 'announcements' AND posts.parent_id IS NULL AND posts.kind = 'post';
+    """)
+    keywords = settings.internal.check_in_keywords
+    if keywords:
+        con.execute(
+            """
+            UPDATE posts SET kind = 'check-in' FROM channels c
+            WHERE posts.channel_id = c.channel_id AND c.scope = 'internal'
+              AND posts.parent_id IS NULL AND posts.kind IN ('post', 'announcement')
+              AND regexp_matches(lower(posts.text), ?)
+            """,
+            ["|".join(re.escape(k.casefold()) for k in keywords)],
+        )
+    con.execute("""
+        UPDATE posts SET kind = 'answer' FROM posts q
+        WHERE posts.parent_id = q.post_id AND q.kind = 'check-in' AND posts.kind = 'reply';
+        INSERT INTO interactions BY NAME
+        SELECT 'reply' AS kind, r.post_id, r.author_id AS actor_id, p.author_id AS target_id,
+               '' AS detail, r.platform, r.created_at
+        FROM posts r JOIN posts p ON r.parent_id = p.post_id
+        JOIN channels c ON c.channel_id = r.channel_id
+        WHERE c.scope = 'internal' AND r.author_id IS NOT NULL AND p.author_id IS NOT NULL
+          AND r.author_id <> p.author_id
+          AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.kind = 'reply'
+                          AND i.post_id = r.post_id AND i.actor_id = r.author_id
+                          AND i.target_id = p.author_id AND i.detail = '');
+    """)
+
+
+def save(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame]) -> dict[str, LoadResult]:
+    results = {}
+    for table in LOAD_ORDER:
+        frame = rows.get(table)
+        if frame is not None and not frame.empty:
+            results[table] = upsert(con, table, frame)
+    return results
+
+
+def run_import(db: Path, kind: str, path: Path, settings: Settings,
+               key: bytes | None = None) -> ImportSummary:
+    """Import ``path`` as an export of ``kind``; what cannot be read is reported, not fatal."""
+    read = importer_for(kind)
+    if not Path(path).exists():
+        raise ExportError(f"{path}: no such file or folder")
+    summary = ImportSummary(kind)
+    with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
+        run_id = start_run(con, f"import:{kind}")
+        aliases = dict(con.execute("SELECT alias_id, person_id FROM person_aliases").fetchall())
+    context = ImportContext(key or load_key(), settings, aliases)
+    people: set[str] = set()
+    try:
+        for batch in read(Path(path), context):
+            _absorb(batch, summary)
+            rows = prepare(batch.rows, settings)
+            with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con, transaction(con):
+                results = save(con, rows)
+            summary.posts += results.get("posts", LoadResult())
+            summary.people += results.get("authors", LoadResult())
+            if kind == "directory" and "authors" in rows:
+                people.update(rows["authors"]["author_id"])
+        with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con, transaction(con):
+            if kind == "directory" and people:
+                # The directory is a full snapshot: whoever is not in it has left.
+                con.register("_in_directory", pd.DataFrame({"author_id": sorted(people)}))
+                con.execute("UPDATE authors SET in_directory = false WHERE scope = 'internal' "
+                            "AND in_directory AND author_id NOT IN "
+                            "(SELECT author_id FROM _in_directory)")
+                con.unregister("_in_directory")
+            derive_internal(con, settings)
+    except ExportError as error:
+        summary.status = "failed"
+        summary.problems.append(str(error))
+        raise
+    finally:
+        if summary.status != "failed" and summary.problems:
+            summary.status = "partial"
+        with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
+            shown = summary.problems[:20]
+            more = len(summary.problems) - len(shown)
+            error = "; ".join(shown) + (f"; and {more} more" if more else "")
+            finish_run(con, run_id, summary.posts, status=summary.status, error=error or None)
+    return summary
+
+
+def _absorb(batch: ImportBatch, summary: ImportSummary) -> None:
+    for problem in batch.problems:
+        log.info(problem)
+    summary.problems.extend(batch.problems)
+    summary.skipped.update(batch.skipped)
