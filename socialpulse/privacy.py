@@ -24,8 +24,9 @@ KEY_FILE_VARIABLE = "SOCIALPULSE_KEY_FILE"
 DEFAULT_KEY_FILE = Path("~/.config/socialpulse/pseudonym.key")
 
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
-# International or local phone numbers: 8+ digits with the usual separators.
-PHONE = r"(?<![\w/])\+?\d[\d \-().]{6,}\d(?![\w/])"
+# Phone numbers: 8+ characters of digits and the usual separators, starting with +, ( or a
+# digit; ISO dates (2026-09-15) and version numbers (2.1.0) are left alone.
+PHONE = r"(?<![\w/.\-])(?!\d{4}-\d{2}-\d{2})(?:\+|\()?\d[\d \-().]{6,}\d(?![\w/])"
 
 
 def pseudonymise(identity: str, key: bytes) -> str:
