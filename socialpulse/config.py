@@ -100,6 +100,33 @@ class KpiTargets(_Strict):
     check_in_answer_rate: float = Field(default=90.0, ge=0, le=100)
 
 
+class AlertEmail(_Strict):
+    """SMTP settings; the password, if any, comes from the environment variable named here."""
+
+    host: str
+    port: int = Field(default=25, ge=1, le=65535)
+    sender: str
+    recipients: list[str] = Field(min_length=1)
+    starttls: bool = False
+    username: str | None = None
+    password_variable: str | None = None
+
+
+class AlertWebhook(_Strict):
+    url: str
+    format: Literal["slack", "teams", "json"] = "json"
+
+
+class Alerts(_Strict):
+    """Spike detection against each brand's own hourly baseline, and where alerts go."""
+
+    baseline_days: int = Field(default=14, ge=1)
+    threshold: float = Field(default=6.0, gt=0, description="robust z-score that opens one")
+    min_count: int = Field(default=10, ge=1, description="fewest mentions in an hour to alert")
+    email: AlertEmail | None = None
+    webhooks: list[AlertWebhook] = Field(default_factory=list)
+
+
 class Privacy(_Strict):
     min_group_size: int = Field(default=5, ge=1)
 
@@ -120,6 +147,7 @@ class Settings(_Strict):
     channel_rules: list[ChannelRule] = Field(default_factory=list)
     internal: Internal = Internal()
     kpi_targets: KpiTargets = KpiTargets()
+    alerts: Alerts = Alerts()
     privacy: Privacy = Privacy()
     retention: Retention = Retention()
 

@@ -54,6 +54,10 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "collector_state": ("collector", "key"),
     "post_channels": ("post_id", "channel_id"),
     "person_aliases": ("alias_id",),
+    "sentiment_corrections": ("post_id",),
+    "sentiment_models": ("model_version",),
+    "topics": ("topic_id",),
+    "post_topics": ("post_id", "topic_id"),
 }
 
 # Columns that the primary key already determines: an upsert never rewrites them, because DuckDB
@@ -284,6 +288,54 @@ def add_people_links(con: duckdb.DuckDBPyConnection) -> None:
             alias_id   VARCHAR PRIMARY KEY,
             person_id  VARCHAR NOT NULL
         );
+        """
+    )
+
+
+@migration(5)
+def add_listening_analytics(con: duckdb.DuckDBPyConnection) -> None:
+    """What `pulse analyze` stores so pages only read: human sentiment corrections (kept as
+    training labels), trained sentiment models, topics, and the life of an alert episode."""
+    con.execute(
+        """
+        CREATE TABLE sentiment_corrections (
+            post_id       VARCHAR PRIMARY KEY,
+            label         VARCHAR NOT NULL CHECK (label IN ('positive', 'neutral', 'negative')),
+            corrected_by  VARCHAR NOT NULL,
+            corrected_at  TIMESTAMP NOT NULL
+        );
+        CREATE TABLE sentiment_models (
+            model_version  VARCHAR PRIMARY KEY,
+            trained_at     TIMESTAMP NOT NULL,
+            training_rows  BIGINT NOT NULL,
+            metrics        JSON NOT NULL,
+            promoted       BOOLEAN NOT NULL,
+            path           VARCHAR NOT NULL
+        );
+        CREATE TABLE topics (
+            topic_id          VARCHAR PRIMARY KEY,
+            brand             VARCHAR NOT NULL,
+            period_start      DATE NOT NULL,
+            period_end        DATE NOT NULL,
+            label             VARCHAR NOT NULL,
+            top_terms         VARCHAR[] NOT NULL,
+            posts             BIGINT NOT NULL,
+            net_sentiment     DOUBLE,
+            previous_posts    BIGINT,
+            growth            DOUBLE,
+            emerging          BOOLEAN NOT NULL DEFAULT false,
+            example_post_ids  VARCHAR[],
+            computed_at       TIMESTAMP NOT NULL
+        );
+        CREATE TABLE post_topics (
+            post_id   VARCHAR NOT NULL,
+            topic_id  VARCHAR NOT NULL,
+            weight    DOUBLE NOT NULL,
+            PRIMARY KEY (post_id, topic_id)
+        );
+        ALTER TABLE alerts ADD COLUMN closed_at TIMESTAMP;
+        ALTER TABLE alerts ADD COLUMN notified_at TIMESTAMP;
+        ALTER TABLE alerts ADD COLUMN notification_error VARCHAR;
         """
     )
 
