@@ -1,20 +1,37 @@
-"""Sentiment: VADER scores for every post, stored once so pages only read them.
+"""Sentiment: a score for every post, stored once so pages only read them.
 
-Identical texts (reposts, copied announcements) are scored once. Only English goes to VADER:
-any other language is stored as 'unscored' rather than misread by an English lexicon.
+- English goes to VADER (a faster subclass with identical scores, ``analysis/vader_fast.py``),
+  French to the French VADER lexicon (``vaderSentiment_fr``); any other language is stored as
+  'unscored', never misread by an English lexicon. Posts without a language get one from
+  py3langid first.
+- Identical texts (reposts, copied announcements) are scored once, and large batches are split
+  across the machine's cores.
+- A long text (over ``LONG_TEXT`` characters) is scored sentence by sentence and the scores
+  averaged, since one long text otherwise saturates the compound at +-1; shorter texts get
+  exactly ``polarity_scores(text)``.
+- A human correction (``sentiment_corrections``) overrides the model for its post.
 """
 
 from __future__ import annotations
 
+import os
+import re
+from concurrent.futures import ProcessPoolExecutor
+from functools import cache
+
 import duckdb
+import numpy as np
 import pandas as pd
-from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from socialpulse.warehouse import upsert
 
 METHOD = "vader"
-MODEL_VERSION = "vaderSentiment-3.3.2"
+LEXICONS = {"en": "vaderSentiment-3.3.2", "fr": "vaderSentiment-fr-1.3.4"}
 POSITIVE_AT, NEGATIVE_AT = 0.05, -0.05
+LONG_TEXT = 600
+PARALLEL_FROM = 20_000  # distinct texts; below this, starting workers costs more than it saves
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+SCORE_COLUMNS = ["compound", "positive", "neutral", "negative"]
 
 
 def label_of(compound: float) -> str:
@@ -26,21 +43,83 @@ def label_of(compound: float) -> str:
     return "neutral"
 
 
-def score_texts(texts: pd.Series) -> pd.DataFrame:
-    """VADER's four scores and the label for each distinct text, indexed by text."""
-    analyzer = SentimentIntensityAnalyzer()
+def labels_of(compound: pd.Series) -> pd.Series:
+    """``label_of`` over a column, vectorised; missing scores are 'unscored'."""
+    labels = np.select([compound >= POSITIVE_AT, compound <= NEGATIVE_AT, compound.notna()],
+                       ["positive", "negative", "neutral"], default="unscored")
+    return pd.Series(labels, index=compound.index)
+
+
+@cache
+def analyzer(language: str):
+    if language == "fr":
+        from vaderSentiment_fr.vaderSentiment import SentimentIntensityAnalyzer as French
+
+        return French()
+    from analysis.vader_fast import FastSentimentIntensityAnalyzer
+
+    return FastSentimentIntensityAnalyzer()
+
+
+def score_text(text: str, language: str = "en") -> tuple[float, float, float, float]:
+    """compound, positive, neutral, negative for one text."""
+    model = analyzer(language)
+    parts = [s for s in SENTENCE_END.split(text) if s.strip()] if len(text) > LONG_TEXT else [text]
+    scores = [model.polarity_scores(part) for part in parts or [text]]
+    return tuple(float(np.mean([s[k] for s in scores])) for k in ("compound", "pos", "neu", "neg"))
+
+
+def _score_chunk(chunk: tuple[str, list[str]]) -> list[tuple[float, float, float, float]]:
+    language, texts = chunk
+    return [score_text(text, language) for text in texts]
+
+
+def score_texts(texts: pd.Series, language: str = "en", workers: int | None = None
+                ) -> pd.DataFrame:
+    """Scores for each distinct text (index: the text), in parallel for large batches."""
+    unique = texts.drop_duplicates().tolist()
+    workers = workers or os.cpu_count() or 1
+    if len(unique) >= PARALLEL_FROM and workers > 1:
+        size = -(-len(unique) // (workers * 4))
+        chunks = [(language, unique[i:i + size]) for i in range(0, len(unique), size)]
+        with ProcessPoolExecutor(workers) as pool:
+            rows = [row for part in pool.map(_score_chunk, chunks) for row in part]
+    else:
+        rows = _score_chunk((language, unique))
+    return pd.DataFrame(rows, columns=SCORE_COLUMNS, index=pd.Index(unique, name="text"))
+
+
+def detect_languages(texts: pd.Series) -> pd.Series:
+    """Two-letter language codes (py3langid, offline) for each distinct text."""
+    import py3langid
+
     unique = texts.drop_duplicates()
-    scores = pd.DataFrame([analyzer.polarity_scores(text) for text in unique], index=unique)
-    scores["label"] = scores["compound"].map(label_of)
-    return scores.rename(columns={"pos": "positive", "neu": "neutral", "neg": "negative"})
+    return pd.Series([py3langid.classify(text)[0] for text in unique], index=unique.to_numpy())
 
 
-def score_new_posts(con: duckdb.DuckDBPyConnection) -> int:
-    """Score the posts that have no VADER score yet; return how many were scored."""
+def fill_missing_languages(con: duckdb.DuckDBPyConnection) -> int:
+    """Detect and store the language of posts that arrived without one."""
+    missing = con.execute("SELECT post_id, text FROM posts WHERE language IS NULL").df()
+    if missing.empty:
+        return 0
+    detected = detect_languages(missing["text"])
+    missing["language"] = missing["text"].map(detected)
+    con.register("_languages", missing[["post_id", "language"]])
+    try:
+        con.execute("UPDATE posts SET language = l.language FROM _languages l "
+                    "WHERE posts.post_id = l.post_id")
+    finally:
+        con.unregister("_languages")
+    return len(missing)
+
+
+def score_new_posts(con: duckdb.DuckDBPyConnection, workers: int | None = None) -> int:
+    """Score the posts that have no lexicon score yet; return how many were scored."""
+    fill_missing_languages(con)
     pending = con.execute(
         """
-        SELECT p.post_id, p.text, coalesce(p.language, 'en') AS language
-        FROM posts p
+        SELECT p.post_id, p.text, coalesce(p.language, 'und') AS language, c.label AS human
+        FROM posts p LEFT JOIN sentiment_corrections c USING (post_id)
         WHERE NOT EXISTS (SELECT 1 FROM sentiment_scores s
                           WHERE s.post_id = p.post_id AND s.method = ?)
         """,
@@ -48,12 +127,33 @@ def score_new_posts(con: duckdb.DuckDBPyConnection) -> int:
     ).df()
     if pending.empty:
         return 0
-    english = pending["language"] == "en"
-    scores = score_texts(pending.loc[english, "text"])
-    rows = pending[["post_id", "text"]].join(scores, on="text").drop(columns="text")
-    rows.loc[~english.to_numpy(), "label"] = "unscored"
+    frames = []
+    for language, group in pending.groupby("language", sort=True):
+        if language in LEXICONS:
+            scores = score_texts(group["text"], language, workers)
+            scored = group.join(scores, on="text")
+            scored["model_version"] = LEXICONS[language]
+        else:
+            scored = group.assign(**dict.fromkeys(SCORE_COLUMNS, np.nan),
+                                  model_version="none: language not supported")
+        frames.append(scored)
+    rows = pd.concat(frames, ignore_index=True)
+    rows["label"] = labels_of(rows["compound"])
+    rows = rows.rename(columns={"human": "human_label"}).drop(columns=["text", "language"])
     rows["method"] = METHOD
-    rows["model_version"] = MODEL_VERSION
     rows["scored_at"] = pd.Timestamp.now(tz="UTC").tz_localize(None)
     upsert(con, "sentiment_scores", rows)
     return len(rows)
+
+
+def correct(con: duckdb.DuckDBPyConnection, post_id: str, label: str, by: str) -> None:
+    """Record a human label: it overrides every model's label for the post from now on, and is
+    kept as a training example."""
+    if label not in ("positive", "neutral", "negative"):
+        raise ValueError(f"{label!r}: expected positive, neutral or negative")
+    if not con.execute("SELECT count(*) FROM posts WHERE post_id = ?", [post_id]).fetchall()[0][0]:
+        raise ValueError(f"{post_id}: no such post")
+    upsert(con, "sentiment_corrections", pd.DataFrame({
+        "post_id": [post_id], "label": [label], "corrected_by": [by],
+        "corrected_at": [pd.Timestamp.now(tz="UTC").tz_localize(None)]}))
+    con.execute("UPDATE sentiment_scores SET human_label = ? WHERE post_id = ?", [label, post_id])

@@ -23,11 +23,10 @@ def brand_summary(
     return con.execute(
         f"""
         WITH mentions AS (
-            SELECT m.brand, m.is_competitor,
-                   coalesce(s.human_label, s.label) AS label
+            SELECT m.brand, m.is_competitor, s.label
             FROM brand_matches m
             JOIN posts p USING (post_id)
-            LEFT JOIN sentiment_scores s ON s.post_id = m.post_id AND s.method = 'vader'
+            LEFT JOIN post_sentiment s ON s.post_id = m.post_id
             WHERE p.created_at >= ? AND p.created_at < ? AND {condition}
         )
         SELECT brand, bool_or(is_competitor) AS is_competitor,

@@ -15,6 +15,7 @@ from analysis.participation import (
 from analysis.period import Period
 from analysis.privacy import OTHER, reportable_groups
 from analysis.push_pull import check_in_answer_rates
+from analysis.sentiment import correct
 from analysis.share_of_voice import brand_summary
 from analysis.volume import mentions_per_day
 from socialpulse.config import KpiTargets
@@ -79,10 +80,11 @@ def con(empty_db):
                      ("x:c1", "Summitline"), ("x:c1", "Northwind"), ("x:old", "Northwind")]]))
     upsert(con, "sentiment_scores", pd.DataFrame([
         {"post_id": p, "method": "vader", "model_version": "t", "compound": c, "label": label,
-         "human_label": human, "scored_at": pd.Timestamp("2026-04-01")}
-        for p, c, label, human in [
-            ("x:n1", 0.6, "positive", None), ("x:n2", 0.4, "positive", "negative"),
-            ("x:n3", 0.0, "neutral", None), ("x:c1", 0.5, "positive", None)]]))
+         "scored_at": pd.Timestamp("2026-04-01")}
+        for p, c, label in [
+            ("x:n1", 0.6, "positive"), ("x:n2", 0.4, "positive"),
+            ("x:n3", 0.0, "neutral"), ("x:c1", 0.5, "positive")]]))
+    correct(con, "x:n2", "negative", by="analyst")  # a human overrides VADER
     yield con
     con.close()
 

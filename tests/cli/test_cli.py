@@ -2,6 +2,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -139,3 +140,15 @@ def test_collect_all_skips_collectors_without_credentials_and_runs_the_others(em
     assert any(line.startswith("reddit: skipped, set REDDIT_CLIENT_ID") for line in lines)
     assert any(line.startswith("x: skipped, set X_BEARER_TOKEN") for line in lines)
     assert "rss: 1 items (1 new, 0 updated)" in result.stderr
+
+
+def test_sentiment_evaluate_with_and_without_cross_validation(tmp_path):
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "sentiment"
+    plain = pulse("sentiment", "evaluate", str(fixtures / "tiny_labelled.csv"), "--json")
+    assert plain.returncode == 0, plain.stderr
+    assert json.loads(plain.stdout)["vader"]["accuracy"] == round(5 / 6, 4)
+    folded = pulse("sentiment", "evaluate", str(fixtures / "jargon_labelled.csv"), "--cv", "5")
+    assert folded.returncode == 0, folded.stderr
+    assert "vader" in folded.stdout and "model" in folded.stdout
+    refused = pulse("sentiment", "evaluate", str(fixtures / "tiny_labelled.csv"), "--cv", "3")
+    assert refused.returncode == 1 and "need at least 30" in refused.stderr
