@@ -117,11 +117,18 @@ def demo_command(
 
 
 def run_analysis(con) -> None:
-    from analysis.sentiment import score_new_posts
+    from analysis.pipeline import run_analysis as analyze
 
-    with console.status("Scoring sentiment"):
-        scored = score_new_posts(con)
-    console.print(f"sentiment: {scored:,} posts scored")
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        fail(str(error))
+    with console.status("Analysing") as status:
+        def report(step: str, outcome: str) -> None:
+            console.print(f"{step}: {outcome}", highlight=False)
+            status.update(f"Analysing (done: {step})")
+
+        analyze(con, settings, report)
 
 
 def parse_interval(text: str) -> float:
@@ -315,7 +322,7 @@ def sentiment_train(
 
 @app.command("analyze")
 def analyze_command() -> None:
-    """Compute what is new since the last run (sentiment scores) and store it."""
+    """Compute what is new since the last run (sentiment, roll-ups, topics, alerts), store it."""
     try:
         with open_warehouse(State.db) as con:
             run_analysis(con)

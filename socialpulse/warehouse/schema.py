@@ -58,6 +58,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "sentiment_models": ("model_version",),
     "topics": ("topic_id",),
     "post_topics": ("post_id", "topic_id"),
+    "brand_daily": ("day", "brand", "platform"),
 }
 
 # Columns that the primary key already determines: an upsert never rewrites them, because DuckDB
@@ -357,6 +358,36 @@ def add_post_sentiment_view(con: duckdb.DuckDBPyConnection) -> None:
         LEFT JOIN sentiment_corrections c ON c.post_id = p.post_id
         LEFT JOIN sentiment_scores m ON m.post_id = p.post_id AND m.method = 'model'
         LEFT JOIN sentiment_scores v ON v.post_id = p.post_id AND v.method = 'vader'
+        """
+    )
+
+
+@migration(7)
+def add_brand_daily(con: duckdb.DuckDBPyConnection) -> None:
+    """Daily roll-up of brand mentions per platform, so listening pages read thousands of rows
+    instead of scanning millions of posts. Each figure keeps its parts (the engagement counts,
+    the reach and the method behind it) because vendors define them differently."""
+    con.execute(
+        """
+        CREATE TABLE brand_daily (
+            day             DATE NOT NULL,
+            brand           VARCHAR NOT NULL,
+            is_competitor   BOOLEAN NOT NULL,
+            platform        VARCHAR NOT NULL,
+            mentions        BIGINT NOT NULL,
+            likes           BIGINT NOT NULL,
+            shares          BIGINT NOT NULL,
+            replies         BIGINT NOT NULL,
+            quotes          BIGINT NOT NULL,
+            views           BIGINT NOT NULL,
+            engagements     BIGINT NOT NULL,
+            reach           BIGINT,
+            reach_method    VARCHAR NOT NULL,
+            positive        BIGINT NOT NULL,
+            neutral         BIGINT NOT NULL,
+            negative        BIGINT NOT NULL,
+            PRIMARY KEY (day, brand, platform)
+        );
         """
     )
 

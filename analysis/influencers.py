@@ -1,0 +1,60 @@
+"""Who carries the conversation about a brand, and where it happens."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analysis.period import Period
+
+
+def influencers(con: duckdb.DuckDBPyConnection, period: Period, brand: str,
+                limit: int = 20) -> pd.DataFrame:
+    """External authors ranked by reach (followers) and the engagement their mentions of
+    ``brand`` earned, with their net sentiment and their last mention."""
+    return con.execute(
+        """
+        WITH latest AS (
+            SELECT post_id, likes, shares, replies, quotes FROM engagement_snapshots
+            QUALIFY row_number() OVER (PARTITION BY post_id ORDER BY taken_at DESC) = 1
+        )
+        SELECT * FROM (
+        SELECT a.author_id, a.handle, a.platform, a.followers,
+               count(*) AS mentions,
+               sum(coalesce(l.likes, 0) + coalesce(l.shares, 0) + coalesce(l.replies, 0)
+                   + coalesce(l.quotes, 0)) AS engagements,
+               round(100.0 * (count(*) FILTER (s.label = 'positive')
+                              - count(*) FILTER (s.label = 'negative')) / count(*), 1)
+                   AS net_sentiment,
+               max(p.created_at) AS last_mention_at,
+               arg_max(p.text, p.created_at) AS last_mention
+        FROM brand_matches m JOIN posts p USING (post_id)
+        JOIN authors a ON a.author_id = p.author_id AND a.scope = 'external'
+                      AND NOT a.is_owned
+        LEFT JOIN latest l ON l.post_id = p.post_id
+        LEFT JOIN post_sentiment s ON s.post_id = p.post_id
+        WHERE m.brand = ? AND p.created_at >= ? AND p.created_at < ?
+        GROUP BY ALL)
+        ORDER BY coalesce(followers, 0) + engagements DESC, mentions DESC, author_id
+        LIMIT ?
+        """,
+        [brand, period.since, period.until, limit],
+    ).df()
+
+
+def geo_mentions(con: duckdb.DuckDBPyConnection, period: Period,
+                 brands: list[str] | None = None) -> pd.DataFrame:
+    """Mentions per country and city (for a map), with mean coordinates where known."""
+    chosen = brands or [b for (b,) in con.execute(
+        "SELECT DISTINCT brand FROM brand_matches").fetchall()]
+    return con.execute(
+        """
+        SELECT p.country, p.city, count(DISTINCT p.post_id) AS mentions,
+               avg(p.lat) AS lat, avg(p.lon) AS lon
+        FROM brand_matches m JOIN posts p USING (post_id)
+        WHERE p.country IS NOT NULL AND list_contains(?, m.brand)
+          AND p.created_at >= ? AND p.created_at < ?
+        GROUP BY ALL ORDER BY mentions DESC, p.country, p.city
+        """,
+        [chosen, period.since, period.until],
+    ).df()

@@ -1,0 +1,37 @@
+"""`pulse analyze`: every stored analysis, in order, each one incremental.
+
+Pages only read what this stores, so a page never waits for a model. Each step reports what it
+did, for the command's one-line summary.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import duckdb
+
+from analysis.engagement import refresh_brand_daily
+from analysis.sentiment import score_new_posts
+from socialpulse.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]]:
+    """The steps, in the order their inputs need: sentiment before the roll-ups that count it."""
+    return [
+        ("sentiment", lambda con: f"{score_new_posts(con):,} posts scored"),
+        ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
+    ]
+
+
+def run_analysis(con: duckdb.DuckDBPyConnection, settings: Settings,
+                 report: Callable[[str, str], None] | None = None) -> dict[str, str]:
+    """Run every step; ``report(step, outcome)`` is called as each finishes."""
+    outcomes = {}
+    for name, step in steps(settings):
+        outcomes[name] = str(step(con))
+        if report:
+            report(name, outcomes[name])
+    return outcomes

@@ -1,0 +1,55 @@
+"""How the brand answers: response rate and response time of its own accounts.
+
+An inbound mention "needs a reply" when it is about an own brand, written by someone else, on a
+platform where the brand has an owned account, and is a question or negative (a repost never
+does). Response rate = those answered by an owned account / those needing a reply. Response
+time = first owned reply - the mention; median and mean, in business hours (Monday to Friday,
+09:00-17:59 UTC) and off hours apart.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from analysis.period import Period
+
+
+def response_performance(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
+    """One row per own brand: needing reply, answered, response rate (%), median and mean
+    minutes, each also for business hours and off hours."""
+    return con.execute(
+        """
+        WITH owned_platforms AS (SELECT DISTINCT platform FROM authors WHERE is_owned),
+        inbound AS (
+            SELECT DISTINCT m.brand, p.post_id, p.created_at,
+                   dayofweek(p.created_at) BETWEEN 1 AND 5
+                       AND hour(p.created_at) BETWEEN 9 AND 17 AS business_hours
+            FROM brand_matches m JOIN posts p USING (post_id)
+            LEFT JOIN authors a ON a.author_id = p.author_id
+            LEFT JOIN post_sentiment s ON s.post_id = p.post_id
+            WHERE NOT m.is_competitor AND p.kind <> 'share' AND NOT coalesce(a.is_owned, false)
+              AND p.platform IN (SELECT platform FROM owned_platforms)
+              AND (s.label = 'negative' OR p.text LIKE '%?%')
+              AND p.created_at >= ? AND p.created_at < ?
+        ),
+        answers AS (
+            SELECT i.brand, i.post_id, i.business_hours,
+                   min(date_diff('second', i.created_at, r.created_at)) / 60.0 AS minutes
+            FROM inbound i JOIN posts r ON r.parent_id = i.post_id
+            JOIN authors o ON o.author_id = r.author_id AND o.is_owned
+            GROUP BY ALL
+        )
+        SELECT i.brand, count(*) AS needing_reply, count(a.post_id) AS answered,
+               round(100.0 * count(a.post_id) / count(*), 1) AS response_rate,
+               round(median(a.minutes), 1) AS median_minutes,
+               round(avg(a.minutes), 1) AS mean_minutes,
+               round(median(a.minutes) FILTER (i.business_hours), 1)
+                   AS median_minutes_business_hours,
+               round(median(a.minutes) FILTER (NOT i.business_hours), 1)
+                   AS median_minutes_off_hours
+        FROM inbound i LEFT JOIN answers a ON a.post_id = i.post_id AND a.brand = i.brand
+        GROUP BY i.brand ORDER BY i.brand
+        """,
+        [period.since, period.until],
+    ).df()
