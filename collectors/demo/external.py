@@ -151,6 +151,12 @@ def generate_mentions(
                 tag=("#hiking", "#camping", "#outdoors", "#gear", ""),
             )
 
+    # Most X posts address someone, which is also what makes real mention texts distinct.
+    addressed = np.flatnonzero((platform == "x") & (rng.random(orig) < 0.6))
+    text[addressed] = np.char.add(
+        np.char.add("@", x_handles[rng.integers(0, x_pool, len(addressed))].astype(str)),
+        np.char.add(" ", text[addressed].astype(str))).astype(object)
+
     # Engagement: quality is heavy-tailed; on X it scales with the author's audience.
     quality = rng.lognormal(0, 1.2, orig)
     likes = np.where(platform == "x", np.floor(np.maximum(followers, 1) ** 0.6 * 0.3 * quality),

@@ -28,3 +28,14 @@ def test_feed_benchmark_prints_its_figures():
     figures = json.loads(result.stdout)
     assert figures["entries"] == figures["stored"] == 2000
     assert figures["all stages items/s"] > 0
+
+
+def test_sentiment_benchmark_prints_its_figures_and_checks_identity():
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "bench_sentiment.py"), "--mentions", "2000",
+         "--sample", "300", "--json"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["identical_on_sample"] is True
+    assert figures["mentions"] == 2000 and figures["scored_rows"] == 3000
