@@ -17,6 +17,7 @@ from __future__ import annotations
 import os
 import re
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import suppress
 from functools import cache
 
 import duckdb
@@ -114,36 +115,54 @@ def fill_missing_languages(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def score_new_posts(con: duckdb.DuckDBPyConnection, workers: int | None = None) -> int:
-    """Score the posts that have no lexicon score yet; return how many were scored."""
+    """Score the posts that have no lexicon score yet; return how many were scored.
+
+    Only distinct texts leave the database; their scores are joined back to the posts inside
+    DuckDB, so a million mentions with their reposts move a quarter of the rows through Python.
+    """
     fill_missing_languages(con)
-    pending = con.execute(
+    con.execute(
         """
-        SELECT p.post_id, p.text, coalesce(p.language, 'und') AS language, c.label AS human
-        FROM posts p LEFT JOIN sentiment_corrections c USING (post_id)
+        CREATE OR REPLACE TEMP TABLE _pending AS
+        SELECT p.post_id, p.text, coalesce(p.language, 'und') AS language FROM posts p
         WHERE NOT EXISTS (SELECT 1 FROM sentiment_scores s
                           WHERE s.post_id = p.post_id AND s.method = ?)
         """,
         [METHOD],
-    ).df()
-    if pending.empty:
-        return 0
-    frames = []
-    for language, group in pending.groupby("language", sort=True):
-        if language in LEXICONS:
-            scores = score_texts(group["text"], language, workers)
-            scored = group.join(scores, on="text")
-            scored["model_version"] = LEXICONS[language]
-        else:
-            scored = group.assign(**dict.fromkeys(SCORE_COLUMNS, np.nan),
-                                  model_version="none: language not supported")
-        frames.append(scored)
-    rows = pd.concat(frames, ignore_index=True)
-    rows["label"] = labels_of(rows["compound"])
-    rows = rows.rename(columns={"human": "human_label"}).drop(columns=["text", "language"])
-    rows["method"] = METHOD
-    rows["scored_at"] = pd.Timestamp.now(tz="UTC").tz_localize(None)
-    upsert(con, "sentiment_scores", rows)
-    return len(rows)
+    )
+    try:
+        distinct = con.execute("SELECT DISTINCT text, language FROM _pending").df()
+        if distinct.empty:
+            return 0
+        frames = []
+        for language, group in distinct.groupby("language", sort=True):
+            if language in LEXICONS:
+                scores = score_texts(group["text"], language, workers).reset_index()
+                scores["model_version"] = LEXICONS[language]
+            else:
+                scores = group[["text"]].assign(**dict.fromkeys(SCORE_COLUMNS, np.nan),
+                                                model_version="none: language not supported")
+            frames.append(scores.assign(language=language))
+        con.register("_scores", pd.concat(frames, ignore_index=True))
+        return con.execute(
+            """
+            INSERT INTO sentiment_scores BY NAME
+            SELECT p.post_id, ? AS method, s.model_version, s.compound, s.positive, s.neutral,
+                   s.negative,
+                   CASE WHEN s.compound >= ? THEN 'positive'
+                        WHEN s.compound <= ? THEN 'negative'
+                        WHEN s.compound IS NOT NULL THEN 'neutral'
+                        ELSE 'unscored' END AS label,
+                   c.label AS human_label, now()::TIMESTAMP AS scored_at
+            FROM _pending p JOIN _scores s USING (text, language)
+            LEFT JOIN sentiment_corrections c ON c.post_id = p.post_id
+            """,
+            [METHOD, POSITIVE_AT, NEGATIVE_AT],
+        ).fetchall()[0][0]
+    finally:
+        con.execute("DROP TABLE IF EXISTS _pending")
+        with suppress(duckdb.Error):
+            con.unregister("_scores")
 
 
 def correct(con: duckdb.DuckDBPyConnection, post_id: str, label: str, by: str) -> None:
