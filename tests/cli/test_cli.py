@@ -152,3 +152,18 @@ def test_sentiment_evaluate_with_and_without_cross_validation(tmp_path):
     assert "vader" in folded.stdout and "model" in folded.stdout
     refused = pulse("sentiment", "evaluate", str(fixtures / "tiny_labelled.csv"), "--cv", "3")
     assert refused.returncode == 1 and "need at least 30" in refused.stderr
+
+
+def test_import_directory_reports_people_and_problems(empty_db):
+    directory = (Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "directory"
+                 / "directory.csv")
+    result = pulse("import", "directory", str(directory), db=empty_db,
+                   env={"SOCIALPULSE_PSEUDONYM_KEY": "test-key"})
+    assert result.returncode == 0, result.stderr
+    assert "directory: 0 messages (0 new, 0 updated), 5 people" in result.stderr
+    assert "directory.csv: row 7: no employee_id or email" in result.stderr
+    unknown = pulse("import", "myspace", str(directory), db=empty_db)
+    assert unknown.returncode == 1 and "unknown export kind 'myspace'" in unknown.stderr
+    missing = pulse("import", "directory", "no-such.csv", db=empty_db,
+                    env={"SOCIALPULSE_PSEUDONYM_KEY": "test-key"})
+    assert missing.returncode == 1 and "no-such.csv: no such file or folder" in missing.stderr
