@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -12,6 +13,19 @@ from collectors.demo import generate_demo, load_demo
 from socialpulse.warehouse import open_warehouse
 
 DEMO_SIZE = {"seed": 7, "mentions": 4_000, "messages": 4_000, "employees": 600}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_key_file(tmp_path_factory):
+    """Tests never create or read a pseudonymisation key in the user's home folder."""
+    path = tmp_path_factory.mktemp("keys") / "pseudonym.key"
+    previous = os.environ.get("SOCIALPULSE_KEY_FILE")
+    os.environ["SOCIALPULSE_KEY_FILE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("SOCIALPULSE_KEY_FILE", None)
+    else:
+        os.environ["SOCIALPULSE_KEY_FILE"] = previous
 
 
 @pytest.fixture(scope="session")
