@@ -13,6 +13,7 @@ import duckdb
 
 from analysis.engagement import refresh_brand_daily
 from analysis.sentiment import score_new_posts
+from analysis.topics import compute_topics
 from socialpulse.config import Settings
 
 log = logging.getLogger(__name__)
@@ -23,7 +24,15 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
     return [
         ("sentiment", lambda con: f"{score_new_posts(con):,} posts scored"),
         ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
+        ("topics", lambda con: f"{len(refresh_topics(con)):,} topics"),
     ]
+
+
+def refresh_topics(con: duckdb.DuckDBPyConnection):
+    """Every month the first time, then the current and previous months only (new mentions
+    land there, and emerging topics compare with the month before)."""
+    first_time = con.execute("SELECT count(*) FROM topics").fetchall()[0][0] == 0
+    return compute_topics(con, periods=None if first_time else 2)
 
 
 def run_analysis(con: duckdb.DuckDBPyConnection, settings: Settings,
