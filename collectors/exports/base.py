@@ -56,7 +56,7 @@ class ImportContext:
 
 Importer = Callable[[Path, ImportContext], Iterator[ImportBatch]]
 IMPORTERS: dict[str, Importer] = {}
-MODULES = ("directory",)
+MODULES = ("csv_export", "directory", "slack", "teams", "viva")
 
 
 def importer(kind: str) -> Callable[[Importer], Importer]:
