@@ -3,6 +3,8 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import collectors.exports.csv_export  # noqa: F401 (registers the importer)
 from collectors.exports.runner import run_import
@@ -75,3 +77,21 @@ def test_no_original_identity_is_left_in_the_warehouse_file(empty_db):
     stored = b"".join(p.read_bytes() for p in empty_db.parent.glob(empty_db.name + "*"))
     for original in ORIGINALS:
         assert original.encode() not in stored, original
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cut=st.integers(min_value=0, max_value=2000), noise=st.binary(max_size=40),
+       at=st.integers(min_value=0, max_value=2000))
+def test_random_damage_never_escapes_as_an_exception(tmp_path, cut, noise, at):
+    from collectors.exports.base import ImportContext, importer_for
+
+    original = (EXPORT / "messages.csv").read_bytes()
+    damaged = original[:at] + noise + original[at:]
+    damaged = damaged[: max(len(damaged) - cut, 0)]
+    path = tmp_path / "messages.csv"
+    path.write_bytes(damaged)
+    context = ImportContext(KEY, load_settings())
+    batches = list(importer_for("csv")(path, context))
+    for batch in batches:
+        assert all("\n" not in problem for problem in batch.problems)
