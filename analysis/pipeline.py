@@ -12,7 +12,9 @@ from collections.abc import Callable
 import duckdb
 
 from analysis.engagement import refresh_brand_daily
+from analysis.notify import notify_new_alerts
 from analysis.sentiment import score_new_posts
+from analysis.spikes import detect_alerts
 from analysis.topics import compute_topics
 from socialpulse.config import Settings
 
@@ -25,6 +27,8 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
         ("sentiment", lambda con: f"{score_new_posts(con):,} posts scored"),
         ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
         ("topics", lambda con: f"{len(refresh_topics(con)):,} topics"),
+        ("alerts", lambda con: f"{len(detect_alerts(con, settings)):,} episodes found"),
+        ("notifications", lambda con: f"{len(notify_new_alerts(con, settings)):,} alerts sent"),
     ]
 
 

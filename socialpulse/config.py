@@ -110,9 +110,14 @@ class AlertEmail(_Strict):
     starttls: bool = False
     username: str | None = None
     password_variable: str | None = None
+    ca_file: str | None = Field(
+        default=None, description="CA bundle for a relay whose certificate a private CA signed")
 
 
 class AlertWebhook(_Strict):
+    """An incoming webhook: Slack's ``{"text": ...}``, a Teams Adaptive Card, or the alert's
+    fields as JSON for anything else."""
+
     url: str
     format: Literal["slack", "teams", "json"] = "json"
 
@@ -120,9 +125,26 @@ class AlertWebhook(_Strict):
 class Alerts(_Strict):
     """Spike detection against each brand's own hourly baseline, and where alerts go."""
 
-    baseline_days: int = Field(default=14, ge=1)
-    threshold: float = Field(default=6.0, gt=0, description="robust z-score that opens one")
-    min_count: int = Field(default=10, ge=1, description="fewest mentions in an hour to alert")
+    baseline_days: int = Field(default=14, ge=1, description="days of history behind each hour")
+    threshold: float = Field(
+        default=6.0, gt=0,
+        description="score (a z-score: the signed root of the Poisson likelihood ratio) that "
+                    "opens an episode")
+    min_count: int = Field(default=10, ge=1, description="fewest mentions in a window to alert")
+    min_ratio: float = Field(
+        default=2.0, ge=1, description="fewest times the expected count in a window to alert")
+    count_reposts: bool = Field(
+        default=False, description="count reposts as mentions (one viral post then alerts)")
+    max_window_hours: int = Field(
+        default=24, ge=1, le=168, description="longest burst summed; longer rises are trends")
+    merge_gap_hours: int = Field(
+        default=3, ge=0, description="quiet hours that close an episode; nearer bursts merge")
+    notify_max_age_hours: int = Field(
+        default=24, ge=1, description="episodes that ended longer ago are history: not sent")
+    retries: int = Field(default=3, ge=1, le=10, description="tries per endpoint and alert")
+    retry_backoff_seconds: float = Field(
+        default=1.0, ge=0, le=60, description="wait before the second try, doubled after")
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     email: AlertEmail | None = None
     webhooks: list[AlertWebhook] = Field(default_factory=list)
 

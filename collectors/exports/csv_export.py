@@ -129,7 +129,8 @@ def read_csv_chunks(source: Path | IO[bytes], name: str, chunk_rows: int = CHUNK
     try:
         reader = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig",
                              encoding_errors="replace", on_bad_lines="warn",
-                             chunksize=chunk_rows, skipinitialspace=False)
+                             chunksize=chunk_rows, skipinitialspace=False,
+                             index_col=False)
     except pd.errors.EmptyDataError:
         yield pd.DataFrame(), [f"{name}: empty file, no header"]
         return
