@@ -13,6 +13,7 @@ The export (tests/fixtures/exports/teams/export) holds four conversations:
 
 from __future__ import annotations
 
+import functools
 import json
 import shutil
 from collections import Counter
@@ -230,6 +231,14 @@ def test_a_file_that_is_not_a_message_list_is_one_problem(empty_db, tmp_path):
 
 # --- Random damage: whatever the bytes, the reader returns rows and one-line problems --------
 
+
+@functools.cache
+def _warehouse() -> duckdb.DuckDBPyConnection:
+    """One in-memory warehouse for every example: loading is an upsert, so they can share."""
+    con = duckdb.connect()
+    migrate(con)
+    return con
+
 GOOD_FILE = (EXPORT / "General" / "messages.json").read_bytes()
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
@@ -246,10 +255,8 @@ def _read_and_store(data: bytes) -> None:
     batch = read_messages_file(data, "x.json", ".", Pseudonyms(context), {})
     for problem in batch.problems:
         assert problem.startswith("x.json: ") and "\n" not in problem
-    con = duckdb.connect()
-    migrate(con)
+    con = _warehouse()
     save(con, prepare(batch.rows, SETTINGS))
-    con.close()
 
 
 @settings(max_examples=50, deadline=None, database=None,

@@ -15,6 +15,7 @@ The export (tests/fixtures/exports/viva/export) has five users and four groups:
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import shutil
@@ -272,6 +273,14 @@ def test_names_that_climb_out_of_the_zip_are_ignored(empty_db, tmp_path):
 
 # --- Random damage: whatever the bytes or the values, rows and one-line problems -------------
 
+
+@functools.cache
+def _warehouse() -> duckdb.DuckDBPyConnection:
+    """One in-memory warehouse for every example: loading is an upsert, so they can share."""
+    con = duckdb.connect()
+    migrate(con)
+    return con
+
 GOOD = (EXPORT / "Messages.csv").read_bytes()
 COLUMNS = HEADER.split(",")
 
@@ -281,13 +290,11 @@ def _read_and_store(data: bytes) -> None:
     people = viva._People(Pseudonyms(context), viva._read_small(
         viva._Folder(EXPORT), "Users.csv", ("id", "email", "name"), []))
     groups = viva._read_small(viva._Folder(EXPORT), "Groups.csv", ("id", "name", "private"), [])
-    con = duckdb.connect()
-    migrate(con)
-    for batch in viva.read_messages(io.BytesIO(data), "M.csv", people, groups, chunk_rows=4):
+    con = _warehouse()
+    for batch in viva.read_messages(io.BytesIO(data), "M.csv", people, groups, chunk_rows=8):
         for problem in batch.problems:
             assert problem.startswith("M.csv: ") and "\n" not in problem
         save(con, prepare(batch.rows, SETTINGS))
-    con.close()
 
 
 @settings(max_examples=50, deadline=None, database=None,
