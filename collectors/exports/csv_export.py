@@ -1,10 +1,11 @@
 """The generic CSV export, and the message shape every employee-network importer produces.
 
 The format (documented in ``docs/csv-import-format.md``) is for platforms without an importer
-of their own: one row per message with ``message_id``, ``channel``, ``author``, ``created_at``
-and ``text``, and optionally ``parent_id``, ``thread_id``, ``platform``, ``channel_type``,
-``reactions`` and ``mentions``. A file without the required columns is one problem and loads
-nothing; a bad row is one problem naming its row and the rest loads.
+of their own, as a file or a folder or zip of files: one row per message with ``message_id``,
+``channel``, ``author``, ``created_at`` and ``text``, and optionally ``parent_id``,
+``thread_id``, ``platform``, ``channel_type``, ``reactions`` and ``mentions``. A file without
+the required columns is one problem and loads nothing; a bad row is one problem naming its
+row and the rest loads.
 
 Teams and Viva Engage map their exports onto the same shape (one row per message, already
 pseudonymised), so the helpers here are shared: ``build_rows`` is the one place that turns
@@ -18,6 +19,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -25,6 +27,7 @@ from typing import IO
 import numpy as np
 import pandas as pd
 
+from collectors.exports.archive import DamagedMember, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
 
 REQUIRED = ("message_id", "channel", "author", "created_at", "text")
@@ -263,16 +266,22 @@ def _skipped_line(message: Warning | str) -> str:
 
 @importer("csv")
 def read_csv_export(path: Path, context: ImportContext) -> Iterator[ImportBatch]:
-    """Import a CSV file, or every ``*.csv`` under a folder, in the generic format."""
-    files = [path] if path.is_file() else sorted(
-        p for p in path.rglob("*.csv") if not p.name.startswith("."))
-    if not files:
-        yield ImportBatch(problems=[f"{path.name}: no CSV files"])
-        return
+    """Import a CSV file, or every ``*.csv`` in a folder or zip, in the generic format."""
     pseudonyms = Pseudonyms(context)
-    for file in files:
-        name = str(file.relative_to(path)) if file != path else file.name
-        yield from read_messages_csv(file, name, pseudonyms, CHUNK_ROWS)
+    if path.is_file() and not zipfile.is_zipfile(path):
+        yield from read_messages_csv(path, path.name, pseudonyms, CHUNK_ROWS)
+        return
+    with open_export(path) as export:
+        files = [n for n in export.names() if n.lower().endswith(".csv")
+                 and not n.rsplit("/", 1)[-1].startswith(".")]
+        if not files:
+            yield ImportBatch(problems=[f"{export.label}: no CSV files"])
+        for name in files:
+            try:
+                with export.open(name) as handle:
+                    yield from read_messages_csv(handle, name, pseudonyms, CHUNK_ROWS)
+            except DamagedMember as error:
+                yield ImportBatch(problems=[str(error)])
 
 
 def read_messages_csv(source: Path | IO[bytes], name: str, pseudonyms: Pseudonyms,

@@ -1,9 +1,10 @@
 """Microsoft Teams: channel and chat messages in the Microsoft Graph ``chatMessage`` shape.
 
 What ``GET /teams/{id}/channels/{id}/messages`` (and ``/replies``) and ``GET /chats/{id}/messages``
-return, as saved by export tools: a JSON file, or a folder of them, each a list of chatMessage
-objects or a Graph page (``{"@odata.context": ..., "value": [...], "@odata.nextLink": ...}``).
-A ``channels.json`` (the ``/teams/{id}/channels`` page) names channels and marks private ones.
+return, as saved by export tools: a JSON file, or a folder or zip of them (read in place by
+``archive``), each a list of chatMessage objects or a Graph page (``{"@odata.context": ...,
+"value": [...], "@odata.nextLink": ...}``). A ``channels.json`` (the ``/teams/{id}/channels``
+page) names channels and marks private ones.
 
 - Teams names people by Azure AD object id, never by email, so the pseudonym is the id's (the
   directory's ``teams_id`` column maps it to the person).
@@ -22,15 +23,17 @@ from __future__ import annotations
 import codecs
 import json
 import re
+import zipfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import unquote
 
 import pandas as pd
 
+from collectors.exports.archive import DamagedMember, ExportFiles, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
 from collectors.exports.csv_export import (
     Pseudonyms,
@@ -64,26 +67,50 @@ class Conversation:
 
 @importer("teams")
 def read_teams(path: Path, context: ImportContext) -> Iterator[ImportBatch]:
-    """Import a Graph chatMessage JSON file or a folder of them, a batch per file; the channels
-    come last, once every file has said which folder each channel lives in."""
-    files = [path] if path.is_file() else sorted(
-        p for p in path.rglob("*.json") if not p.name.startswith("."))
-    if not files:
-        yield ImportBatch(problems=[f"{path.name}: no JSON files"])
+    """Import a Graph chatMessage JSON file, or a folder or zip of them, a batch per file; the
+    channels come last, once every file has said which folder each channel lives in."""
+    if path.is_file() and not zipfile.is_zipfile(path):
+        yield from _read_export(_SingleFile(path), Pseudonyms(context))
         return
-    pseudonyms = Pseudonyms(context)
+    with open_export(path) as export:
+        yield from _read_export(export, Pseudonyms(context))
+
+
+def _read_export(export: ExportFiles | _SingleFile, pseudonyms: Pseudonyms,
+                 ) -> Iterator[ImportBatch]:
+    files = [n for n in export.names() if n.lower().endswith(".json")
+             and not PurePosixPath(n).name.startswith(".")]
+    if not files:
+        yield ImportBatch(problems=[f"{export.label}: no JSON files"])
+        return
     problems: list[str] = []
-    named = _channel_names([f for f in files if f.name.lower() == "channels.json"], path,
-                           problems)
+    named = _channel_names(export, [n for n in files if _base(n) == "channels.json"], problems)
     conversations: dict[str, Conversation] = {}
-    for file in files:
-        if file.name.lower() in METADATA_FILES:
+    for name in files:
+        if _base(name) in METADATA_FILES:
             continue
-        name = _display_path(file, path)
-        folder = str(file.parent.relative_to(path)) if file != path else "."
-        yield read_messages_file(file.read_bytes(), name, folder, pseudonyms, conversations)
+        try:
+            data = export.read_bytes(name)
+        except DamagedMember as error:
+            yield ImportBatch(problems=[str(error)])
+            continue
+        folder = str(PurePosixPath(name).parent)
+        yield read_messages_file(data, name, folder, pseudonyms, conversations)
     channels = _channels(conversations, named)
     yield ImportBatch(rows=build_rows(pd.DataFrame(), channels=channels), problems=problems)
+
+
+class _SingleFile:
+    """One JSON file given on its own, read like an export of one file."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.label = path, path.name
+
+    def names(self) -> list[str]:
+        return [self.path.name]
+
+    def read_bytes(self, name: str) -> bytes:
+        return self.path.read_bytes()
 
 
 def read_messages_file(data: bytes, name: str, folder: str, pseudonyms: Pseudonyms,
@@ -370,13 +397,18 @@ def _conversation_from_context(url: str | None) -> tuple[str, str] | None:
     return (matches[-1][0], unquote(matches[-1][1])) if matches else None
 
 
-def _channel_names(files: list[Path], root: Path, problems: list[str],
+def _channel_names(export: ExportFiles | _SingleFile, files: list[str], problems: list[str],
                    ) -> dict[str, tuple[str, bool]]:
     """Channel id -> (display name, private) from ``channels.json`` files (Graph channel
     pages or lists)."""
     named = {}
     for file in files:
-        items, _, problem = _items(_decode(file.read_bytes())[0], _display_path(file, root))
+        try:
+            text = _decode(export.read_bytes(file))[0]
+        except DamagedMember as error:
+            problems.append(str(error))
+            continue
+        items, _, problem = _items(text, file)
         problems += [problem] if problem else []
         for channel in items:
             channel_id, name = _id(_get(channel, "id")), _get(channel, "displayName")
@@ -411,8 +443,8 @@ def _channels(conversations: dict[str, Conversation], named: dict[str, tuple[str
                                        "restricted_to"])
 
 
-def _display_path(file: Path, root: Path) -> str:
-    return file.name if file == root else str(file.relative_to(root))
+def _base(name: str) -> str:
+    return PurePosixPath(name).name.lower()
 
 
 def _get(value: Any, *keys: str) -> Any:

@@ -14,23 +14,23 @@ groups. Topics, files and admins are not read.
   messages outside any group are the All Company feed; a private conversation is a channel of
   its own, restricted to its participants.
 - Deleted messages and messages from non-user senders are skipped and counted.
-- Messages.csv is read in chunks, a batch each, so a network's whole history fits in memory.
+- Messages.csv is read in chunks, a batch each, so a network's whole history fits in memory;
+  the zip is read in place by ``archive`` (no extraction, traversal and zip bombs refused), and
+  a damaged member is one problem while the others load.
 """
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import IO
 
 import numpy as np
 import pandas as pd
 
+from collectors.exports.archive import DamagedMember, ExportFiles, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
 from collectors.exports.csv_export import (
     CHUNK_ROWS,
@@ -44,7 +44,6 @@ from collectors.exports.csv_export import (
     scrub_names,
     undecodable,
 )
-from collectors.exports.runner import ExportError
 
 PLATFORM = "viva_engage"
 REQUIRED = ("id", "sender_id", "sender_email", "body", "created_at")
@@ -52,8 +51,6 @@ OPTIONAL = ("replied_to_id", "thread_id", "conversation_id", "group_id", "group_
             "participants", "in_private_group", "in_private_conversation", "sender_type",
             "sender_name", "attachments", "deleted_by_id", "deleted_at")
 TRUE = {"true", "t", "yes", "y", "1"}
-MAX_MEMBER_BYTES = 16 * 1024**3  # one CSV of a network's whole history, uncompressed
-MAX_RATIO = 200  # CSV compresses 5-20x; a member that claims far more is a zip bomb
 ALL_COMPANY = ("all-company", "All Company")
 USER_REFERENCE = re.compile(r"\[\[user:(\d+)\]\]")
 
@@ -84,24 +81,32 @@ def read_viva(path: Path, context: ImportContext) -> Iterator[ImportBatch]:
     one per chunk of Messages.csv."""
     pseudonyms = Pseudonyms(context)
     with open_export(path) as export:
-        files = {name.rsplit("/", 1)[-1].lower(): name for name in sorted(export.names())}
+        names = export.names()
         problems: list[str] = []
-        users = _read_small(export, files.get("users.csv"), ("id", "email", "name"), problems)
-        groups = _read_small(export, files.get("groups.csv"), ("id", "name", "private"),
+        users = _read_small(export, _named(names, "users.csv")[:1], ("id", "email", "name"),
+                            problems)
+        groups = _read_small(export, _named(names, "groups.csv")[:1], ("id", "name", "private"),
                              problems)
         people = _People(pseudonyms, users)
         yield ImportBatch(rows=build_rows(pd.DataFrame(), channels=_group_channels(groups)),
                           problems=problems)
-        messages = [n for n in sorted(export.names()) if n.rsplit("/", 1)[-1].lower()
-                    == "messages.csv"]
+        messages = _named(names, "messages.csv")
         if not messages:
             yield ImportBatch(problems=[f"{path.name}: no Messages.csv in the export"])
         for name in messages:
-            with export.open(name) as handle:
-                yield from read_messages(handle, name, people, groups, CHUNK_ROWS)
+            try:
+                with export.open(name) as handle:
+                    yield from read_messages(handle, name, people, groups, CHUNK_ROWS)
+            except DamagedMember as error:
+                yield ImportBatch(problems=[str(error)])
 
 
-def read_messages(handle, name: str, people: _People, groups: pd.DataFrame,
+def _named(names: list[str], file_name: str) -> list[str]:
+    """The export's files called ``file_name`` (any case, any folder), in name order."""
+    return [n for n in names if n.rsplit("/", 1)[-1].lower() == file_name]
+
+
+def read_messages(handle: IO[bytes], name: str, people: _People, groups: pd.DataFrame,
                   chunk_rows: int = CHUNK_ROWS) -> Iterator[ImportBatch]:
     """Messages.csv, one batch per chunk; without its required columns, one problem."""
     group_names = dict(zip(groups["id"], groups["name"], strict=True))
@@ -232,16 +237,19 @@ def _group_channels(groups: pd.DataFrame) -> pd.DataFrame:
         "restricted_to": np.where(private, "members", None)})
 
 
-def _read_small(export, name: str | None, columns: tuple[str, ...],
+def _read_small(export: ExportFiles, names: list[str], columns: tuple[str, ...],
                 problems: list[str]) -> pd.DataFrame:
     """Users.csv or Groups.csv whole (they are small), only ``columns``, rows without an id
     dropped; an absent or unreadable file is an empty table."""
     frames = []
-    if name is not None:
-        with export.open(name) as handle:
-            for chunk, more in read_csv_chunks(handle, name):
-                problems += more
-                frames.append(chunk)
+    for name in names:
+        try:
+            with export.open(name) as handle:
+                for chunk, more in read_csv_chunks(handle, name):
+                    problems += more
+                    frames.append(chunk)
+        except DamagedMember as error:
+            problems.append(str(error))
     table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     for column in columns:
         if column not in table:
@@ -253,80 +261,3 @@ def _read_small(export, name: str | None, columns: tuple[str, ...],
 def _flag(values: pd.Series) -> pd.Series:
     return values.str.strip().str.lower().isin(TRUE)
 
-
-# --- Reading the export: a folder, or a zip read in place --------------------------------------
-
-
-@contextmanager
-def open_export(path: Path) -> Iterator[_Folder | _Zip]:
-    """The export's files, without extracting anything: names are never paths we write to."""
-    if path.is_dir():
-        yield _Folder(path)
-        return
-    try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as error:
-        raise ExportError(f"{path.name}: neither a folder nor a zip: {error}") from None
-    with archive:
-        yield _Zip(archive, path.name)
-
-
-class _Folder:
-    def __init__(self, root: Path) -> None:
-        self.root = root
-
-    def names(self) -> list[str]:
-        return [p.relative_to(self.root).as_posix() for p in self.root.rglob("*")
-                if p.is_file() and not p.is_symlink()]
-
-    def open(self, name: str) -> IO[bytes]:
-        return (self.root / name).open("rb")
-
-
-class _Zip:
-    """Members read as streams, each capped: a name that climbs out (``..``, absolute) is
-    ignored, and a member that inflates past its limit stops the import (a zip bomb)."""
-
-    def __init__(self, archive: zipfile.ZipFile, label: str) -> None:
-        self.archive, self.label = archive, label
-
-    def names(self) -> list[str]:
-        return [i.filename for i in self.archive.infolist()
-                if not i.is_dir() and _safe_name(i.filename)]
-
-    def open(self, name: str) -> IO[bytes]:
-        info = self.archive.getinfo(name)
-        limit = min(MAX_MEMBER_BYTES, max(info.compress_size, 1) * MAX_RATIO)
-        if info.file_size > limit:
-            raise ExportError(f"{self.label}: {name} would inflate to {info.file_size:,} bytes "
-                              f"from {info.compress_size:,}; refused as a zip bomb")
-        raw = _Capped(self.archive.open(info), limit, f"{self.label}: {name}")
-        return io.BufferedReader(raw)
-
-
-class _Capped(io.RawIOBase):
-    """A stream that refuses to yield more than ``limit`` bytes (headers can lie)."""
-
-    def __init__(self, inner: IO[bytes], limit: int, label: str) -> None:
-        self.inner, self.left, self.label = inner, limit, label
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer) -> int:
-        data = self.inner.read(min(len(buffer), self.left + 1))
-        if len(data) > self.left:
-            raise ExportError(f"{self.label}: inflates past its limit; refused as a zip bomb")
-        self.left -= len(data)
-        buffer[: len(data)] = data
-        return len(data)
-
-    def close(self) -> None:
-        self.inner.close()
-        super().close()
-
-
-def _safe_name(name: str) -> bool:
-    parts = PurePosixPath(name.replace("\\", "/")).parts
-    return bool(parts) and not name.startswith(("/", "\\")) and ".." not in parts and (
-        ":" not in parts[0])

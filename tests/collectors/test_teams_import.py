@@ -143,6 +143,14 @@ def test_raw_payloads_are_pseudonymised(empty_db):
     assert chat_raw["chatId"] == CHAT
 
 
+def test_a_zip_of_the_export_gives_the_same_rows(empty_db, tmp_path):
+    archive = Path(shutil.make_archive(str(tmp_path / "teams-export"), "zip", EXPORT))
+    summary = load(empty_db, archive)
+    assert summary.status == "ok" and summary.posts.inserted == 12
+    assert set(query(empty_db, "SELECT name FROM channels")["name"]) == {
+        "General", "Leadership", "ops-room", CHAT}
+
+
 def test_reimporting_adds_nothing(empty_db):
     load(empty_db)
     before = query(empty_db, "SELECT count(*) AS n FROM interactions")["n"][0]
