@@ -401,6 +401,15 @@ def config_command() -> None:
                   f"privacy floor {settings.privacy.min_group_size})")
 
 
+# --- expert finder commands ---
+
+
+# --- maturity commands ---
+
+
+# --- roi commands ---
+
+
 def run() -> None:
     """Console-script entry point."""
     app()

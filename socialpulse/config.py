@@ -158,6 +158,14 @@ class Retention(_Strict):
     per_platform: dict[str, PositiveInt] = Field(default_factory=dict)
 
 
+class Maturity(_Strict):
+    """Thresholds of the maturity scorecard's warehouse criteria."""
+
+
+class Roi(_Strict):
+    """Default ROI assumptions; edits are stored in the warehouse with their history."""
+
+
 class Organisation(_Strict):
     name: str = "Your organisation"
 
@@ -172,6 +180,8 @@ class Settings(_Strict):
     alerts: Alerts = Alerts()
     privacy: Privacy = Privacy()
     retention: Retention = Retention()
+    maturity: Maturity = Maturity()
+    roi: Roi = Roi()
 
     @property
     def own_brands(self) -> list[Brand]:

@@ -59,6 +59,11 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "topics": ("topic_id",),
     "post_topics": ("post_id", "topic_id"),
     "brand_daily": ("day", "brand", "platform"),
+    "internal_metrics": ("grain", "period_start", "segment_type", "segment_value", "metric"),
+    "network_flow": ("period_start", "segment_type", "source_value", "target_value"),
+    "network_people": ("person_id",),
+    "push_pull": ("post_id", "segment_type", "segment_value"),
+    "maturity_scores": ("as_of", "criterion_id"),
 }
 
 # Columns that the primary key already determines: an upsert never rewrites them, because DuckDB
@@ -79,6 +84,13 @@ DOCUMENTED_TABLES: tuple[str, ...] = (
     "collector_state",
     "alerts",
     "audit_log",
+    "internal_metrics",
+    "network_flow",
+    "network_people",
+    "push_pull",
+    "maturity_answers",
+    "maturity_scores",
+    "roi_assumptions",
 )
 
 
@@ -387,6 +399,135 @@ def add_brand_daily(con: duckdb.DuckDBPyConnection) -> None:
             neutral         BIGINT NOT NULL,
             negative        BIGINT NOT NULL,
             PRIMARY KEY (day, brand, platform)
+        );
+        """
+    )
+
+
+@migration(8)
+def add_internal_metrics(con: duckdb.DuckDBPyConnection) -> None:
+    """Employee-network figures per week and month, overall and per segment, stored by
+    `pulse analyze` so pages and the scorecard only read. Each keeps its numerator and
+    denominator; ``segment_value`` is already folded by the privacy floor ("Other")."""
+    con.execute(
+        """
+        CREATE TABLE internal_metrics (
+            grain          VARCHAR NOT NULL CHECK (grain IN ('week', 'month')),
+            period_start   DATE NOT NULL,
+            segment_type   VARCHAR NOT NULL CHECK (segment_type IN
+                               ('all', 'department', 'location', 'employee_type', 'channel')),
+            segment_value  VARCHAR NOT NULL,
+            metric         VARCHAR NOT NULL,
+            numerator      DOUBLE,
+            denominator    DOUBLE,
+            value          DOUBLE,
+            computed_at    TIMESTAMP NOT NULL,
+            PRIMARY KEY (grain, period_start, segment_type, segment_value, metric)
+        );
+        """
+    )
+
+
+@migration(9)
+def add_network(con: duckdb.DuckDBPyConnection) -> None:
+    """Who talks to whom: reply, reaction and mention edges between segments per month, and each
+    person's place in the network (centrality, persona, whether they bridge silos)."""
+    con.execute(
+        """
+        CREATE TABLE network_flow (
+            period_start   DATE NOT NULL,
+            segment_type   VARCHAR NOT NULL CHECK (segment_type IN ('department', 'location')),
+            source_value   VARCHAR NOT NULL,
+            target_value   VARCHAR NOT NULL,
+            edges          BIGINT NOT NULL,
+            PRIMARY KEY (period_start, segment_type, source_value, target_value)
+        );
+        CREATE TABLE network_people (
+            person_id           VARCHAR PRIMARY KEY,
+            window_start        DATE NOT NULL,
+            window_end          DATE NOT NULL,
+            degree              DOUBLE NOT NULL,
+            betweenness         DOUBLE NOT NULL,
+            contributions       BIGINT NOT NULL,
+            responses_received  BIGINT NOT NULL,
+            persona             VARCHAR NOT NULL,
+            is_bridge           BOOLEAN NOT NULL,
+            computed_at         TIMESTAMP NOT NULL
+        );
+        """
+    )
+
+
+@migration(10)
+def add_push_pull(con: duckdb.DuckDBPyConnection) -> None:
+    """Each announcement's reach and each check-in's answers, overall and per department and
+    location, so the crisis team sees at a glance who the message did not reach."""
+    con.execute(
+        """
+        CREATE TABLE push_pull (
+            post_id         VARCHAR NOT NULL,
+            kind            VARCHAR NOT NULL CHECK (kind IN ('announcement', 'check-in')),
+            created_at      TIMESTAMP NOT NULL,
+            channel         VARCHAR NOT NULL,
+            segment_type    VARCHAR NOT NULL CHECK (segment_type IN
+                                ('all', 'department', 'location')),
+            segment_value   VARCHAR NOT NULL,
+            audience        BIGINT NOT NULL,
+            responded       BIGINT NOT NULL,
+            rate            DOUBLE,
+            median_minutes  DOUBLE,
+            PRIMARY KEY (post_id, segment_type, segment_value)
+        );
+        """
+    )
+
+
+@migration(11)
+def add_maturity(con: duckdb.DuckDBPyConnection) -> None:
+    """The maturity scorecard: questionnaire answers kept with their history (a new answer is a
+    new row), and each month's criterion scores with the evidence behind them."""
+    con.execute(
+        """
+        CREATE SEQUENCE maturity_answer_ids;
+        CREATE TABLE maturity_answers (
+            answer_id    BIGINT PRIMARY KEY DEFAULT nextval('maturity_answer_ids'),
+            question_id  VARCHAR NOT NULL,
+            answer       VARCHAR NOT NULL CHECK (answer IN ('yes', 'partly', 'no')),
+            answered_by  VARCHAR NOT NULL,
+            answered_at  TIMESTAMP NOT NULL,
+            note         VARCHAR
+        );
+        CREATE TABLE maturity_scores (
+            as_of         DATE NOT NULL,
+            stage         INTEGER NOT NULL CHECK (stage BETWEEN 1 AND 6),
+            criterion_id  VARCHAR NOT NULL,
+            description   VARCHAR NOT NULL,
+            source        VARCHAR NOT NULL CHECK (source IN ('warehouse', 'questionnaire')),
+            score         DOUBLE NOT NULL CHECK (score IN (0, 0.5, 1)),
+            evidence      JSON NOT NULL,
+            computed_at   TIMESTAMP NOT NULL,
+            PRIMARY KEY (as_of, criterion_id)
+        );
+        """
+    )
+
+
+@migration(12)
+def add_roi_assumptions(con: duckdb.DuckDBPyConnection) -> None:
+    """ROI assumptions as an append-only history: the newest row per name is in force, and
+    every figure can be traced to the inputs and the person who set them."""
+    con.execute(
+        """
+        CREATE SEQUENCE roi_change_ids;
+        CREATE TABLE roi_assumptions (
+            change_id   BIGINT PRIMARY KEY DEFAULT nextval('roi_change_ids'),
+            name        VARCHAR NOT NULL,
+            low         DOUBLE NOT NULL,
+            base        DOUBLE NOT NULL,
+            high        DOUBLE NOT NULL,
+            changed_by  VARCHAR NOT NULL,
+            changed_at  TIMESTAMP NOT NULL,
+            note        VARCHAR
         );
         """
     )
