@@ -410,6 +410,9 @@ def config_command() -> None:
 # --- roi commands ---
 
 
+# --- bench commands ---
+
+
 def run() -> None:
     """Console-script entry point."""
     app()
