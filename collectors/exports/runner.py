@@ -96,6 +96,16 @@ def derive_internal(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     con.execute("""
         UPDATE posts SET author_id = a.person_id FROM person_aliases a
         WHERE posts.author_id = a.alias_id;
+        INSERT OR IGNORE INTO interactions BY NAME
+        SELECT DISTINCT ON (i.kind, i.post_id, actor_id, target_id, i.detail)
+               i.kind, i.post_id, coalesce(aa.person_id, i.actor_id) AS actor_id,
+               coalesce(ta.person_id, i.target_id) AS target_id, i.detail, i.platform,
+               i.created_at
+        FROM interactions i
+        LEFT JOIN person_aliases aa ON aa.alias_id = i.actor_id
+        LEFT JOIN person_aliases ta ON ta.alias_id = i.target_id
+        WHERE (aa.alias_id IS NOT NULL OR ta.alias_id IS NOT NULL)
+          AND coalesce(aa.person_id, i.actor_id) <> coalesce(ta.person_id, i.target_id);
         DELETE FROM interactions WHERE actor_id IN (SELECT alias_id FROM person_aliases)
                                     OR target_id IN (SELECT alias_id FROM person_aliases);
         DELETE FROM authors WHERE author_id IN (SELECT alias_id FROM person_aliases)
@@ -131,10 +141,29 @@ def derive_internal(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
     """)
 
 
+def keep_known_names(con: duckdb.DuckDBPyConnection, channels: pd.DataFrame) -> pd.DataFrame:
+    """An export that lacks its channel list names channels by their ids; a name an earlier
+    export gave stays rather than being overwritten by that id."""
+    con.register("_incoming_channels", channels[["channel_id", "name"]])
+    try:
+        names = con.execute("""
+            SELECT i.channel_id,
+                   CASE WHEN c.name IS NOT NULL AND c.name <> i.name
+                             AND (i.name = i.channel_id OR i.channel_id LIKE '%:' || i.name)
+                        THEN c.name ELSE i.name END AS name
+            FROM _incoming_channels i LEFT JOIN channels c USING (channel_id)
+        """).df()
+    finally:
+        con.unregister("_incoming_channels")
+    return channels.drop(columns="name").merge(names, on="channel_id", how="left")
+
+
 def save(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame]) -> dict[str, LoadResult]:
     results = {}
     for table in LOAD_ORDER:
         frame = rows.get(table)
+        if table == "channels" and frame is not None and not frame.empty:
+            frame = keep_known_names(con, frame)
         if frame is not None and not frame.empty:
             results[table] = upsert(con, table, frame)
     return results

@@ -177,6 +177,13 @@ def test_overlapping_exports_merge(empty_db, tmp_path):
     assert "General" in set(names)  # the later export's channels.json names it
 
 
+def test_a_later_export_without_channel_names_keeps_the_known_names(empty_db):
+    load(empty_db)
+    load(empty_db, EXPORT / "General" / "messages.json")  # no channels.json beside it
+    names = query(empty_db, "SELECT name FROM channels")["name"]
+    assert "General" in set(names)
+
+
 def _dana_in_directory(db: Path) -> None:
     dana = pseudonymise("dana.ortiz@northwind.example", KEY)
     posts = query(db, "SELECT author_id FROM posts WHERE post_id IN "
@@ -188,6 +195,14 @@ def _dana_in_directory(db: Path) -> None:
     replies_to_dana = query(db, "SELECT count(*) AS n FROM interactions WHERE kind = 'reply' "
                                 f"AND target_id = '{dana}'")["n"][0]
     assert replies_to_dana == 3
+    # Reactions and @mentions made under the Teams alias follow the person, whichever of the
+    # directory and the export came first, and none is left keyed by the alias.
+    edges_by_dana = query(db, "SELECT kind, count(*) AS n FROM interactions "
+                              f"WHERE actor_id = '{dana}' OR target_id = '{dana}' GROUP BY ALL")
+    assert set(edges_by_dana["kind"]) >= {"reply", "reaction"}
+    leftover = query(db, "SELECT count(*) AS n FROM interactions i JOIN person_aliases a "
+                         "ON a.alias_id IN (i.actor_id, i.target_id)")["n"][0]
+    assert leftover == 0
 
 
 def test_a_directory_imported_first_names_the_teams_author(empty_db):
