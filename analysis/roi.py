@@ -1,0 +1,299 @@
+"""Return on investment of the social programme: ROI = (benefits - costs) / costs over a period.
+
+Every figure must be traceable, so each cost and benefit line is a product of named inputs: a
+volume counted in the warehouse (mentions the brand answered, internal questions answered,
+potential reach) or an editable assumption with a low / base / high range. Defaults come from
+``[roi]`` in the configuration; edits are appended to ``roi_assumptions`` and the newest per name
+is in force, so the history of who changed what stays. The volumes come from SQL; the rest is a
+few multiplications.
+
+Earned media value is left out unless ``include_emv`` is true, and then labelled: the AMEC
+Barcelona Principles reject advertising-value equivalents.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+import duckdb
+import pandas as pd
+from dateutil.relativedelta import relativedelta
+
+from analysis.period import Period
+from socialpulse.config import Roi, RoiRange, Settings, load_settings
+
+EMV_LABEL = "indicative only (AMEC Barcelona Principles reject AVE)"
+TRACED = ("value", "low", "base", "high", "unit", "source")
+SCENARIO_RULES = {"low": "low benefits + high costs", "base": "base values",
+                  "high": "high benefits + low costs"}
+
+
+@dataclass(frozen=True)
+class Line:
+    """A cost or benefit: the product of its factors divided by ``divisor``."""
+
+    name: str
+    label: str
+    kind: str  # cost or benefit
+    factors: tuple[str, ...]
+    divisor: float = 1
+    one_off: bool = False
+
+
+LINES: tuple[Line, ...] = (
+    Line("licences", "Licences", "cost", ("licence_per_seat_month", "seats", "months")),
+    Line("tools", "Tools", "cost", ("tools_per_month", "months")),
+    Line("staff_time", "Staff time", "cost", ("staff_hours_per_month", "hourly_rate", "months")),
+    Line("training", "Training (one-off)", "cost", ("training_one_off",), one_off=True),
+    Line("support_deflection", "Support deflection", "benefit",
+         ("answered_mentions", "cost_per_ticket")),
+    Line("search_time_saved", "Search time saved", "benefit",
+         ("questions_answered", "minutes_saved_per_answer", "hourly_rate"), divisor=60),
+    Line("recruiting", "Recruiting", "benefit",
+         ("hires_per_year", "saving_per_hire", "months"), divisor=12),
+    Line("attributed_revenue", "Attributed revenue", "benefit",
+         ("attributed_revenue_per_month", "months")),
+    Line("earned_media_value", f"Earned media value, {EMV_LABEL}", "benefit",
+         ("potential_reach", "cpm"), divisor=1000),
+)
+
+VOLUMES = {
+    "answered_mentions": (
+        "mentions", "warehouse: external posts by others (reposts excluded) created in the period "
+        "that an owned account replied to by the period's end"),
+    "questions_answered": (
+        "questions", "warehouse: internal top-level posts (not announcements or check-ins) "
+        "containing '?' created in the period "
+        "that someone other than the asker replied to by the period's end"),
+    "potential_reach": (
+        "potential reach", "warehouse: sum of brand_daily.reach of own brands over the period "
+        "(unknown reach counts as nothing)"),
+}
+
+
+ASSUMPTIONS: tuple[str, ...] = tuple(
+    name for name, field in Roi.model_fields.items() if field.annotation is RoiRange)
+
+
+def _unit(settings: Settings, name: str) -> str:
+    return type(settings.roi).model_fields[name].description.format(
+        currency=settings.roi.currency)
+
+
+def _when(moment: datetime) -> str:
+    return moment.isoformat(sep=" ", timespec="seconds")
+
+
+def _in_force(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, dict]:
+    """Each assumption's values and where they come from: the newest stored change, else config."""
+    rows = con.execute(
+        """
+        SELECT name, low, base, high, changed_by, changed_at, note FROM roi_assumptions
+        QUALIFY row_number() OVER (PARTITION BY name ORDER BY change_id DESC) = 1
+        """
+    ).df().set_index("name")
+    values = {}
+    for name in ASSUMPTIONS:
+        default = getattr(settings.roi, name)
+        entry = {"low": default.low, "base": default.base, "high": default.high,
+                 "unit": _unit(settings, name), "source": "config default",
+                 "changed_by": None, "changed_at": None, "note": None}
+        if name in rows.index:
+            row = rows.loc[name]
+            entry.update(low=float(row.low), base=float(row.base), high=float(row.high),
+                         changed_by=row.changed_by, changed_at=_when(row.changed_at),
+                         note=None if pd.isna(row.note) else row.note)
+            entry["source"] = f"changed by {row.changed_by} at {entry['changed_at']}"
+        values[name] = entry
+    return values
+
+
+def assumptions(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
+    """The assumptions in force, each with its unit, the lines that use it and its source, so a
+    reader can check the inputs beside the result."""
+    used_in = {name: ", ".join(line.name for line in LINES if name in line.factors)
+               for name in ASSUMPTIONS}
+    frame = pd.DataFrame.from_dict(_in_force(con, settings), orient="index")
+    frame.index.name = "name"
+    frame = frame.reset_index()
+    frame.insert(5, "used_in", frame["name"].map(used_in))
+    return frame
+
+
+def set_assumption(con: duckdb.DuckDBPyConnection, name: str, base: float,
+                   low: float | None = None, high: float | None = None, *, changed_by: str,
+                   note: str | None = None, settings: Settings | None = None) -> dict:
+    """Append a change; a low or high left out keeps the value in force (from ``settings``, by
+    default the configuration file). Raise ``ValueError`` (one line) for an unknown name, no
+    author, or values that are negative, not finite or out of order."""
+    if name not in ASSUMPTIONS:
+        raise ValueError(f"unknown ROI assumption {name!r}; expected one of "
+                         f"{', '.join(ASSUMPTIONS)}")
+    if not changed_by or not changed_by.strip():
+        raise ValueError("say who changes the assumption")
+    current = _in_force(con, settings or load_settings())[name]
+    low = current["low"] if low is None else low
+    high = current["high"] if high is None else high
+    for value in (low, base, high):
+        if not math.isfinite(value) or value < 0:
+            raise ValueError(f"{name}: values must be finite and not negative, got {value}")
+    if not low <= base <= high:
+        raise ValueError(f"{name}: expected low <= base <= high, got {low:g}, {base:g}, "
+                         f"{high:g} (give low and high too)")
+    changed_at = datetime.now(UTC).replace(tzinfo=None)
+    con.execute(
+        "INSERT INTO roi_assumptions (name, low, base, high, changed_by, changed_at, note) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [name, float(low), float(base), float(high), changed_by, changed_at, note],
+    )
+    return {"name": name, "low": float(low), "base": float(base), "high": float(high),
+            "changed_by": changed_by, "changed_at": _when(changed_at), "note": note}
+
+
+def count_volumes(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, float]:
+    """The counted inputs of the benefit lines, over the period."""
+    answered, questions, reach = con.execute(
+        """
+        SELECT
+          (SELECT count(*) FROM posts m
+           JOIN channels c ON c.channel_id = m.channel_id AND c.scope = 'external'
+           LEFT JOIN authors a ON a.author_id = m.author_id
+           WHERE NOT coalesce(a.is_owned, false) AND m.kind <> 'share'
+             AND m.created_at >= $since AND m.created_at < $until
+             AND EXISTS (SELECT 1 FROM posts r JOIN authors o ON o.author_id = r.author_id
+                         WHERE o.is_owned AND r.parent_id = m.post_id AND r.kind <> 'share'
+                           AND r.created_at < $until)),
+          (SELECT count(*) FROM posts q
+           JOIN channels c ON c.channel_id = q.channel_id AND c.scope = 'internal'
+           WHERE q.parent_id IS NULL AND q.kind = 'post' AND contains(q.text, '?')
+             AND q.created_at >= $since AND q.created_at < $until
+             AND EXISTS (SELECT 1 FROM posts r
+                         WHERE coalesce(r.thread_id, r.parent_id) = q.post_id
+                           AND r.post_id <> q.post_id AND r.author_id <> q.author_id
+                           AND r.created_at < $until)),
+          (SELECT coalesce(sum(reach), 0) FROM brand_daily
+           WHERE NOT is_competitor AND day BETWEEN $start AND $end)
+        """,
+        {"since": period.since, "until": period.until, "start": period.start, "end": period.end},
+    ).fetchall()[0]
+    return {"answered_mentions": answered, "questions_answered": questions,
+            "potential_reach": float(reach)}
+
+
+def default_period(con: duckdb.DuckDBPyConnection, months: int = 12) -> Period:
+    """The last ``months`` months of data, ending on the newest post's day and starting no
+    earlier than the oldest, so costs are never counted for months without data."""
+    first, last = con.execute(
+        "SELECT min(created_at)::DATE, max(created_at)::DATE FROM posts").fetchall()[0]
+    if last is None:
+        raise ValueError("the warehouse has no posts: load data first (pulse demo, pulse import)")
+    return Period(max(first, last - relativedelta(months=months) + timedelta(days=1)), last)
+
+
+def parse_period(con: duckdb.DuckDBPyConnection, text: str | None) -> Period:
+    """``START:END`` (ISO dates, both included) or ``last-Nm``; None means the last 12 months."""
+    if text is None:
+        return default_period(con)
+    if match := re.fullmatch(r"last-(\d+)m", text.strip()):
+        if int(match[1]) < 1:
+            raise ValueError(f"period {text!r}: expected at least one month")
+        return default_period(con, int(match[1]))
+    start, sep, end = text.partition(":")
+    try:
+        if not sep:
+            raise ValueError
+        return Period(date.fromisoformat(start.strip()), date.fromisoformat(end.strip()))
+    except ValueError as error:
+        reason = f": {error}" if str(error) else ""
+        raise ValueError(f"period {text!r}: expected START:END as YYYY-MM-DD:YYYY-MM-DD or "
+                         f"last-12m{reason}") from None
+
+
+def _round(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _compute(line: Line, inputs: dict[str, dict], case: str) -> float:
+    """The line's value with every assumption at ``case`` (volumes do not vary)."""
+    return math.prod(inputs[f].get(case, inputs[f].get("value")) for f in line.factors) / (
+        line.divisor)
+
+
+def _number(value: float) -> str:
+    return f"{int(value)}" if float(value).is_integer() else f"{round(value, 4)}"
+
+
+def _describe(line: Line, inputs: dict[str, dict], value: float) -> dict:
+    parts = " x ".join(_number(inputs[f].get("base", inputs[f].get("value")))
+                       for f in line.factors)
+    divide = f" / {line.divisor:g}" if line.divisor != 1 else ""
+    return {"formula": " x ".join(line.factors) + divide,
+            "calculation": f"{parts}{divide} = {value:,.2f}"}
+
+
+def _summary(benefits: float, costs: float, one_off: float, months: float) -> dict:
+    monthly_net = (benefits - (costs - one_off)) / months
+    return {
+        "benefits": _round(benefits), "costs": _round(costs),
+        "net_benefit": _round(benefits - costs),
+        "roi_pct": _round(100 * (benefits - costs) / costs) if costs else None,
+        "payback_months": _round(one_off / monthly_net) if monthly_net > 0 else None,
+    }
+
+
+def roi_report(con: duckdb.DuckDBPyConnection, settings: Settings, period: Period,
+               include_emv: bool | None = None) -> dict:
+    """Every cost and benefit line with its inputs, formula and low / base / high values; the
+    totals, ROI %, payback in months (one-off costs / monthly net benefit, where the monthly net
+    benefit is benefits less recurring costs per month; None when it is not positive) and the
+    three scenarios (low = low benefits + high costs, high = the reverse).
+
+    ``include_emv`` overrides ``[roi] include_emv``."""
+    include_emv = settings.roi.include_emv if include_emv is None else include_emv
+    months = period.days * 12 / 365
+    inputs: dict[str, dict] = dict(_in_force(con, settings))
+    for name, value in count_volumes(con, period).items():
+        unit, source = VOLUMES[name]
+        inputs[name] = {"value": value, "unit": unit, "source": source}
+    inputs["months"] = {"value": months, "unit": "months",
+                        "source": f"period: {period.days} days x 12 / 365"}
+    lines = {"cost": [], "benefit": []}
+    for line in LINES:
+        if line.name == "earned_media_value" and not include_emv:
+            continue
+        values = {case: _compute(line, inputs, case) for case in ("low", "base", "high")}
+        entry = {"name": line.name, "label": line.label, **_describe(line, inputs, values["base"]),
+                 "inputs": {f: {k: v for k, v in inputs[f].items() if k in TRACED}
+                            for f in line.factors},
+                 **{case: _round(v) for case, v in values.items()}, "one_off": line.one_off}
+        if line.name == "earned_media_value":
+            entry["note"] = EMV_LABEL
+        lines[line.kind].append((entry, values))
+    scenarios = {}
+    for case, cost_case in (("low", "high"), ("base", "base"), ("high", "low")):
+        benefits = sum(values[case] for _, values in lines["benefit"])
+        costs = sum(values[cost_case] for _, values in lines["cost"])
+        one_off = sum(values[cost_case] for entry, values in lines["cost"] if entry["one_off"])
+        scenarios[case] = {"rule": SCENARIO_RULES[case], **_summary(benefits, costs, one_off,
+                                                                     months)}
+    base = scenarios["base"]
+    one_off = sum(values["base"] for entry, values in lines["cost"] if entry["one_off"])
+    return {
+        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
+                   "days": period.days, "months": _round(months, 4)},
+        "currency": settings.roi.currency,
+        "definition": "ROI = (benefits - costs) / costs x 100 over the period",
+        "benefits": [entry for entry, _ in lines["benefit"]],
+        "costs": [entry for entry, _ in lines["cost"]],
+        "totals": {"benefits": base["benefits"], "costs": base["costs"],
+                   "one_off_costs": _round(one_off),
+                   "recurring_costs": _round(base["costs"] - one_off),
+                   "net_benefit": base["net_benefit"]},
+        "roi_pct": base["roi_pct"],
+        "payback_months": base["payback_months"],
+        "scenarios": scenarios,
+        "emv_included": include_emv,
+    }
