@@ -1,0 +1,171 @@
+"""The expert finder: who in the organisation knows about a topic, with the posts that show it.
+
+A person's score on a topic adds up, over the internal posts they wrote whose text contains every
+word of the query (whole words, any case):
+
+    POST_POINTS + REPLY_POINTS x replies from others + REACTION_POINTS x reactions from others
+
+plus ANSWER_POINTS for each question on the topic they answered: a reply of theirs in a thread
+whose opening post asks something (contains "?") and contains every query word. What others
+responded to, and questions answered, weigh more than volume: writing a lot about the ERP does not
+make an ERP expert, being the one people thank does.
+
+Posts in channels whose sensitivity is ``restricted`` (executive, crisis) are left out of the
+score and the evidence: an expert list must not leak what was said there. Departments and
+locations are folded by the privacy floor like every other internal figure.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from analysis.privacy import reportable_groups
+
+POST_POINTS = 1.0
+REPLY_POINTS = 1.0
+REACTION_POINTS = 0.5
+ANSWER_POINTS = 2.0
+EVIDENCE_POSTS = 3
+SNIPPET_CHARS = 80
+
+COLUMNS = ["person_id", "person", "department", "location", "score", "posts",
+           "replies_received", "reactions_received", "answers", "evidence"]
+
+# Letters and digits in any script: DuckDB's regular expressions (RE2) read ``\b`` as ASCII only,
+# which would find "équipe" inside "coéquipe".
+_WORD_EDGE = r"[^\pL\pN_]"
+
+
+def query_words(query: str) -> list[str]:
+    """The distinct words of ``query``, lower-cased, in order."""
+    return list(dict.fromkeys(re.findall(r"\w+", query.lower())))
+
+
+def _word_patterns(words: list[str]) -> list[str]:
+    """One case-insensitive whole-word pattern per word; every one is a query parameter."""
+    return [f"(?i)(^|{_WORD_EDGE}){re.escape(word)}({_WORD_EDGE}|$)" for word in words]
+
+
+def _groups_frame(con: duckdb.DuckDBPyConnection, segment: str, floor: int) -> pd.DataFrame:
+    groups = reportable_groups(con, segment, floor)
+    return pd.DataFrame({"value": list(groups), "reported": list(groups.values())}, dtype=object)
+
+
+def find_experts(
+    con: duckdb.DuckDBPyConnection,
+    query: str,
+    limit: int = 10,
+    since: date | datetime | None = None,
+    min_group_size: int = 5,
+) -> pd.DataFrame:
+    """People ranked by what they wrote on ``query`` and the questions on it they answered.
+
+    Columns: person_id (pseudonym), person (display name when stored, else the pseudonym),
+    department and location (privacy floor applied), score, posts, replies_received,
+    reactions_received, answers, evidence (up to three ``{post_id, snippet}``, strongest first).
+    Only posts (and answers) written on or after ``since`` count, when given.
+    """
+    patterns = _word_patterns(query_words(query))
+    if not patterns:
+        return pd.DataFrame(columns=COLUMNS)
+    matches = " AND ".join(["regexp_matches(text, ?)"] * len(patterns))
+    since_value = datetime.combine(since, datetime.min.time()) if (
+        isinstance(since, date) and not isinstance(since, datetime)) else since
+    con.register("_expert_departments", _groups_frame(con, "department", min_group_size))
+    con.register("_expert_locations", _groups_frame(con, "location", min_group_size))
+    try:
+        experts = con.execute(
+            f"""
+            WITH visible AS (
+                SELECT p.post_id, p.author_id, p.text, p.created_at, p.parent_id,
+                       coalesce(p.thread_id, p.parent_id) AS root_id
+                FROM posts p JOIN channels c USING (channel_id)
+                WHERE c.scope = 'internal' AND c.sensitivity <> 'restricted'
+                  AND p.author_id IS NOT NULL
+            ),
+            topic_posts AS (
+                SELECT * FROM visible
+                WHERE ({matches}) AND (?::TIMESTAMP IS NULL OR created_at >= ?::TIMESTAMP)
+            ),
+            replies AS (
+                SELECT t.post_id, count(*) AS replies FROM topic_posts t
+                JOIN posts r ON r.parent_id = t.post_id AND r.author_id <> t.author_id
+                GROUP BY t.post_id
+            ),
+            reactions AS (
+                SELECT t.post_id, count(*) AS reactions FROM topic_posts t
+                JOIN interactions i ON i.post_id = t.post_id AND i.kind = 'reaction'
+                 AND i.actor_id <> t.author_id
+                GROUP BY t.post_id
+            ),
+            scored AS (
+                SELECT t.*, coalesce(r.replies, 0) AS replies,
+                       coalesce(x.reactions, 0) AS reactions,
+                       {POST_POINTS} + {REPLY_POINTS} * coalesce(r.replies, 0)
+                           + {REACTION_POINTS} * coalesce(x.reactions, 0) AS points
+                FROM topic_posts t LEFT JOIN replies r USING (post_id)
+                LEFT JOIN reactions x USING (post_id)
+            ),
+            questions AS (
+                SELECT post_id, author_id FROM visible
+                WHERE parent_id IS NULL AND strpos(text, '?') > 0 AND ({matches})
+            ),
+            answers AS (
+                SELECT a.post_id, a.author_id, a.text, a.created_at, q.post_id AS question_id
+                FROM visible a JOIN questions q ON q.post_id = a.root_id
+                WHERE a.parent_id IS NOT NULL AND a.author_id <> q.author_id
+                  AND (?::TIMESTAMP IS NULL OR a.created_at >= ?::TIMESTAMP)
+                QUALIFY row_number() OVER (PARTITION BY a.author_id, q.post_id
+                                           ORDER BY a.created_at, a.post_id) = 1
+            ),
+            evidence_items AS (
+                SELECT author_id, post_id, any_value(text) AS text,
+                       any_value(created_at) AS created_at, sum(points) AS points
+                FROM (SELECT author_id, post_id, text, created_at, points FROM scored
+                      UNION ALL
+                      SELECT author_id, post_id, text, created_at, {ANSWER_POINTS} FROM answers)
+                GROUP BY author_id, post_id
+            ),
+            evidence AS (
+                SELECT author_id, list({{'post_id': post_id, 'snippet':
+                           CASE WHEN length(text) > {SNIPPET_CHARS}
+                                THEN left(text, {SNIPPET_CHARS - 1}) || '…' ELSE text END}}
+                           ORDER BY points DESC, created_at DESC, post_id
+                       )[1:{EVIDENCE_POSTS}] AS evidence
+                FROM evidence_items GROUP BY author_id
+            ),
+            per_person AS (
+                SELECT author_id, count(*) AS posts, sum(replies) AS replies_received,
+                       sum(reactions) AS reactions_received, sum(points) AS points
+                FROM scored GROUP BY author_id
+            ),
+            answered AS (
+                SELECT author_id, count(*) AS answers FROM answers GROUP BY author_id
+            )
+            SELECT e.author_id AS person_id, coalesce(a.display_name, e.author_id) AS person,
+                   d.reported AS department, l.reported AS location,
+                   coalesce(p.points, 0) + {ANSWER_POINTS} * coalesce(q.answers, 0) AS score,
+                   coalesce(p.posts, 0)::BIGINT AS posts,
+                   coalesce(p.replies_received, 0)::BIGINT AS replies_received,
+                   coalesce(p.reactions_received, 0)::BIGINT AS reactions_received,
+                   coalesce(q.answers, 0)::BIGINT AS answers, e.evidence
+            FROM evidence e
+            LEFT JOIN per_person p USING (author_id) LEFT JOIN answered q USING (author_id)
+            LEFT JOIN authors a ON a.author_id = e.author_id
+            LEFT JOIN _expert_departments d ON d.value = coalesce(a.department, 'Unknown')
+            LEFT JOIN _expert_locations l ON l.value = coalesce(a.location, 'Unknown')
+            ORDER BY score DESC, person_id LIMIT ?
+            """,
+            [*patterns, since_value, since_value, *patterns, since_value, since_value, limit],
+        ).df()
+    finally:
+        con.unregister("_expert_departments")
+        con.unregister("_expert_locations")
+    experts["evidence"] = experts["evidence"].map(list)  # plain lists: JSON and tables read them
+    for column in ("department", "location"):  # a withheld group is None, not NaN, in JSON
+        experts[column] = experts[column].astype(object).where(experts[column].notna(), None)
+    return experts
