@@ -16,6 +16,7 @@ import pandas as pd
 from collectors.demo.calendar import DemoCalendar
 from collectors.demo.external import generate_mentions
 from collectors.demo.internal import generate_network
+from collectors.demo.maturity import demo_answers, save_answers
 from socialpulse.warehouse import LoadResult, finish_run, start_run, transaction, upsert
 
 DEFAULT_MENTIONS = 20_000
@@ -40,6 +41,7 @@ def generate_demo(
     for table in LOAD_ORDER:
         parts = [part[table] for part in (external, internal) if table in part]
         tables[table] = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    tables["maturity_answers"] = demo_answers(calendar)
     return tables
 
 
@@ -63,6 +65,8 @@ def load_demo(
                     on_table(table, result)
                 if table == "posts":
                     total += result
+            if "maturity_answers" in tables:
+                save_answers(con, tables["maturity_answers"])
     except Exception as error:
         finish_run(con, run_id, total, status="failed", error=str(error).splitlines()[0])
         raise
