@@ -4,15 +4,17 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= data/socialpulse.duckdb
 PORT   ?= 8501
+SIZE   ?= 1m
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test demo lint help
+.PHONY: run test demo lint bench help
 
 help:
 	@echo "make run    set up, build the demo warehouse if absent, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole test suite (browser tests included)"
 	@echo "make demo   rebuild the demo warehouse from scratch"
 	@echo "make lint   ruff"
+	@echo "make bench  benchmarks at SIZE=$(SIZE) (tiny, 50k, 1m, 10m); appends docs/benchmarks.md"
 
 # Reinstall only when the pins or the package metadata change.
 $(STAMP): requirements.txt pyproject.toml
@@ -36,3 +38,6 @@ demo: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/pulse bench --size $(SIZE)

@@ -1,6 +1,6 @@
 """Feed ingestion speed: parse + brand matching + load of many feed entries.
 
-    .venv/bin/python bench/bench_rss.py --entries 100000
+    .venv/bin/python -m bench.bench_rss --entries 100000
 
 Feeds are generated locally (demo sentences, 1,000 entries a feed) so the figure measures our
 path, not a network. Prints items per second for each stage and in all.

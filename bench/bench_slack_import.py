@@ -1,6 +1,6 @@
 """Slack import speed and memory: a generated export of N messages through ``run_import``.
 
-    .venv/bin/python bench/bench_slack_import.py --messages 1000000 [--zip] [--json]
+    .venv/bin/python -m bench.bench_slack_import --messages 1000000 [--zip] [--json]
 
 The export is written one day-file at a time (as Slack lays it out: many channels, one file a
 day each, threads, reactions, mentions, joins, bot posts, edits), so generating it needs little

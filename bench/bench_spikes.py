@@ -1,6 +1,6 @@
 """Spike detection speed over a year of hourly data, for a first run and for the runs after it.
 
-    .venv/bin/python bench/bench_spikes.py --mentions 1000000
+    .venv/bin/python -m bench.bench_spikes --mentions 1000000
 
 Builds the demo (``seed=1``) with that many mentions, loads it and scores sentiment (timed apart,
 not part of the figures), then times ``detect_alerts`` over the whole year (the first run, no
@@ -12,35 +12,28 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import tempfile
-import time
-from pathlib import Path
 
 import pandas as pd
 
 from analysis.sentiment import score_new_posts
 from analysis.spikes import detect_alerts
-from collectors.demo import generate_demo, load_demo
+from bench.demo_warehouse import demo_tables, loaded_warehouse, peak_memory_mib, timed
 from collectors.demo.calendar import DemoCalendar
 from socialpulse.config import Settings
-from socialpulse.warehouse import connect
 
 
 def _timed(step):
-    started = time.perf_counter()
-    result = step()
-    return result, round(time.perf_counter() - started, 3)
+    result, seconds = timed(step)
+    return result, round(seconds, 3)
 
 
 def bench(mentions: int) -> dict:
-    tables = generate_demo(seed=1, mentions=mentions, messages=1000)
+    tables = demo_tables(mentions)
     settings = Settings()
     end = pd.Timestamp(DemoCalendar().end)
     figures: dict = {"mentions": mentions}
-    with tempfile.TemporaryDirectory() as folder:
-        con = connect(Path(folder) / "bench.duckdb")
-        _, figures["load_seconds"] = _timed(lambda: load_demo(con, tables))
+    with loaded_warehouse(tables) as (con, _, load_seconds):
+        figures["load_seconds"] = round(load_seconds, 3)
         _, figures["sentiment_seconds"] = _timed(lambda: score_new_posts(con))
         figures["brand_mentions"] = con.execute(
             "SELECT count(*) FROM brand_matches").fetchall()[0][0]
@@ -57,8 +50,7 @@ def bench(mentions: int) -> dict:
         figures["crises"] = con.execute(
             "SELECT count(*) FROM alerts WHERE kind = 'crisis'").fetchall()[0][0]
         figures["first_run_episodes"] = len(first)
-        con.close()
-    figures["peak_memory_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    figures["peak_memory_mib"] = peak_memory_mib()
     return figures
 
 

@@ -1,6 +1,6 @@
 """Topic modelling speed on the demo warehouse, for a full run and for an incremental one.
 
-    .venv/bin/python bench/bench_topics.py --mentions 1000000
+    .venv/bin/python -m bench.bench_topics --mentions 1000000
 
 Builds the demo (``seed=1``) with that many mentions, loads it and scores sentiment (timed apart,
 not part of the figure), then times ``compute_topics`` over every month and brand, and again with
@@ -11,29 +11,22 @@ from __future__ import annotations
 
 import argparse
 import json
-import resource
-import tempfile
-import time
-from pathlib import Path
 
 from analysis.sentiment import score_new_posts
 from analysis.topics import compute_topics
-from collectors.demo import generate_demo, load_demo
-from socialpulse.warehouse import connect
+from bench.demo_warehouse import demo_tables, loaded_warehouse, peak_memory_mib, timed
 
 
 def _timed(step):
-    started = time.perf_counter()
-    result = step()
-    return result, round(time.perf_counter() - started, 2)
+    result, seconds = timed(step)
+    return result, round(seconds, 2)
 
 
 def bench(mentions: int) -> dict:
-    tables = generate_demo(seed=1, mentions=mentions, messages=1000)
+    tables = demo_tables(mentions)
     figures: dict = {"mentions": mentions}
-    with tempfile.TemporaryDirectory() as folder:
-        con = connect(Path(folder) / "bench.duckdb")
-        _, figures["load_seconds"] = _timed(lambda: load_demo(con, tables))
+    with loaded_warehouse(tables) as (con, _, load_seconds):
+        figures["load_seconds"] = round(load_seconds, 2)
         _, figures["sentiment_seconds"] = _timed(lambda: score_new_posts(con))
         figures["brand_mentions"] = con.execute(
             "SELECT count(DISTINCT post_id) FROM brand_matches").fetchall()[0][0]
@@ -47,8 +40,7 @@ def bench(mentions: int) -> dict:
             "SELECT count(*) FROM post_topics").fetchall()[0][0]
         recent, figures["incremental_seconds"] = _timed(lambda: compute_topics(con, periods=2))
         figures["incremental_topics"] = len(recent)
-        con.close()
-    figures["peak_memory_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    figures["peak_memory_mib"] = peak_memory_mib()
     return figures
 
 
