@@ -65,8 +65,11 @@ def analyzer(language: str):
 def score_text(text: str, language: str = "en") -> tuple[float, float, float, float]:
     """compound, positive, neutral, negative for one text."""
     model = analyzer(language)
-    parts = [s for s in SENTENCE_END.split(text) if s.strip()] if len(text) > LONG_TEXT else [text]
-    scores = [model.polarity_scores(part) for part in parts or [text]]
+    if len(text) <= LONG_TEXT:  # most posts: one call, no averaging (a third of the time)
+        score = model.polarity_scores(text)
+        return score["compound"], score["pos"], score["neu"], score["neg"]
+    parts = [s for s in SENTENCE_END.split(text) if s.strip()] or [text]
+    scores = [model.polarity_scores(part) for part in parts]
     return tuple(float(np.mean([s[k] for s in scores])) for k in ("compound", "pos", "neu", "neg"))
 
 
