@@ -1,7 +1,7 @@
 """The expert finder: who in the organisation knows about a topic, with the posts that show it.
 
 A person's score on a topic adds up, over the internal posts they wrote whose text contains every
-word of the query (whole words, any case):
+word of the query (whole words, any case), questions they asked excepted:
 
     POST_POINTS + REPLY_POINTS x replies from others + REACTION_POINTS x reactions from others
 
@@ -87,9 +87,10 @@ def find_experts(
                 WHERE c.scope = 'internal' AND c.sensitivity <> 'restricted'
                   AND p.author_id IS NOT NULL
             ),
-            topic_posts AS (
-                SELECT * FROM visible
+            topic_posts AS (  -- asking about a topic is not knowing it: questions only count
+                SELECT * FROM visible   -- for the people who answer them
                 WHERE ({matches}) AND (?::TIMESTAMP IS NULL OR created_at >= ?::TIMESTAMP)
+                  AND NOT (parent_id IS NULL AND strpos(text, '?') > 0)
             ),
             replies AS (
                 SELECT t.post_id, count(*) AS replies FROM topic_posts t

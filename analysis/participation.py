@@ -12,13 +12,29 @@ from analysis.period import Period
 from analysis.privacy import reportable_groups
 
 # One row per contribution by an employee: a post or reply they wrote, or a reaction or
-# @mention they made. Readers are not counted: the exports do not say who read what.
-CONTRIBUTIONS = """
-    SELECT p.author_id AS person, p.created_at FROM posts p
+# @mention they made. Readers are not counted: the exports do not say who read what. The channel
+# is the one the post (or the post reacted to) lives in, NULL when that post is not stored.
+CONTRIBUTION_EVENTS = """
+    SELECT p.author_id AS person, p.created_at, p.channel_id FROM posts p
     JOIN channels c USING (channel_id) WHERE c.scope = 'internal'
     UNION ALL
-    SELECT i.actor_id, i.created_at FROM interactions i
+    SELECT i.actor_id, i.created_at, p.channel_id FROM interactions i
+    LEFT JOIN posts p USING (post_id)
     WHERE i.kind IN ('reaction', 'mention')
+"""
+CONTRIBUTIONS = f"SELECT person, created_at FROM ({CONTRIBUTION_EVENTS})"
+
+# Internal threads (top-level posts) with the first reply by someone other than their author:
+# an author adding to their own thread is not an answer. A reply belongs to the thread its
+# ``thread_id`` names (every importer sets it to the root), else to its parent.
+THREADS = """
+    SELECT t.post_id, t.author_id AS person, t.channel_id, t.created_at,
+           min(r.created_at) FILTER (r.author_id IS DISTINCT FROM t.author_id) AS first_reply
+    FROM posts t JOIN channels c ON c.channel_id = t.channel_id AND c.scope = 'internal'
+    LEFT JOIN (SELECT coalesce(thread_id, parent_id) AS root, author_id, created_at
+               FROM posts WHERE kind = 'reply') r ON r.root = t.post_id
+    WHERE t.kind = 'post'
+    GROUP BY t.post_id, t.author_id, t.channel_id, t.created_at
 """
 
 
@@ -88,14 +104,12 @@ def stickiness(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, floa
 
 
 def reply_rate(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, float]:
-    """Internal threads started in the period with at least one reply / all such threads."""
+    """Internal threads started in the period with at least one reply by someone other than
+    their author / all such threads."""
     answered, threads = con.execute(
-        """
-        SELECT count(*) FILTER (EXISTS (SELECT 1 FROM posts r WHERE r.parent_id = t.post_id)),
-               count(*)
-        FROM posts t JOIN channels c USING (channel_id)
-        WHERE c.scope = 'internal' AND t.kind = 'post'
-          AND t.created_at >= ? AND t.created_at < ?
+        f"""
+        SELECT count(first_reply), count(*) FROM ({THREADS}) t
+        WHERE t.created_at >= ? AND t.created_at < ?
         """,
         [period.since, period.until],
     ).fetchall()[0]

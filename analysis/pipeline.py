@@ -12,7 +12,11 @@ from collections.abc import Callable
 import duckdb
 
 from analysis.engagement import refresh_brand_daily
+from analysis.internal_metrics import refresh_internal_metrics
+from analysis.maturity import refresh_maturity
+from analysis.network import refresh_network
 from analysis.notify import notify_new_alerts
+from analysis.push_pull import refresh_push_pull
 from analysis.sentiment import score_new_posts
 from analysis.spikes import detect_alerts
 from analysis.topics import compute_topics
@@ -22,13 +26,19 @@ log = logging.getLogger(__name__)
 
 
 def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnection], object]]]:
-    """The steps, in the order their inputs need: sentiment before the roll-ups that count it."""
+    """The steps, in the order their inputs need: sentiment before the roll-ups that count it,
+    and the maturity scorecard last because it reads every other step's tables."""
     return [
         ("sentiment", lambda con: f"{score_new_posts(con):,} posts scored"),
         ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
         ("topics", lambda con: f"{len(refresh_topics(con)):,} topics"),
         ("alerts", lambda con: f"{len(detect_alerts(con, settings)):,} episodes found"),
         ("notifications", lambda con: f"{len(notify_new_alerts(con, settings)):,} alerts sent"),
+        ("internal_metrics",
+         lambda con: f"{refresh_internal_metrics(con, settings):,} internal figures"),
+        ("network", lambda con: f"{refresh_network(con, settings):,} network rows"),
+        ("push_pull", lambda con: f"{refresh_push_pull(con, settings):,} push and pull rows"),
+        ("maturity", lambda con: f"{refresh_maturity(con, settings):,} criterion scores"),
     ]
 
 

@@ -404,13 +404,317 @@ def config_command() -> None:
 # --- expert finder commands ---
 
 
+@app.command("experts")
+def experts_command(
+    topic: Annotated[str, typer.Argument(help="Words every post must contain: \"ERP export\".")],
+    limit: Annotated[int, typer.Option(min=1, help="People to list.")] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Who knows about a topic: people ranked by what they wrote on it, the responses it drew and
+    the questions on it they answered, with the posts that show it."""
+    from rich import box
+    from rich.text import Text
+
+    from analysis.experts import find_experts
+
+    try:
+        floor = load_settings().privacy.min_group_size
+        with open_warehouse(State.db, read_only=True) as con:
+            experts = find_experts(con, topic, limit=limit, min_group_size=floor)
+    except (WarehouseError, ConfigError) as error:
+        fail(str(error))
+    if as_json:
+        typer.echo(json.dumps(experts.to_dict(orient="records"), indent=2, default=str))
+        return
+    if experts.empty:
+        typer.echo(f"no one has written about {topic} yet")
+        return
+    table = Table(title=Text(f"Experts on {topic}"), box=box.SIMPLE_HEAD, pad_edge=False)
+    table.add_column("#", justify="right")
+    table.add_column("person", no_wrap=True)
+    for name in ("score", "posts", "replies", "reactions", "answers"):
+        table.add_column(name, justify="right")
+    evidence = []
+    for rank, row in enumerate(experts.itertuples(index=False), start=1):
+        table.add_row(*(Text(str(value)) for value in (
+            rank, row.person, f"{row.score:g}", row.posts, row.replies_received,
+            row.reactions_received, row.answers)))
+        where = ", ".join(value for value in (row.department, row.location) if value)
+        evidence += [Text(f"{rank}. {row.person} ({where or 'no department'})", style="bold")]
+        evidence += [Text(f"   {item['post_id']}: {item['snippet']}") for item in row.evidence]
+    out = Console()
+    out.print(table)
+    out.print(*evidence, sep="\n")
+
+
 # --- maturity commands ---
+
+maturity_app = typer.Typer(help="The Solis maturity scorecard and its questionnaire.",
+                           invoke_without_command=True)
+app.add_typer(maturity_app, name="maturity")
+
+
+def print_maturity(card: dict, trend: list[dict]) -> None:
+    from analysis.maturity import evidence_text
+
+    out = Console()
+    stages = Table("#", "stage", "score", "reached", title=f"Maturity as of {card['as_of']}")
+    for stage in card["stages"]:
+        stages.add_row(str(stage["stage"]), f"{stage['name']}: {stage['motto']}",
+                       f"{stage['score']:.2f}", "yes" if stage["reached"] else "")
+    out.print(stages)
+    band = card["peer_band"]
+    out.print(f"Current stage: {card['current_stage_name'] or 'none yet (Planning not reached)'}"
+              f"; peer band {band['band']} ({band['low']}-{band['high']} on the 1-10 scale)",
+              markup=False, highlight=False)
+    if card["blocking"]:
+        name = card["stages"][card["next_stage"] - 1]["name"]
+        blocking = Table("criterion", "source", "score", "evidence",
+                         title=f"Unmet criteria blocking {name}")
+        for criterion in card["blocking"]:
+            blocking.add_row(f"{criterion['id']}\n{criterion['description']}",
+                             criterion["source"], f"{criterion['score']:g}",
+                             evidence_text(criterion["evidence"]))
+        out.print(blocking)
+    history = Table(title="By month (stage scores)")
+    history.add_column("as of", no_wrap=True)
+    for stage in card["stages"]:
+        history.add_column(stage["name"][:4], justify="right")
+    history.add_column("stage", no_wrap=True)
+    for row in trend:
+        history.add_row(str(row["as_of"]), *(f"{row[s['name'].lower()]:.2f}"
+                                             for s in card["stages"]),
+                        row["current_stage_name"] or "-")
+    out.print(history)
+
+
+@maturity_app.callback()
+def maturity_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_of: Annotated[str | None, typer.Option(
+        help="YYYY-MM-DD: score as of that day; default the newest day with data.")] = None,
+) -> None:
+    """Six stage scores, the current stage, what blocks the next one, and the monthly trend,
+    computed live from the warehouse."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from datetime import date
+
+    from analysis.maturity import live_history, scorecard
+
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        fail(f"--as-of: expected a date YYYY-MM-DD, got {as_of!r}")
+    try:
+        settings = load_settings()
+        with open_warehouse(State.db, read_only=True) as con:
+            card = scorecard(con, settings, day)
+            trend = live_history(con, settings, day).to_dict(orient="records")
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    if as_json:
+        typer.echo(json.dumps({**card, "history": trend}, indent=2, default=str))
+    else:
+        print_maturity(card, trend)
+
+
+@maturity_app.command("answer")
+def maturity_answer(
+    question_id: Annotated[str, typer.Argument(help="e.g. presence.policy_published (see "
+                                                    "pulse maturity questions).")],
+    answer: Annotated[str, typer.Argument(help="yes, partly or no.")],
+    by: Annotated[str, typer.Option(help="Who answers (kept in the history).")] = "cli",
+    note: Annotated[str | None, typer.Option(help="Why, or where the proof is.")] = None,
+) -> None:
+    """Answer a questionnaire question; earlier answers stay in the history."""
+    from analysis.maturity import check_answer, record_answer
+
+    try:
+        check_answer(question_id, answer, by)
+        with open_warehouse(State.db) as con:
+            record_answer(con, question_id, answer, by, note)
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    console.print(f"{question_id}: {answer} (by {by})", highlight=False)
+
+
+@maturity_app.command("questions")
+def maturity_questions(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The questionnaire: each question's id, stage and wording."""
+    from analysis.maturity import questions
+
+    if as_json:
+        typer.echo(json.dumps(questions(), indent=2))
+        return
+    table = Table("id", "stage", "question", title="Maturity questionnaire (yes, partly, no)")
+    for question in questions():
+        table.add_row(question["id"], question["stage_name"], question["question"])
+    Console().print(table)
 
 
 # --- roi commands ---
 
+roi_app = typer.Typer(help="ROI of the social programme, and the assumptions behind it.",
+                      invoke_without_command=True)
+app.add_typer(roi_app, name="roi")
+
+
+def print_roi(report: dict) -> None:
+    cur = report["currency"]
+    period = report["period"]
+    table = Table("line and formula", "calculation (base)", f"low {cur}", f"base {cur}",
+                  f"high {cur}", title=f"ROI {period['start']} to {period['end']} "
+                                       f"({period['months']:g} months)")
+    for kind in ("benefits", "costs"):
+        for line in report[kind]:
+            table.add_row(f"{kind[:-1]}: {line['label']}\n{line['formula']}", line["calculation"],
+                          *(f"{line[c]:,.2f}" for c in ("low", "base", "high")))
+    out = Console()
+    out.print(table)
+    rows = Table("scenario", "rule", f"benefits {cur}", f"costs {cur}", "ROI %", "payback months")
+    for name, s in report["scenarios"].items():
+        rows.add_row(name, s["rule"], f"{s['benefits']:,.2f}", f"{s['costs']:,.2f}",
+                     "n/a" if s["roi_pct"] is None else f"{s['roi_pct']:,.1f}",
+                     "never" if s["payback_months"] is None else f"{s['payback_months']:.1f}")
+    out.print(rows)
+    if not report["emv_included"]:
+        out.print("Earned media value left out (set [roi] include_emv = true or pass --emv).",
+                  markup=False)
+
+
+@roi_app.callback()
+def roi_command(
+    ctx: typer.Context,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    period: Annotated[str | None, typer.Option(
+        help="START:END (YYYY-MM-DD:YYYY-MM-DD) or last-12m; default the last 12 months of "
+             "data.")] = None,
+    emv: Annotated[bool, typer.Option(
+        "--emv", help="Add earned media value (indicative only) whatever the config says.")
+    ] = False,
+) -> None:
+    """ROI = (benefits - costs) / costs, every line with its inputs, and low/base/high scenarios."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from analysis.roi import parse_period, roi_report
+
+    try:
+        settings = load_settings()
+        with open_warehouse(State.db, read_only=True) as con:
+            report = roi_report(con, settings, parse_period(con, period), True if emv else None)
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    if as_json:
+        typer.echo(json.dumps(report, indent=2, default=str))
+    else:
+        print_roi(report)
+
+
+def parse_number(option: str, text: str | None) -> float | None:
+    if text is None:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        fail(f"{option}: expected a number, got {text!r}")
+
+
+@roi_app.command("set")
+def roi_set(
+    name: Annotated[str, typer.Argument(help="The assumption, e.g. seats (see pulse roi "
+                                             "assumptions).")],
+    base: Annotated[str, typer.Option(help="Base value.")],
+    low: Annotated[str | None, typer.Option(help="Low end (default: keep the one in force).")]
+    = None,
+    high: Annotated[str | None, typer.Option(help="High end (default: keep the one in force).")]
+    = None,
+    by: Annotated[str, typer.Option(help="Who changes it (kept in the history).")] = "cli",
+    note: Annotated[str | None, typer.Option(help="Why.")] = None,
+) -> None:
+    """Change an ROI assumption; the old value stays in the history."""
+    from analysis.roi import set_assumption
+
+    values = [parse_number(f"--{o}", v) for o, v in (("base", base), ("low", low),
+                                                         ("high", high))]
+    try:
+        settings = load_settings()
+        with open_warehouse(State.db) as con:
+            row = set_assumption(con, name, *values, changed_by=by, note=note,
+                                 settings=settings)
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    console.print(f"{name}: low {row['low']:g}, base {row['base']:g}, high {row['high']:g} "
+                  f"(by {by})", highlight=False)
+
+
+@roi_app.command("assumptions")
+def roi_assumptions(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every ROI assumption in force with its unit, range and source."""
+    from analysis.roi import assumptions
+
+    try:
+        settings = load_settings()
+        with open_warehouse(State.db, read_only=True) as con:
+            frame = assumptions(con, settings)
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    if as_json:
+        typer.echo(json.dumps(records, indent=2, default=str))
+        return
+    columns = ("name", "low", "base", "high", "unit", "used_in", "source")
+    table = Table(*columns, title="ROI assumptions")
+    for record in records:
+        table.add_row(*(f"{record[c]:g}" if isinstance(record[c], float) else str(record[c])
+                        for c in columns))
+    Console().print(table)
+
 
 # --- bench commands ---
+
+
+@app.command("bench")
+def bench_command(
+    size: Annotated[str, typer.Option(help="tiny, 50k, 1m, 10m or a number of mentions.")] = "1m",
+    out: Annotated[Path | None, typer.Option(help="Folder for the run's JSON (default: a new "
+                                                  "temporary folder).")] = None,
+    record: Annotated[bool, typer.Option(help="Append the run to docs/benchmarks.md.")] = True,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON, not the table.")] = False,
+) -> None:
+    """Time load, sentiment, analysis, pages and importers on a demo warehouse of that size."""
+    import tempfile
+
+    root = str(APP_SCRIPT.parent)  # bench/ sits beside the packages and is not installed
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    from bench.analyze_run import BenchError
+    from bench.report import append_markdown, rich_table, to_json, write_json
+    from bench.suite import parse_size, run_suite
+
+    try:
+        chosen = parse_size(size)
+    except ValueError as error:
+        fail(str(error))
+    try:
+        result = run_suite(chosen, lambda step: console.print(f"bench: {step}", highlight=False))
+    except BenchError as error:
+        fail(str(error))
+    path = write_json(result, out or Path(tempfile.mkdtemp(prefix="pulse-bench-")))
+    if as_json:
+        typer.echo(json.dumps(to_json(result), indent=2))
+    else:
+        Console(width=None if sys.stdout.isatty() else 120).print(rich_table(result))
+    console.print(f"JSON: {path}", highlight=False, soft_wrap=True)
+    if record:
+        docs = APP_SCRIPT.parent / "docs" / "benchmarks.md"
+        append_markdown(result, docs)
+        console.print(f"appended to {docs}", highlight=False, soft_wrap=True)
 
 
 def run() -> None:

@@ -159,11 +159,98 @@ class Retention(_Strict):
 
 
 class Maturity(_Strict):
-    """Thresholds of the maturity scorecard's warehouse criteria."""
+    """Thresholds of the maturity scorecard's warehouse criteria. A criterion scores 1 at its
+    threshold, 0.5 from half of it (for a time: up to twice it), else 0. The internal targets
+    (interactive users at scale, reply rate, stickiness, check-in answers) are `[kpi_targets]`."""
+
+    window_days: int = Field(
+        default=90, ge=7, le=366, description="days of external activity the criteria look at")
+    activity_days: int = Field(
+        default=30, ge=1, le=366, description="days in which an executive counts as active")
+    listening_days: int = Field(
+        default=30, ge=1, description="days with own-brand and with competitor mentions")
+    sentiment_coverage: float = Field(
+        default=80.0, ge=0, le=100, description="% of own-brand mentions with a sentiment label")
+    owned_platforms: int = Field(
+        default=2, ge=1, description="platforms where owned accounts posted in the window")
+    weekly_posting: float = Field(
+        default=80.0, ge=0, le=100, description="% of the last 12 weeks with an owned post")
+    amplification_rate: float = Field(
+        default=1.0, ge=0, description="shares per owned post (sharable content)")
+    conversation_rate: float = Field(
+        default=1.0, ge=0, description="replies per owned post")
+    response_rate: float = Field(
+        default=50.0, ge=0, le=100, description="% of mentions needing a reply that got one")
+    response_minutes: float = Field(
+        default=60.0, gt=0, description="median minutes to the brand's first reply")
+    interactive_users_benchmark: float = Field(
+        default=27.0, ge=0, le=100, description="SWOOP's published average of interactive users")
+    department_channels: int = Field(
+        default=5, ge=1, description="departments with their own active internal channel")
+    location_channels: int = Field(
+        default=2, ge=1, description="locations with their own active internal channel")
+    executives_active: float = Field(
+        default=50.0, ge=0, le=100, description="% of executives who posted in activity_days")
+    cross_department_flow: float = Field(
+        default=30.0, ge=0, le=100, description="% of network edges between departments")
+    departments_at_stickiness: float = Field(
+        default=80.0, ge=0, le=100,
+        description="% of departments whose stickiness meets kpi_targets.stickiness")
+
+
+class RoiRange(_Strict):
+    """One ROI assumption: its base value and the plausible low and high ends around it, so the
+    report can show how far the result moves when the assumption is wrong."""
+
+    low: float = Field(ge=0, allow_inf_nan=False)
+    base: float = Field(ge=0, allow_inf_nan=False)
+    high: float = Field(ge=0, allow_inf_nan=False)
+
+    @field_validator("high")
+    @classmethod
+    def _ordered(cls, high: float, info) -> float:
+        low, base = info.data.get("low"), info.data.get("base")
+        if low is not None and base is not None and not low <= base <= high:
+            raise ValueError(f"expected low <= base <= high, got {low}, {base}, {high}")
+        return high
+
+
+def _range(low: float, base: float, high: float, unit: str):
+    return Field(default=RoiRange(low=low, base=base, high=high), description=unit)
 
 
 class Roi(_Strict):
-    """Default ROI assumptions; edits are stored in the warehouse with their history."""
+    """Default ROI assumptions; edits are stored in the warehouse with their history.
+
+    Each is a low / base / high range (a plain number means no range); the field's description
+    is its unit. Defaults suit an organisation of about 600 people with a small social team.
+    """
+
+    currency: str = Field(default="EUR", min_length=1)
+    include_emv: bool = Field(
+        default=False, description="add earned media value, indicative only (AMEC rejects AVE)")
+    # Costs
+    licence_per_seat_month: RoiRange = _range(30, 50, 80, "{currency} per seat per month")
+    seats: RoiRange = _range(3, 5, 8, "seats")
+    tools_per_month: RoiRange = _range(100, 200, 400, "{currency} per month")
+    staff_hours_per_month: RoiRange = _range(15, 20, 30, "hours per month")
+    hourly_rate: RoiRange = _range(40, 50, 65, "{currency} per hour (loaded cost)")
+    training_one_off: RoiRange = _range(2000, 4000, 8000, "{currency}, once")
+    # Benefits
+    cost_per_ticket: RoiRange = _range(4, 8, 15, "{currency} per support ticket avoided")
+    minutes_saved_per_answer: RoiRange = _range(
+        10, 20, 30, "minutes saved per internal question answered")
+    hires_per_year: RoiRange = _range(0, 2, 4, "hires attributed per year")
+    saving_per_hire: RoiRange = _range(2000, 4000, 8000, "{currency} saved per hire")
+    attributed_revenue_per_month: RoiRange = _range(0, 0, 0, "{currency} per month")
+    cpm: RoiRange = _range(2, 5, 10, "{currency} per 1,000 potential reach (EMV only)")
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _number_is_a_point(cls, value):
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            return {"low": value, "base": value, "high": value}
+        return value
 
 
 class Organisation(_Strict):

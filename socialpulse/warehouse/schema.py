@@ -448,9 +448,14 @@ def add_network(con: duckdb.DuckDBPyConnection) -> None:
             window_end          DATE NOT NULL,
             degree              DOUBLE NOT NULL,
             betweenness         DOUBLE NOT NULL,
+            betweenness_method  VARCHAR NOT NULL,
             contributions       BIGINT NOT NULL,
+            threads_started     BIGINT NOT NULL,
             responses_received  BIGINT NOT NULL,
-            persona             VARCHAR NOT NULL,
+            departments_linked  INTEGER NOT NULL,
+            persona             VARCHAR NOT NULL CHECK (persona IN
+                                    ('Engager', 'Catalyst', 'Responder', 'Broadcaster',
+                                     'Observer')),
             is_bridge           BOOLEAN NOT NULL,
             computed_at         TIMESTAMP NOT NULL
         );

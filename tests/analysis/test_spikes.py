@@ -285,7 +285,7 @@ def test_over_the_demo_year_the_launch_is_a_peak_the_crisis_a_crisis_and_little_
 
 def test_the_benchmark_prints_its_figures():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_spikes.py"), "--mentions", "2000",
+        [sys.executable, "-m", "bench.bench_spikes", "--mentions", "2000",
          "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)

@@ -218,7 +218,7 @@ def test_the_demo_recall_is_an_emerging_northwind_topic_in_september(demo_db_cop
 
 def test_topics_benchmark_prints_its_figures():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_topics.py"), "--mentions", "2000",
+        [sys.executable, "-m", "bench.bench_topics", "--mentions", "2000",
          "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)

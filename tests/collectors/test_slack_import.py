@@ -556,7 +556,7 @@ def test_small_batches_give_the_same_rows(empty_db, tmp_path, monkeypatch):
 
 def test_the_benchmark_prints_its_figures():
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "bench_slack_import.py"), "--messages", "3000",
+        [sys.executable, "-m", "bench.bench_slack_import", "--messages", "3000",
          "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
