@@ -401,6 +401,258 @@ def config_command() -> None:
                   f"privacy floor {settings.privacy.min_group_size})")
 
 
+# --- governance commands ---
+
+ByOption = Annotated[str | None, typer.Option("--by", help="Who acts (default: the OS user).")]
+
+
+def actor(by: str | None) -> str:
+    from socialpulse.audit import default_actor
+
+    return by or default_actor()
+
+
+users_app = typer.Typer(help="Dashboard accounts (bcrypt-hashed, in a file outside the repo).",
+                        no_args_is_help=True)
+app.add_typer(users_app, name="users")
+
+
+@users_app.command("add")
+def users_add(
+    name: Annotated[str, typer.Argument(help="Login name.")],
+    role: Annotated[str, typer.Option(help="admin, marketing, internal-comms, executive or "
+                                           "auditor.")],
+    password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Create an account (or replace its password and role); audited."""
+    from socialpulse import audit, users
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.add_user(name, role, password)
+        with open_warehouse(State.db) as con:
+            audit.record(con, actor(by), None, "user_add", target=name, detail=f"role {role}")
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    console.print(f"{user.name}: {user.role} ({users.users_file()})", highlight=False)
+
+
+@users_app.command("list")
+def users_list(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Every account and its role; audited."""
+    from socialpulse import audit, users
+
+    try:
+        listed = users.list_users()
+        with open_warehouse(State.db) as con:
+            audit.record(con, actor(by), None, "user_list")
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    if as_json:
+        typer.echo(json.dumps([{"name": u.name, "role": u.role} for u in listed], indent=2))
+    else:
+        for user in listed:
+            typer.echo(f"{user.name}\t{user.role}")
+
+
+@users_app.command("remove")
+def users_remove(name: Annotated[str, typer.Argument()], by: ByOption = None) -> None:
+    """Delete an account; audited."""
+    from socialpulse import audit, users
+
+    if not users.remove_user(name):
+        fail(f"{name}: no such user in {users.users_file()}")
+    try:
+        with open_warehouse(State.db) as con:
+            audit.record(con, actor(by), None, "user_remove", target=name)
+    except WarehouseError as error:
+        fail(str(error))
+    console.print(f"{name}: removed", highlight=False)
+
+
+@app.command("audit")
+def audit_command(
+    action: Annotated[str | None, typer.Option(help="Only this action.")] = None,
+    who: Annotated[str | None, typer.Option("--actor", help="Only this actor.")] = None,
+    limit: Annotated[int, typer.Option(min=1)] = 100,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """The audit log, newest first."""
+    from socialpulse import audit
+
+    try:
+        with open_warehouse(State.db, read_only=True) as con:
+            events = audit.read(con, action=action, actor=who, limit=limit)
+    except WarehouseError as error:
+        fail(str(error))
+    typer.echo(events.to_json(orient="records", date_format="iso", indent=2) if as_json
+               else events.to_string(index=False))
+
+
+@app.command("archive")
+def archive_command(
+    dry_run: Annotated[bool, typer.Option(help="Say what would move; move nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Move posts older than their retention to Parquet (held posts stay); audited."""
+    from socialpulse import audit
+    from socialpulse.governance.archive import ArchiveError, archive
+
+    try:
+        settings = load_settings()
+        with open_warehouse(State.db) as con:
+            result = archive(con, settings.retention, dry_run=dry_run)
+            if not dry_run:
+                audit.record(con, actor(by), None, "archive",
+                             target=settings.retention.archive_dir,
+                             detail=json.dumps({"posts": result.posts, "held": result.held,
+                                                "partitions": len(result.partitions)}))
+    except (ConfigError, ArchiveError, WarehouseError) as error:
+        fail(str(error))
+    summary = {"posts": result.posts, "held": result.held, "rows": result.rows,
+               "partitions": result.partitions, "files": result.files, "bytes": result.bytes,
+               "dry_run": dry_run}
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+    else:
+        verb = "would archive" if dry_run else "archived"
+        typer.echo(f"{verb} {result.posts:,} posts in {len(result.partitions)} partitions "
+                   f"({result.files} files, {result.bytes:,} bytes); {result.held:,} expired "
+                   "posts kept by a legal hold")
+
+
+@app.command("restore")
+def restore_command(
+    platform: Annotated[str | None, typer.Argument(help="The partition's platform.")] = None,
+    month: Annotated[str | None, typer.Argument(help="The partition's month, YYYY-MM.")] = None,
+    list_: Annotated[bool, typer.Option("--list", help="List the archived partitions.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Bring one archived partition back into the warehouse exactly; audited."""
+    from socialpulse import audit
+    from socialpulse.governance.archive import ArchiveError, list_partitions, restore
+
+    try:
+        settings = load_settings()
+        archive_dir = Path(settings.retention.archive_dir)
+        if list_ or platform is None or month is None:
+            for part in list_partitions(archive_dir):
+                typer.echo(f"{part['partition']}\t{part['posts']} posts\t{part['bytes']} bytes")
+            return
+        with open_warehouse(State.db) as con:
+            rows = restore(con, archive_dir, platform, month)
+            audit.record(con, actor(by), None, "restore", target=f"{platform}/{month}",
+                         detail=json.dumps(rows))
+    except (ConfigError, ArchiveError, WarehouseError) as error:
+        fail(str(error))
+    typer.echo(f"platform={platform}/month={month}: restored {rows.get('posts', 0):,} posts")
+
+
+hold_app = typer.Typer(help="Legal holds: held posts are never archived or erased.",
+                       no_args_is_help=True)
+app.add_typer(hold_app, name="hold")
+
+
+@hold_app.command("add")
+def hold_add(
+    reason: Annotated[str, typer.Option(help="Why (e.g. the matter).")],
+    custodian: Annotated[str, typer.Option(help="Who is responsible for the hold.")],
+    channel: Annotated[str | None, typer.Option(help="A channel id.")] = None,
+    author: Annotated[str | None, typer.Option(help="An author id or pseudonym.")] = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")]
+    = None,
+    date_to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
+    by: ByOption = None,
+) -> None:
+    """Place a legal hold on a channel, an author or a date range; audited."""
+    from datetime import date
+
+    from socialpulse import audit
+    from socialpulse.governance.holds import add_hold
+
+    try:
+        first = date.fromisoformat(date_from) if date_from else None
+        last = date.fromisoformat(date_to) if date_to else None
+        with open_warehouse(State.db) as con:
+            hold_id = add_hold(con, reason=reason, custodian=custodian, channel=channel,
+                               author=author, date_from=first, date_to=last)
+            audit.record(con, actor(by), None, "hold_add", target=str(hold_id),
+                         filters={"channel": channel, "author": author, "from": date_from,
+                                  "to": date_to}, detail=reason)
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    typer.echo(f"hold {hold_id}")
+
+
+@hold_app.command("list")
+def hold_list(
+    active: Annotated[bool, typer.Option(help="Only holds not released.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Every legal hold."""
+    from socialpulse.governance.holds import list_holds
+
+    try:
+        with open_warehouse(State.db, read_only=True) as con:
+            holds = list_holds(con, active_only=active)
+    except WarehouseError as error:
+        fail(str(error))
+    typer.echo(holds.to_json(orient="records", date_format="iso", indent=2) if as_json
+               else holds.to_string(index=False))
+
+
+@hold_app.command("release")
+def hold_release(hold_id: Annotated[int, typer.Argument()], by: ByOption = None) -> None:
+    """Release a hold (the row stays, with who released it and when); audited."""
+    from socialpulse import audit
+    from socialpulse.governance.holds import release_hold
+
+    try:
+        with open_warehouse(State.db) as con:
+            release_hold(con, hold_id, by=actor(by))
+            audit.record(con, actor(by), None, "hold_release", target=str(hold_id))
+    except (ValueError, WarehouseError) as error:
+        fail(str(error))
+    typer.echo(f"hold {hold_id}: released")
+
+
+@app.command("erase")
+def erase_command(
+    author: Annotated[str, typer.Option(help="The person's pseudonym (emp_...) or author id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    by: ByOption = None,
+) -> None:
+    """Erase a person's posts and identity from the warehouse and archives (held posts stay
+    and are reported); recorded in `erasures` and audited."""
+    from socialpulse import audit
+    from socialpulse.governance.erasure import erase_author
+
+    try:
+        settings = load_settings()
+        with open_warehouse(State.db) as con:
+            result = erase_author(con, author, by=actor(by),
+                                 archive_dir=Path(settings.retention.archive_dir))
+            audit.record(con, actor(by), None, "erase", target=author,
+                         detail=json.dumps(result.as_dict()))
+    except (ConfigError, ValueError, WarehouseError) as error:
+        fail(str(error))
+    if as_json:
+        typer.echo(json.dumps(result.as_dict(), indent=2))
+    else:
+        typer.echo(f"{author}: erased {result.posts_erased:,} posts and "
+                   f"{result.archived_posts_erased:,} archived posts; held: "
+                   f"{result.posts_held:,} + {result.archived_posts_held:,} archived"
+                   + ("" if result.identity_erased else " (identity kept for the held posts)"))
+
+
 # --- expert finder commands ---
 
 

@@ -154,8 +154,22 @@ class Privacy(_Strict):
 
 
 class Retention(_Strict):
+    """Days a post stays in the warehouse before `pulse archive` moves it to Parquet: the
+    channel's value, else the platform's, else the default."""
+
     default_days: int = Field(default=730, ge=1)
     per_platform: dict[str, PositiveInt] = Field(default_factory=dict)
+    per_channel: dict[str, PositiveInt] = Field(default_factory=dict)
+    archive_dir: str = Field(default="data/archive", min_length=1)
+
+
+class Security(_Strict):
+    """Dashboard sessions and login throttling."""
+
+    session_minutes: int = Field(default=480, ge=1, description="a login lasts this long")
+    max_failed_logins: int = Field(
+        default=5, ge=1, description="failures within lockout_minutes that lock a name")
+    lockout_minutes: int = Field(default=15, ge=1)
 
 
 class Maturity(_Strict):
@@ -267,6 +281,7 @@ class Settings(_Strict):
     alerts: Alerts = Alerts()
     privacy: Privacy = Privacy()
     retention: Retention = Retention()
+    security: Security = Security()
     maturity: Maturity = Maturity()
     roi: Roi = Roi()
 

@@ -1,0 +1,106 @@
+"""Who may do what: the five roles, one permission table, and the channels each role may see.
+
+The table below is the only place a permission is decided: the dashboard asks ``can(role,
+action)`` before showing a page or an action, and every query that reads posts adds
+``visible_channel_filter(role)`` so a restricted channel (executives, crisis team) never reaches
+a chart, table, search, export or report of a role outside its audience. The README shows the
+same table (a test keeps the two identical).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+ROLES: tuple[str, ...] = ("admin", "marketing", "internal-comms", "executive", "auditor")
+
+_ALL = frozenset(ROLES)
+_ANALYSTS = frozenset({"admin", "marketing", "internal-comms", "executive"})
+
+# action -> roles allowed. Pages are ``page:<name>``; the rest are actions inside pages.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "page:overview": _ANALYSTS,
+    "page:listening": frozenset({"admin", "marketing", "executive"}),
+    "page:mentions": frozenset({"admin", "marketing"}),
+    "page:topics_alerts": frozenset({"admin", "marketing", "executive"}),
+    "page:internal": frozenset({"admin", "internal-comms", "executive"}),
+    "page:network": frozenset({"admin", "internal-comms", "executive"}),
+    "page:push_pull": frozenset({"admin", "internal-comms", "executive"}),
+    "page:maturity": _ANALYSTS,
+    "page:roi": frozenset({"admin", "marketing", "executive"}),
+    "page:audit": frozenset({"admin", "auditor"}),
+    "export": frozenset({"admin", "marketing", "internal-comms", "auditor"}),
+    "search": _ANALYSTS,
+    "sentiment_correction": frozenset({"admin", "marketing"}),
+    "questionnaire_answer": frozenset({"admin", "marketing", "internal-comms"}),
+    "roi_edit": frozenset({"admin", "marketing"}),
+    "see_non_responders": frozenset({"admin", "internal-comms"}),
+    "manage_users": frozenset({"admin"}),
+    "archive": frozenset({"admin"}),
+    "restore": frozenset({"admin"}),
+    "hold": frozenset({"admin", "auditor"}),
+    "erase": frozenset({"admin"}),
+}
+
+# A restricted channel's ``restricted_to`` -> the roles that see it. A restricted channel with
+# any other audience (a DM's participants, a private group's members) is visible to admin only.
+RESTRICTED_AUDIENCES: dict[str, frozenset[str]] = {
+    "executives": frozenset({"admin", "executive"}),
+    "crisis_team": frozenset({"admin", "internal-comms", "executive"}),
+}
+
+
+def check_role(role: str) -> str:
+    if role not in ROLES:
+        raise ValueError(f"{role!r}: unknown role; expected one of {', '.join(ROLES)}")
+    return role
+
+
+def can(role: str | None, action: str) -> bool:
+    """Whether ``role`` may do ``action``. An unknown action raises, so a typo in a page never
+    silently grants or hides; an unknown or missing role may do nothing."""
+    if action not in PERMISSIONS:
+        raise ValueError(f"{action!r}: unknown action; expected one of {', '.join(PERMISSIONS)}")
+    return role in PERMISSIONS[action]
+
+
+def allowed_actions(role: str) -> list[str]:
+    return [action for action, roles in PERMISSIONS.items() if role in roles]
+
+
+def visible_audiences(role: str | None) -> list[str]:
+    """The ``restricted_to`` values whose channels ``role`` may see."""
+    return sorted(a for a, roles in RESTRICTED_AUDIENCES.items() if role in roles)
+
+
+def visible_channel_filter(role: str | None, channel_alias: str = "c") -> tuple[str, list]:
+    """A SQL condition on a ``channels`` row (aliased ``channel_alias``) that is true where
+    ``role`` may see the channel, and its parameters. Admin sees every channel."""
+    if role == "admin":
+        return "true", []
+    c = channel_alias
+    return (f"(coalesce({c}.sensitivity, 'public') <> 'restricted' "
+            f"OR list_contains(?::VARCHAR[], {c}.restricted_to))", [visible_audiences(role)])
+
+
+def visible_post_filter(role: str | None, post_alias: str = "p") -> tuple[str, list]:
+    """A SQL condition on a ``posts`` row (aliased ``post_alias``) that is true where ``role``
+    may see the post: its channel is visible. Add it to every query that reads posts."""
+    condition, params = visible_channel_filter(role, "_vc")
+    if condition == "true":
+        return "true", []
+    return (f"{post_alias}.channel_id IN (SELECT _vc.channel_id FROM channels _vc "
+            f"WHERE {condition})", params)
+
+
+def session_is_valid(started_at: datetime, now: datetime, ttl: timedelta) -> bool:
+    """A session lasts ``ttl`` from its login; a clock that went backwards ends it too."""
+    return started_at <= now < started_at + ttl
+
+
+def permission_table() -> str:
+    """The permission table as Markdown, as the README shows it."""
+    lines = ["| action | " + " | ".join(ROLES) + " |", "|---|" + "---|" * len(ROLES)]
+    for action, roles in PERMISSIONS.items():
+        marks = " | ".join("yes" if role in roles else "" for role in ROLES)
+        lines.append(f"| `{action}` | {marks} |")
+    return "\n".join(lines)

@@ -1,0 +1,75 @@
+"""The append-only audit trail: who did what, when, with which filters.
+
+This module only ever INSERTs into ``audit_log`` and nothing in the code base updates or deletes
+its rows (a test greps for it). DuckDB has no triggers or row-level grants, so the database
+itself cannot refuse an UPDATE: the guarantee is this single writer plus that test, and a
+dashboard that opens the warehouse read-only.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from datetime import UTC, datetime
+
+import duckdb
+import pandas as pd
+
+ACTIONS: tuple[str, ...] = (
+    "login", "login_failed", "logout", "page_view", "export", "search", "sentiment_correction",
+    "questionnaire_answer", "roi_edit", "user_add", "user_remove", "user_list", "archive",
+    "restore", "hold_add", "hold_release", "erase",
+)
+
+
+def default_actor() -> str:
+    """The OS user, for CLI commands run without ``--by``."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    actor: str,
+    role: str | None,
+    action: str,
+    target: str | None = None,
+    filters: dict | None = None,
+    detail: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> int:
+    """Append one event and return its id."""
+    if action not in ACTIONS:
+        raise ValueError(f"{action!r}: unknown audit action; expected one of {', '.join(ACTIONS)}")
+    occurred = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
+    filters_json = None if filters is None else json.dumps(filters, sort_keys=True, default=str)
+    return con.execute(
+        "INSERT INTO audit_log (occurred_at, actor, role, action, target, filters, detail) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING event_id",
+        [occurred, actor, role, action, target, filters_json, detail],
+    ).fetchall()[0][0]
+
+
+def read(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    actor: str | None = None,
+    action: str | None = None,
+    limit: int | None = None,
+) -> pd.DataFrame:
+    """Events newest first, optionally narrowed; every filter is a parameter."""
+    return con.execute(
+        "SELECT event_id, occurred_at, actor, role, action, target, filters, detail "
+        "FROM audit_log "
+        "WHERE (?::TIMESTAMP IS NULL OR occurred_at >= ?::TIMESTAMP) "
+        "  AND (?::TIMESTAMP IS NULL OR occurred_at < ?::TIMESTAMP) "
+        "  AND (?::VARCHAR IS NULL OR actor = ?::VARCHAR) "
+        "  AND (?::VARCHAR IS NULL OR action = ?::VARCHAR) "
+        "ORDER BY event_id DESC LIMIT coalesce(?::BIGINT, 9223372036854775807)",
+        [since, since, until, until, actor, actor, action, action, limit],
+    ).df()

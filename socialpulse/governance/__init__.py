@@ -1,0 +1,1 @@
+"""Governance of stored data: retention, archival to Parquet and back, legal holds, erasure."""
