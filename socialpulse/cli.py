@@ -23,6 +23,7 @@ from rich.logging import RichHandler
 from rich.progress import Progress
 from rich.table import Table
 
+from socialpulse import audit
 from socialpulse.config import ConfigError, load_settings
 from socialpulse.warehouse import (
     DOCUMENTED_TABLES,
@@ -262,6 +263,7 @@ def sentiment_correct(
     try:
         with open_warehouse(State.db) as con:
             correct(con, post_id, label, by)
+            audit.record(con, by, None, "sentiment_correction", post_id, detail=label)
     except (ValueError, WarehouseError) as error:
         fail(str(error))
     console.print(f"{post_id}: {label} (by {by})")
@@ -787,6 +789,7 @@ def maturity_answer(
         check_answer(question_id, answer, by)
         with open_warehouse(State.db) as con:
             record_answer(con, question_id, answer, by, note)
+            audit.record(con, by, None, "questionnaire_answer", question_id, detail=answer)
     except (ValueError, WarehouseError) as error:
         fail(str(error))
     console.print(f"{question_id}: {answer} (by {by})", highlight=False)
@@ -897,6 +900,8 @@ def roi_set(
         with open_warehouse(State.db) as con:
             row = set_assumption(con, name, *values, changed_by=by, note=note,
                                  settings=settings)
+            audit.record(con, by, None, "roi_edit", name,
+                         detail=f"low {row['low']:g}, base {row['base']:g}, high {row['high']:g}")
     except (ValueError, WarehouseError) as error:
         fail(str(error))
     console.print(f"{name}: low {row['low']:g}, base {row['base']:g}, high {row['high']:g} "
