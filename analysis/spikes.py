@@ -42,7 +42,7 @@ every few minutes. Alerts are upserted by ``episode_key``: a re-run updates the 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -50,6 +50,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from analysis.period import Period
 from analysis.topics import FRENCH_STOP_WORDS, SOCIAL_STOP_WORDS
 from socialpulse.config import Alerts, Settings
 from socialpulse.warehouse import transaction, upsert
@@ -545,3 +546,21 @@ def describe_alert(alert: Mapping[str, Any]) -> str:
             f"{window_text(alert['window_start'], alert['window_end'])}, "
             f"expected {_count(float(alert['expected']))}")
     return f"{line}; top terms: {', '.join(terms[:3])}" if terms else line
+
+
+def alerts_in_period(
+    con: duckdb.DuckDBPyConnection, period: Period, brands: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Stored episodes whose window overlaps the period, newest first, each with the line
+    ``describe_alert`` writes for it (the dashboard's alert list and chart marks)."""
+    alerts = con.execute(
+        f"""
+        SELECT {', '.join(ALERT_COLUMNS)} FROM alerts
+        WHERE window_start < ? AND window_end > ?
+          AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], brand))
+        ORDER BY window_start DESC, brand, kind
+        """,
+        [period.until, period.since, list(brands or []) or None, list(brands or []) or None],
+    ).df()
+    alerts["description"] = [describe_alert(row) for row in alerts.to_dict("records")]
+    return alerts

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -34,6 +35,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
+from analysis.period import Period
 from socialpulse.warehouse import transaction, upsert
 
 log = logging.getLogger(__name__)
@@ -436,3 +438,21 @@ def _store(
                 upsert(con, "post_topics", post_topics)
     finally:
         con.unregister("_new_post_topics")
+
+
+def topics_in_period(
+    con: duckdb.DuckDBPyConnection, period: Period, brands: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The stored topics of every period that overlaps the reporting period, newest
+    period first and largest topic first, for the dashboard's topic list."""
+    return con.execute(
+        """
+        SELECT topic_id, brand, period_start, period_end, label, top_terms, posts,
+               net_sentiment, previous_posts, growth, emerging, example_post_ids
+        FROM topics
+        WHERE period_start <= ? AND period_end >= ?
+          AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], brand))
+        ORDER BY period_start DESC, brand, posts DESC, topic_id
+        """,
+        [period.end, period.start, list(brands or []) or None, list(brands or []) or None],
+    ).df()

@@ -6,37 +6,16 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-PLATFORM_NAMES = {"x": "X", "reddit": "Reddit", "rss": "News & blogs"}
+
+def chart_with_summary(chart: alt.TopLevelMixin, summary: str) -> None:
+    """Render a chart with its one-sentence summary beside it (under it on a narrow screen);
+    the sentence is also the chart's alternative text for screen readers."""
+    left, right = st.columns([4, 1], vertical_alignment="center")
+    left.altair_chart(chart, width="stretch", alt=summary)
+    right.caption(summary)
 
 
-def show(chart: alt.Chart, summary: str) -> None:
-    """Render a chart with its summary sentence right under it."""
-    st.altair_chart(chart, width="stretch")
-    st.caption(summary)
-
-
-def mentions_per_day(daily: pd.DataFrame) -> tuple[alt.Chart, str]:
-    frame = daily.assign(platform=daily["platform"].map(PLATFORM_NAMES).fillna(daily["platform"]))
-    chart = (
-        alt.Chart(frame, title="Mentions per day by platform")
-        .mark_area()
-        .encode(
-            x=alt.X("day:T", title=None),
-            y=alt.Y("sum(mentions):Q", title="Mentions", stack="zero"),
-            color=alt.Color("platform:N", title="Platform"),
-            tooltip=["day:T", "platform:N", "mentions:Q"],
-        )
-        .properties(height=320)
-    )
-    per_day = daily.groupby("day")["mentions"].sum()
-    if per_day.empty:
-        return chart, "No mentions in this period."
-    summary = (
-        f"{int(per_day.sum()):,} mentions over {len(per_day)} days, {per_day.mean():.0f} a day "
-        f"on average; the busiest day was {pd.Timestamp(per_day.idxmax()):%d %b %Y} with "
-        f"{int(per_day.max()):,}."
-    )
-    return chart, summary
+show = chart_with_summary  # the internal and executive pages' name for it
 
 
 def active_people_per_week(weekly: pd.DataFrame) -> tuple[alt.Chart, str]:

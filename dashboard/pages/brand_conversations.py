@@ -1,37 +1,63 @@
-"""Marketing: what people say about the brand and its competitors, where and how much."""
+"""Marketing: how much people talk about the brand and its competitors, where, and in what mood.
+
+Reads only what `pulse analyze` stored (the daily roll-up and the alerts), so every filter change
+costs milliseconds whatever the number of mentions.
+"""
 
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import charts
-from dashboard.components.filters import sidebar_filters
+from dashboard.components import listening, states
+from dashboard.components.charts import chart_with_summary
+from dashboard.components.filters import known_brands, listening_filters
+from dashboard.components.tables import table
 
 st.title("Brand conversations")
-filters = sidebar_filters()
-if not filters.brands:
-    st.info("Choose at least one brand in the sidebar.")
-    st.stop()
+filters = listening_filters()
+brands = known_brands(filters.db)
 
-summary = data.brand_summary(filters.db, filters.start, filters.end, filters.brands)
-own = summary[~summary["is_competitor"]]
-columns = st.columns(3)
-columns[0].metric("Mentions", f"{int(summary['mentions'].sum()):,}")
-if not own.empty:
-    columns[1].metric("Share of voice (own brands)", f"{own['share_of_voice'].sum():.1f}%")
-    columns[2].metric(f"Net sentiment ({own['brand'].iloc[0]})",
-                      f"{own['net_sentiment'].iloc[0]:+.1f}")
+with states.section("Headline figures"):
+    share = data.brand_share(filters)
+    alerts = data.alerts(filters)
+    focus = listening.focus_brand(share)
+    own = share[~share["is_competitor"]]
+    columns = st.columns(4)
+    columns[0].metric("Mentions", f"{int(share['mentions'].sum()):,}",
+                      help="Brand mentions in the period; a post naming two brands counts for "
+                           "each.")
+    if not own.empty:
+        columns[1].metric("Share of voice (own brands)", f"{own['share_of_voice'].sum():.1f}%",
+                          help="Own-brand mentions / mentions of every chosen brand x 100.")
+        net = own.set_index("brand")["net_sentiment"].get(focus)
+        columns[2].metric(f"Net sentiment ({focus})", "n/a" if net is None else f"{net:+.1f}",
+                          help="(positive - negative) / scored mentions x 100.")
+    columns[3].metric("Alert episodes", f"{len(alerts):,}",
+                      help="Crises and launch peaks whose window overlaps the period.")
 
-daily = data.mentions_per_day(filters.db, filters.start, filters.end, filters.brands)
-charts.show(*charts.mentions_per_day(daily))
+with states.section("Mentions over time"):
+    split = st.segmented_control("Split by", ["brand", "platform"], default="brand",
+                                 format_func=str.capitalize, key="split", required=True)
+    daily = data.daily_mentions(filters)
+    summary = listening.volume_summary(daily, alerts, focus, filters.end, filters.period.days)
+    chart_with_summary(*listening.mentions_over_time(daily, alerts, split or "brand", brands,
+                                                     summary))
 
-st.subheader("By brand")
-st.dataframe(
-    summary,
-    hide_index=True,
-    column_config={
-        "brand": "Brand", "is_competitor": "Competitor", "mentions": "Mentions",
+with states.section("Sentiment"):
+    st.subheader("Sentiment")
+    trend = data.sentiment_trend(filters)
+    chart_with_summary(*listening.sentiment_trend(trend, brands, focus))
+
+with states.section("Share of voice"):
+    st.subheader("Share of voice")
+    chart_with_summary(*listening.share_of_voice(share, brands))
+    table(share, "share of voice", column_config={
+        "brand": "Brand", "is_competitor": "Competitor",
+        "mentions": st.column_config.NumberColumn("Mentions", format="%d"),
         "share_of_voice": st.column_config.NumberColumn("Share of voice", format="%.1f%%"),
-        "positive": "Positive", "negative": "Negative", "scored": "Scored",
+        "positive": "Positive", "neutral": "Neutral", "negative": "Negative", "scored": "Scored",
         "net_sentiment": st.column_config.NumberColumn("Net sentiment", format="%+.1f"),
-    },
-)
+        "engagements": st.column_config.NumberColumn("Engagements", format="%d"),
+        "reach": st.column_config.NumberColumn("Potential reach", format="%d",
+                                               help="Sum of each day's potential reach; see "
+                                                    "the README for the method per platform."),
+    })

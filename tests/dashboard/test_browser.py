@@ -1,9 +1,11 @@
 """The real thing: `streamlit run` on a free port, driven by Debian's Chromium through Playwright.
 
-Screenshots of every page are kept under test-artifacts/screenshots/ for people to look at.
+Screenshots of every page, and of the steps of the filter test, are kept under
+test-artifacts/screenshots/ for people to look at.
 """
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -14,13 +16,16 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-PAGES = {"": "Brand conversations", "internal_engagement": "Internal engagement",
-         "kpi_scorecard": "KPI scorecard"}
+PAGES = {"": "Brand conversations", "topics_alerts": "Topics & alerts", "mentions": "Mentions",
+         "internal_engagement": "Internal engagement", "kpi_scorecard": "KPI scorecard"}
+CHART = ".vega-embed canvas, .vega-embed svg"
+IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+SIDEBAR = '[data-testid="stSidebar"]'
 pytestmark = pytest.mark.browser
 
 
@@ -64,8 +69,8 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(demo_db):
-    with start_streamlit(demo_db, free_port()) as url:
+def server(analysed_db):
+    with start_streamlit(analysed_db, free_port()) as url:
         yield url
 
 
@@ -82,23 +87,104 @@ def browser():
         browser.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (a new Streamlit session) per test."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def settle(page: Page, title: str) -> None:
+    """Wait until the page's script has finished and its first chart or table is drawn."""
+    page.wait_for_selector(f'h1:has-text("{title}")', timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.wait_for_selector(f'{CHART}, [data-testid="stDataFrame"]', timeout=60_000)
+    page.wait_for_load_state("networkidle")
+    page.wait_for_selector(IDLE, timeout=60_000)
+
+
+def shoot(page: Page, name: str) -> None:
+    """A screenshot of the whole page: Streamlit scrolls inside its main block, so the window
+    is stretched to that block's height first."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
+    page.wait_for_timeout(300)
+    page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
+    page.set_viewport_size(size)
+
+
+def metric(page: Page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]', has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def brands_chosen(page: Page) -> list[str]:
+    brands = page.locator(f'{SIDEBAR} [data-testid="stMultiSelect"]', has_text="Brands")
+    return brands.locator("[data-tag]").evaluate_all(
+        "tags => tags.map(t => t.getAttribute('aria-label'))")
+
+
 @pytest.mark.parametrize(("path", "title"), PAGES.items())
-def test_page_shows_its_title_and_a_drawn_chart_without_errors(server, browser, path, title):
-    page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    try:
-        page.goto(f"{server}/{path}")
-        page.wait_for_selector("h1", timeout=60_000)
-        page.wait_for_selector(".vega-embed canvas, .vega-embed svg", timeout=60_000)
-        page.wait_for_load_state("networkidle")
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"{path or 'home'}.png", full_page=True)
-        assert page.locator("h1").first.inner_text() == title
-        canvas = page.locator(".vega-embed canvas, .vega-embed svg").first.bounding_box()
-        assert canvas["width"] > 300 and canvas["height"] > 150
+def test_page_shows_its_title_and_a_drawn_chart_without_errors(server, page, path, title):
+    page.goto(f"{server}/{path}")
+    settle(page, title)
+    shoot(page, path or "home")
+    if path == "mentions":  # the list comes first; its charts are in the other tabs
+        for tab in ("Map", "Influencers"):
+            page.get_by_role("tab", name=tab).click()
+            page.wait_for_selector(CHART, timeout=60_000)
+            shoot(page, f"mentions-{tab.lower()}")
+    assert page.locator("h1").first.inner_text() == title
+    canvas = page.locator(CHART).first.bounding_box()
+    assert canvas["width"] > 300 and canvas["height"] > 150
+    assert page.locator('[data-testid="stException"]').count() == 0
+    assert "Traceback" not in page.locator("body").inner_text()
+    # The navigation lists all three sections.
+    sidebar = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    for section in ("Marketing", "Internal communications", "Executive"):
+        assert section in sidebar
+
+
+def test_click_through_change_filters_and_follow_the_shared_link(server, browser, page):
+    page.goto(server)
+    settle(page, "Brand conversations")
+    everything = metric(page, "Mentions")
+
+    page.get_by_role("radio", name="30 d").click()
+    page.wait_for_url(re.compile(r"period=30d"))
+    page.locator(f'{SIDEBAR} button[aria-label="Remove Kestrel Gear"]').click()
+    page.wait_for_url(re.compile(r"brands=Summitline"))
+    settle(page, "Brand conversations")
+    narrowed = metric(page, "Mentions")
+    assert int(narrowed.replace(",", "")) < int(everything.replace(",", ""))
+    assert brands_chosen(page) == ["Northwind", "Summitline"]
+    shoot(page, "filtered-brand-conversations")
+
+    # Every page in turn, through the sidebar navigation: the filters follow.
+    for path, title in list(PAGES.items())[1:] + [("", "Brand conversations")]:
+        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title).click()
+        settle(page, title)
+        assert "period=30d" in page.url and "brands=Northwind&brands=Summitline" in page.url
+        assert page.get_by_role("radio", name="30 d").get_attribute("aria-checked") == "true"
         assert page.locator('[data-testid="stException"]').count() == 0
-        # The navigation lists all three sections.
-        sidebar = page.locator('[data-testid="stSidebarNav"]').inner_text()
-        for section in ("Marketing", "Internal communications", "Executive"):
-            assert section in sidebar
+        shoot(page, f"filtered-{path or 'home'}")
+    assert metric(page, "Mentions") == narrowed
+    shared = page.url
+
+    # Someone else opens the link: a new session shows the same view.
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        other = context.new_page()
+        other.goto(shared)
+        settle(other, "Brand conversations")
+        assert metric(other, "Mentions") == narrowed
+        assert brands_chosen(other) == ["Northwind", "Summitline"]
+        assert other.get_by_role("radio", name="30 d").get_attribute("aria-checked") == "true"
+        assert other.url == shared
+        shoot(other, "shared-link")
     finally:
-        page.close()
+        context.close()

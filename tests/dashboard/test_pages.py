@@ -1,23 +1,32 @@
-"""Each page run headless with Streamlit's AppTest against the demo warehouse."""
+"""Each page run headless with Streamlit's AppTest against the analysed demo warehouse."""
 
+import io
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
+import streamlit.testing.v1.app_test as app_test
 from streamlit.testing.v1 import AppTest
 
-PAGES = {
+MARKETING = {
     "brand_conversations": "Brand conversations",
-    "internal_engagement": "Internal engagement",
-    "kpi_scorecard": "KPI scorecard",
+    "topics_alerts": "Topics & alerts",
+    "mentions": "Mentions",
 }
+PAGES = {**MARKETING, "internal_engagement": "Internal engagement",
+         "kpi_scorecard": "KPI scorecard"}
 ROOT = Path(__file__).resolve().parents[2]
+SEPTEMBER = {"from": "2026-09-01", "to": "2026-09-30", "brands": ["Northwind", "Summitline"],
+             "platforms": ["x", "reddit"]}
 
 
-def run_page(name: str, db: Path, monkeypatch) -> AppTest:
+def run_page(name: str, db: Path, monkeypatch, query: dict | None = None) -> AppTest:
     monkeypatch.setenv("SOCIALPULSE_DB", str(db))
     app = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{name}.py"), default_timeout=60)
+    app.query_params = dict(query or {})
     return app.run()
 
 
@@ -31,13 +40,207 @@ def chart_data(chart) -> pd.DataFrame:
     return pa.ipc.open_stream(dataset).read_all().to_pandas()
 
 
+def summaries(app: AppTest) -> list[str]:
+    return [c.value for c in app.main.caption]
+
+
+def widget(app: AppTest, kind: str, key: str):
+    return next(w for w in getattr(app, kind) if w.key == key)
+
+
+@pytest.fixture
+def downloaded(monkeypatch):
+    """The bytes behind a download button, as a browser would receive them."""
+    stores = []
+
+    class Recording(app_test.MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return lambda button: stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
+
+
 @pytest.mark.parametrize(("name", "title"), PAGES.items())
-def test_page_renders_its_title_and_a_chart(name, title, demo_db, monkeypatch):
-    app = run_page(name, demo_db, monkeypatch)
+def test_page_renders_its_title_and_charts_each_with_a_summary(name, title, analysed_db,
+                                                              monkeypatch):
+    app = run_page(name, analysed_db, monkeypatch)
     assert not app.exception
+    assert not app.error
     assert app.title[0].value == title
-    assert len(charts(app)) >= 1
-    assert app.caption[0].value  # every chart has its summary sentence
+    drawn = charts(app)
+    assert len(drawn) >= 1
+    if name in MARKETING:
+        # The summary sentence is beside the chart and is its text for screen readers.
+        for chart in drawn:
+            assert chart.proto.alt and chart.proto.alt in summaries(app)
+    else:
+        assert summaries(app)[0]
+
+
+@pytest.mark.parametrize("name", MARKETING)
+def test_marketing_pages_follow_the_filters_of_a_link(name, analysed_db, monkeypatch):
+    app = run_page(name, analysed_db, monkeypatch, SEPTEMBER)
+    assert not app.exception and not app.error
+    assert app.date_input(key="date_range").value == (date(2026, 9, 1), date(2026, 9, 30))
+    assert app.segmented_control(key="period").value == "custom"
+    assert widget(app, "multiselect", "brands").value == ["Northwind", "Summitline"]
+    assert widget(app, "multiselect", "platforms").value == ["x", "reddit"]
+    assert charts(app) and all(chart.proto.alt for chart in charts(app))
+    # The link keeps what it asked for, so it can be shared on.
+    assert app.query_params["brands"] == ["Northwind", "Summitline"]
+    assert app.query_params["from"] == "2026-09-01"
+
+
+def test_brand_page_figures_are_those_of_the_chosen_filters(analysed_db, monkeypatch):
+    app = run_page("brand_conversations", analysed_db, monkeypatch, SEPTEMBER)
+    with duckdb.connect(str(analysed_db), read_only=True) as con:
+        expected = con.execute(
+            "SELECT brand, sum(mentions) FROM brand_daily WHERE day BETWEEN '2026-09-01' AND "
+            "'2026-09-30' AND brand IN ('Northwind', 'Summitline') AND platform IN ('x', "
+            "'reddit') GROUP BY brand").fetchall()
+    assert int(app.metric[0].value.replace(",", "")) == sum(n for _, n in expected)
+    table = app.dataframe[0].value.set_index("brand")
+    assert table["mentions"].to_dict() == dict(expected)
+    assert table["share_of_voice"].sum() == pytest.approx(100, abs=0.2)
+    assert app.metric[3].value == "1"  # the September crisis
+    daily = chart_data(charts(app)[0])
+    assert set(daily["brand"]) == {"Northwind", "Summitline"}
+    assert "1 crisis flagged" in summaries(app)[0]
+
+
+def test_csv_and_parquet_downloads_hold_the_table(analysed_db, monkeypatch, downloaded):
+    app = run_page("brand_conversations", analysed_db, monkeypatch, SEPTEMBER)
+    shown = app.dataframe[0].value
+    csv_button = next(b for b in app.download_button if b.key == "csv-share-of-voice")
+    parquet_button = next(b for b in app.download_button if b.key == "parquet-share-of-voice")
+    from_csv = pd.read_csv(io.BytesIO(downloaded(csv_button)))
+    from_parquet = pd.read_parquet(io.BytesIO(downloaded(parquet_button)))
+    assert from_csv["brand"].tolist() == shown["brand"].tolist() == ["Northwind", "Summitline"]
+    assert from_csv["mentions"].tolist() == shown["mentions"].tolist()
+    pd.testing.assert_frame_equal(from_parquet, shown.reset_index(drop=True))
+
+
+@pytest.mark.parametrize("name", MARKETING)
+def test_every_table_can_be_downloaded(name, analysed_db, monkeypatch):
+    app = run_page(name, analysed_db, monkeypatch)
+    keys = [b.key for b in app.download_button]
+    assert len(app.dataframe) >= 1
+    assert sum(k.startswith("csv-") for k in keys) == len(app.dataframe)
+    assert sum(k.startswith("parquet-") for k in keys) == len(app.dataframe)
+
+
+def test_alerts_list_each_episode_with_its_evidence(analysed_db, monkeypatch):
+    app = run_page("topics_alerts", analysed_db, monkeypatch, {"period": "year"})
+    alerts = app.dataframe[0].value
+    assert set(alerts["kind"]) == {"Crisis", "Launch peak"}
+    expanders = [e.label for e in app.expander]
+    assert any(label.startswith("Northwind crisis:") and "15 Sep 2026" in label
+               for label in expanders)
+    with duckdb.connect(str(analysed_db), read_only=True) as con:
+        examples = con.execute("SELECT example_post_ids FROM alerts WHERE kind = 'crisis'"
+                               ).fetchall()[0][0]
+    evidence = [t.value for t in app.dataframe[1:] if "post_id" in t.value.columns]
+    assert any(table["post_id"].tolist() == examples for table in evidence)
+
+
+def test_topics_show_the_months_of_the_period_and_the_emerging_ones(analysed_db, monkeypatch):
+    app = run_page("topics_alerts", analysed_db, monkeypatch,
+                   {"from": "2026-09-20", "to": "2026-10-10"})
+    tables = {len(t.value): t.value for t in app.dataframe}
+    topics = max(tables.values(), key=len)
+    assert set(pd.to_datetime(topics["period_start"]).dt.month) == {9, 10}
+    chart = chart_data(charts(app)[0])
+    assert len(chart) == len(topics[pd.to_datetime(topics["period_start"]).dt.month == 10])
+    assert "In October 2026 the largest topic is" in summaries(app)[0]
+
+
+def test_search_finds_only_matching_mentions(analysed_db, monkeypatch):
+    app = run_page("mentions", analysed_db, monkeypatch, {"period": "year"})
+    app.text_input(key="q").set_value("zipper").run()
+    app.multiselect(key="sentiment").set_value(["negative"]).run()
+    assert not app.exception and not app.error
+    found = app.dataframe[0].value
+    assert len(found) == 25  # one page
+    assert found["text"].str.contains("zipper", case=False).all()
+    assert (found["sentiment"] == "negative").all()
+    with duckdb.connect(str(analysed_db), read_only=True) as con:
+        total = con.execute(
+            "SELECT count(DISTINCT p.post_id) FROM posts p JOIN brand_matches USING (post_id) "
+            "JOIN post_sentiment s USING (post_id) WHERE p.text ILIKE '%zipper%' AND "
+            "s.label = 'negative' AND p.created_at >= DATE '2026-10-31' - INTERVAL 91 DAY"
+        ).fetchall()[0][0]
+    assert summaries(app)[0].startswith(f"{total:,} mentions match “zipper”")
+    assert "at most the last 92 days" in summaries(app)[0]
+
+
+def test_a_sentiment_correction_is_stored_and_shown(analysed_db_copy, monkeypatch):
+    app = run_page("mentions", analysed_db_copy, monkeypatch)
+    first = app.dataframe[0].value.iloc[0]
+    label = "positive" if first["sentiment"] != "positive" else "negative"
+    app.selectbox(key="correct_post").set_value(first["post_id"])
+    app.segmented_control(key="correct_label").set_value(label)
+    app.button(key="save_correction").click().run()
+    assert not app.exception
+    assert app.success[0].value.startswith(f"Saved: {first['post_id']} is now {label}")
+    with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
+        stored = con.execute("SELECT label, corrected_by FROM sentiment_corrections "
+                             "WHERE post_id = ?", [first["post_id"]]).fetchall()
+    assert stored == [(label, "dashboard")]
+    row = app.dataframe[0].value.set_index("post_id").loc[first["post_id"]]
+    assert (row["sentiment"], row["sentiment_source"]) == (label, "human")
+
+
+def test_a_filter_change_updates_figures_and_link(analysed_db, monkeypatch):
+    app = run_page("brand_conversations", analysed_db, monkeypatch)
+    everyone = int(app.metric[0].value.replace(",", ""))
+    app.multiselect(key="brands").set_value(["Summitline"]).run()
+    assert 0 < int(app.metric[0].value.replace(",", "")) < everyone
+    assert app.dataframe[0].value["brand"].tolist() == ["Summitline"]
+    app.segmented_control(key="period").set_value("7d").run()
+    assert app.date_input(key="date_range").value == (date(2026, 10, 25), date(2026, 10, 31))
+    assert app.query_params == {"period": "7d", "brands": "Summitline"}
+    end = date(2026, 10, 31)
+    app.date_input(key="date_range").set_value((end, end)).run()
+    assert app.segmented_control(key="period").value == "custom"
+    assert "in this day" in summaries(app)[0]
+    assert app.query_params["from"] == app.query_params["to"] == "2026-10-31"
+
+
+def test_filters_survive_page_changes(analysed_db, monkeypatch):
+    monkeypatch.setenv("SOCIALPULSE_DB", str(analysed_db))
+    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    app.segmented_control(key="period").set_value("30d").run()
+    app.multiselect(key="brands").set_value(["Northwind", "Kestrel Gear"]).run()
+    for page in ("mentions", "internal_engagement", "topics_alerts", "brand_conversations"):
+        app.switch_page(f"dashboard/pages/{page}.py").run()
+        assert not app.exception
+        assert app.title[0].value == PAGES[page]
+        assert app.date_input(key="date_range").value == (date(2026, 10, 2), date(2026, 10, 31))
+        assert app.query_params == {"period": "30d", "brands": ["Northwind", "Kestrel Gear"]}
+    assert widget(app, "multiselect", "brands").value == ["Northwind", "Kestrel Gear"]
+
+
+def test_internal_filters_never_name_a_group_below_the_privacy_floor(analysed_db, monkeypatch):
+    monkeypatch.setenv("SOCIALPULSE_DB", str(analysed_db))
+
+    def page():
+        import streamlit as st
+
+        from dashboard.components.filters import sidebar_filters
+
+        chosen = sidebar_filters(with_brands=False, internal=True)
+        st.write(repr(chosen.departments))
+
+    app = AppTest.from_function(page, default_timeout=60)
+    app.query_params = {"departments": ["Engineering", "Legal"]}
+    app.run()
+    departments = widget(app, "multiselect", "departments")
+    assert "Engineering" in departments.options and "Other" in departments.options
+    assert "Legal" not in departments.options  # 4 people: below the floor of 5
+    assert departments.value == ["Engineering"]  # the link's Legal is ignored
+    assert app.markdown[0].value == "('Engineering',)"
 
 
 @pytest.mark.parametrize("name", PAGES)
@@ -49,8 +252,6 @@ def test_missing_warehouse_shows_the_fixing_command(name, empty_db, monkeypatch)
 
 
 def test_outdated_warehouse_says_to_migrate(empty_db, monkeypatch):
-    import duckdb
-
     from socialpulse.warehouse import migrate
 
     con = duckdb.connect(str(empty_db))
@@ -61,37 +262,68 @@ def test_outdated_warehouse_says_to_migrate(empty_db, monkeypatch):
     assert "pulse migrate" in app.error[0].value
 
 
-def test_brand_filter_narrows_the_mentions(demo_db, monkeypatch):
-    app = run_page("brand_conversations", demo_db, monkeypatch)
-    all_brands = int(app.metric[0].value.replace(",", ""))
-    app.multiselect(key="brands").set_value(["Summitline"]).run()
+@pytest.mark.parametrize("name", MARKETING)
+def test_an_unanalysed_warehouse_says_to_run_the_analysis(name, demo_db, monkeypatch):
+    app = run_page(name, demo_db, monkeypatch)  # loaded and scored, no roll-up yet
+    assert not app.exception and not app.error
+    assert "No analysed brand mentions yet" in app.info[0].value
+    assert "pulse analyze" in app.code[0].value
+    assert not charts(app)
+
+
+def test_a_platform_never_collected_says_how_to_collect_it(analysed_db_copy, monkeypatch):
+    with duckdb.connect(str(analysed_db_copy)) as con:
+        con.execute("DELETE FROM brand_daily WHERE platform = 'reddit'")
+    app = run_page("brand_conversations", analysed_db_copy, monkeypatch)
     assert not app.exception
-    summitline = int(app.metric[0].value.replace(",", ""))
-    assert 0 < summitline < all_brands
-    assert app.dataframe[0].value["brand"].tolist() == ["Summitline"]
+    hint = next(i.value for i in app.info if "Reddit" in i.value)
+    assert hint.startswith("No Reddit data yet: set REDDIT_CLIENT_ID")
+    assert "pulse collect reddit" in hint
+    assert charts(app)  # the other platforms still show
 
 
-def test_date_filter_changes_the_period(demo_db, monkeypatch):
-    app = run_page("brand_conversations", demo_db, monkeypatch)
-    before = app.caption[0].value
-    start, end = app.date_input(key="date_range").value
-    app.date_input(key="date_range").set_value((end, end)).run()
+def test_a_failing_section_says_so_in_a_sentence_and_logs_the_error(analysed_db_copy,
+                                                                   monkeypatch, caplog):
+    from analysis import share_of_voice
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom: secret internals")
+
+    monkeypatch.setattr(share_of_voice, "sentiment_trend", broken)
+    app = run_page("brand_conversations", analysed_db_copy, monkeypatch)
     assert not app.exception
-    assert app.caption[0].value != before
-    assert "over 1 days" in app.caption[0].value
+    assert [e.value for e in app.error] == [
+        "Sentiment cannot be shown because of an internal error (it has been logged). Try "
+        "**Refresh data** in the sidebar or another period; if it persists, tell the person "
+        "who runs SocialPulse."]
+    assert "boom" not in " ".join(str(e.value) for e in app.error)
+    assert len(charts(app)) == 2  # volume and share of voice still render
+    assert any("boom: secret internals" in (r.exc_text or "") or
+               (r.exc_info and "boom" in str(r.exc_info[1])) for r in caplog.records)
 
 
-def test_department_breakdown_respects_the_privacy_floor(demo_db, monkeypatch):
-    app = run_page("internal_engagement", demo_db, monkeypatch)
-    app.get("button_group")[0].set_value("Department").run()
+def test_freshness_names_each_source_and_refresh_reloads(analysed_db, monkeypatch):
+    app = run_page("brand_conversations", analysed_db, monkeypatch)
+    freshness = [c.value for c in app.sidebar.caption]
+    assert any(line.startswith("**demo**: ") and "UTC" in line for line in freshness)
+    assert any(line.startswith("**Last `pulse analyze`**") for line in freshness)
+    app.button(key="refresh").click().run()
+    assert not app.exception
+    assert app.title[0].value == "Brand conversations"
+
+
+def test_department_breakdown_respects_the_privacy_floor(analysed_db, monkeypatch):
+    app = run_page("internal_engagement", analysed_db, monkeypatch)
+    breakdown = next(b for b in app.get("button_group") if b.label == "Break down by")
+    breakdown.set_value("Department").run()
     assert not app.exception
     groups = set(chart_data(charts(app)[0])["group"])
     assert "Other" in groups and "Engineering" in groups
     assert "Legal" not in groups  # 4 people: below the floor of 5
 
 
-def test_kpi_table_lists_every_kpi_with_target(demo_db, monkeypatch):
-    app = run_page("kpi_scorecard", demo_db, monkeypatch)
+def test_kpi_table_lists_every_kpi_with_target(analysed_db, monkeypatch):
+    app = run_page("kpi_scorecard", analysed_db, monkeypatch)
     table = app.dataframe[0].value
     assert set(table["kpi"]) >= {"Share of voice", "Net sentiment", "Interactive users",
                                  "Check-in answer rate"}

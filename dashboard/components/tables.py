@@ -1,0 +1,55 @@
+"""Tables, each with its data downloadable as CSV (for spreadsheets) and Parquet (for code)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+
+def _is_list(value: object) -> bool:
+    return isinstance(value, list | tuple | np.ndarray)
+
+
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
+    """Lists (top terms, example ids) as 'a; b; c', since CSV has no lists."""
+    flat = frame.copy()
+    for column in [c for c in flat.columns if pd.api.types.is_object_dtype(flat[c].dtype)]:
+        if flat[column].map(_is_list).any():
+            flat[column] = flat[column].map(
+                lambda v: "; ".join(map(str, v)) if _is_list(v) else v)
+    return flat
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    return _flat(frame).to_csv(index=False).encode("utf-8")
+
+
+def parquet_bytes(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.reset_index(drop=True).to_parquet(buffer, index=False)
+    return buffer.getvalue()
+
+
+def download_buttons(frame: pd.DataFrame, name: str) -> None:
+    """CSV and Parquet buttons for ``frame``, saved as ``socialpulse-<name>.csv|parquet``.
+
+    Clicking does not rerun the page (``on_click="ignore"``): a download never recomputes it.
+    """
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    row = st.container(horizontal=True)
+    row.download_button("CSV", csv_bytes(frame), f"socialpulse-{slug}.csv", "text/csv",
+                         key=f"csv-{slug}", icon=":material/download:", on_click="ignore")
+    row.download_button("Parquet", parquet_bytes(frame), f"socialpulse-{slug}.parquet",
+                          "application/vnd.apache.parquet", key=f"parquet-{slug}",
+                          icon=":material/download:", on_click="ignore")
+
+
+def table(frame: pd.DataFrame, name: str, column_config: dict | None = None,
+          **options) -> None:
+    """A table and its download buttons."""
+    st.dataframe(frame, hide_index=True, column_config=column_config, **options)
+    download_buttons(frame, name)
