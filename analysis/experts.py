@@ -23,7 +23,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from analysis.privacy import reportable_groups
+from analysis.privacy import folding
 
 POST_POINTS = 1.0
 REPLY_POINTS = 1.0
@@ -50,11 +50,6 @@ def _word_patterns(words: list[str]) -> list[str]:
     return [f"(?i)(^|{_WORD_EDGE}){re.escape(word)}({_WORD_EDGE}|$)" for word in words]
 
 
-def _groups_frame(con: duckdb.DuckDBPyConnection, segment: str, floor: int) -> pd.DataFrame:
-    groups = reportable_groups(con, segment, floor)
-    return pd.DataFrame({"value": list(groups), "reported": list(groups.values())}, dtype=object)
-
-
 def find_experts(
     con: duckdb.DuckDBPyConnection,
     query: str,
@@ -75,8 +70,8 @@ def find_experts(
     matches = " AND ".join(["regexp_matches(text, ?)"] * len(patterns))
     since_value = datetime.combine(since, datetime.min.time()) if (
         isinstance(since, date) and not isinstance(since, datetime)) else since
-    con.register("_expert_departments", _groups_frame(con, "department", min_group_size))
-    con.register("_expert_locations", _groups_frame(con, "location", min_group_size))
+    con.register("_expert_departments", folding(con, min_group_size, ("department",)))
+    con.register("_expert_locations", folding(con, min_group_size, ("location",)))
     try:
         experts = con.execute(
             f"""

@@ -31,7 +31,7 @@ import pandas as pd
 
 from analysis.participation import CONTRIBUTIONS
 from analysis.period import Period
-from analysis.privacy import reportable_groups
+from analysis.privacy import folding
 from socialpulse.config import Settings
 from socialpulse.warehouse import transaction, upsert
 
@@ -88,9 +88,7 @@ def compute_flow(con: duckdb.DuckDBPyConnection, segment: str, min_group_size: i
     """Edges per month from one reported group to another (privacy floor applied)."""
     if segment not in FLOW_SEGMENTS:
         raise ValueError(f"unknown segment {segment!r}; expected department or location")
-    groups = reportable_groups(con, segment, min_group_size)
-    con.register("_network_groups", pd.DataFrame(
-        {"value": list(groups), "reported": list(groups.values())}, dtype=object))
+    con.register("_network_groups", folding(con, min_group_size, (segment,)))
     try:
         return con.execute(
             f"""
@@ -327,9 +325,7 @@ def bridging_people(
 ) -> pd.DataFrame:
     """The people who link silos, highest betweenness first; departments folded by the privacy
     floor, names only where the directory stores them."""
-    groups = reportable_groups(con, "department", min_group_size)
-    con.register("_network_groups", pd.DataFrame(
-        {"value": list(groups), "reported": list(groups.values())}, dtype=object))
+    con.register("_network_groups", folding(con, min_group_size, ("department",)))
     try:
         return con.execute(
             """

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from analysis.period import Period
-from analysis.privacy import reportable_groups
+from analysis.privacy import folding
 
 # One row per contribution by an employee: a post or reply they wrote, or a reaction or
 # @mention they made. Readers are not counted: the exports do not say who read what. The channel
@@ -45,8 +45,7 @@ def active_people_per_week(
     min_group_size: int = 5,
 ) -> pd.DataFrame:
     """Distinct contributors per ISO week, overall or per segment (privacy floor applied)."""
-    groups = reportable_groups(con, segment, min_group_size) if segment else {}
-    mapping = pd.DataFrame({"value": list(groups), "reported": list(groups.values())})
+    mapping = folding(con, min_group_size, (segment,)) if segment else None
     group_sql = "'All employees'"
     join = ""
     if segment:

@@ -54,10 +54,12 @@ def reportable_groups(
     return groups
 
 
-def folding(con: duckdb.DuckDBPyConnection, min_group_size: int) -> pd.DataFrame:
-    """Every segment value with the group it is reported as (None: withheld), as rows, so SQL
-    can join it: columns segment_type, value, reported."""
-    rows = [(segment, value, reported) for segment in SEGMENTS
+def folding(
+    con: duckdb.DuckDBPyConnection, min_group_size: int, segments: Sequence[str] = SEGMENTS
+) -> pd.DataFrame:
+    """Every value of ``segments`` with the group it is reported as (None: withheld), as rows,
+    so SQL can join it: columns segment_type, value, reported."""
+    rows = [(segment, value, reported) for segment in segments
             for value, reported in reportable_groups(con, segment, min_group_size).items()]
     return pd.DataFrame(rows, columns=["segment_type", "value", "reported"], dtype=object)
 

@@ -23,7 +23,7 @@ import duckdb
 import pandas as pd
 
 from analysis.period import Period
-from analysis.privacy import OTHER, reportable_groups
+from analysis.privacy import OTHER, folding
 from socialpulse.config import Settings
 from socialpulse.warehouse import transaction
 
@@ -134,11 +134,7 @@ def refresh_push_pull(con: duckdb.DuckDBPyConnection, settings: Settings) -> int
     audience is under the floor is withheld.
     """
     floor = settings.privacy.min_group_size
-    mapping = pd.DataFrame(
-        [(segment, value, group) for segment in ("department", "location")
-         for value, group in reportable_groups(con, segment, floor).items()],
-        columns=["segment_type", "value", "grp"],
-    ).astype(object)
+    mapping = folding(con, floor, ("department", "location")).rename(columns={"reported": "grp"})
     con.register("_push_pull_groups", mapping)
     try:
         with transaction(con):
