@@ -25,18 +25,21 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
 import pandas as pd
-import scipy.sparse as sp
-from sklearn.decomposition import NMF
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-from sklearn.preprocessing import normalize
-from threadpoolctl import threadpool_limits
 
 from analysis.period import Period
 from socialpulse.warehouse import transaction, upsert
+
+# scikit-learn and SciPy take about a second to import: only the fitting functions load them, so
+# the dashboard's topic reads and the spike detector (which shares the stop words) start fast.
+if TYPE_CHECKING:
+    import scipy.sparse as sp
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import CountVectorizer
 
 log = logging.getLogger(__name__)
 
@@ -118,6 +121,8 @@ def compute_topics(
         found, assigned = [], []
         # The matrices are small: one BLAS thread is faster, and threads waiting on each other
         # (or on DuckDB's) made the fits up to 8x slower on a busy two-core machine.
+        from threadpoolctl import threadpool_limits
+
         with threadpool_limits(limits=1):
             for (brand, start), group in groups.items():
                 if start < since:
@@ -211,6 +216,9 @@ def _brand_names(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
 def _tfidf(tf: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
     """TF-IDF rows of unit length from term counts; sublinear, because a word said three times
     is not three times the topic."""
+    import scipy.sparse as sp
+    from sklearn.preprocessing import normalize
+
     tf = tf.tocsr(copy=True)
     tf.data = 1.0 + np.log(tf.data)
     return normalize(tf @ sp.diags(idf)).tocsr()
@@ -240,6 +248,10 @@ def _fit(
     Document frequencies count posts, not texts, and each row is scaled by ``sqrt(count)``: NMF's
     squared loss on that row equals its loss on ``count`` identical rows.
     """
+    import scipy.sparse as sp
+    from sklearn.decomposition import NMF
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
     stop_words = sorted(ENGLISH_STOP_WORDS | FRENCH_STOP_WORDS | SOCIAL_STOP_WORDS | brand_words)
     vectorizer = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=stop_words,
                                  lowercase=False, dtype=np.float64)
