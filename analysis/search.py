@@ -20,6 +20,7 @@ import pandas as pd
 
 from analysis.period import Period
 from analysis.volume import brand_filter, platform_filter
+from socialpulse.access import visible_post_filter
 
 MAX_SEARCH_DAYS = 92
 MAX_TERMS = 10
@@ -68,8 +69,11 @@ def search_mentions(
     query: MentionQuery = MentionQuery(),
     limit: int = 25,
     offset: int = 0,
+    *,
+    role: str | None = None,
 ) -> pd.DataFrame:
-    """One page of brand mentions in ``search_window(period)`` that match ``query``.
+    """One page of brand mentions in ``search_window(period)`` that match ``query``, among the
+    posts ``role`` may see (``visible_post_filter``: no restricted channel outside its audience).
 
     Each row: post_id, created_at, platform, author, text, url, brands, reach (potential: the
     author's followers on X, else the channel's audience: subreddit subscribers, site audience),
@@ -89,6 +93,7 @@ def search_mentions(
     marks = ", ".join("?" for _ in query.sentiments)
     sentiment_sql = f"coalesce(s.label, 'unscored') IN ({marks})" if query.sentiments else "TRUE"
     sentiment_join = ("LEFT JOIN post_sentiment s USING (post_id)" if query.sentiments else "")
+    visible_sql, visible_params = visible_post_filter(role)
     return con.execute(
         f"""
         WITH hits AS (
@@ -96,6 +101,7 @@ def search_mentions(
             FROM posts p
             WHERE p.created_at >= ? AND p.created_at < ? AND {platforms_sql} AND {text_sql}
               AND p.post_id IN (SELECT m.post_id FROM brand_matches m WHERE {brands_sql})
+              AND {visible_sql}
         ),
         latest AS (
             SELECT post_id,
@@ -134,22 +140,25 @@ def search_mentions(
         ORDER BY {ORDERS[query.order]}, page.post_id
         """,
         [window.since, window.until, *platform_params, *[_like(t) for t in terms],
-         *brand_params, *query.sentiments, limit, offset],
+         *brand_params, *visible_params, *query.sentiments, limit, offset],
     ).df()
 
 
-def mentions_by_id(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str]) -> pd.DataFrame:
+def mentions_by_id(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], *,
+                   role: str | None = None) -> pd.DataFrame:
     """The listed mentions (an alert's or a topic's examples) with their sentiment, in the
-    order given; unknown ids are left out."""
+    order given; unknown ids and posts ``role`` may not see are left out."""
+    visible_sql, visible_params = visible_post_filter(role)
     return con.execute(
-        """
+        f"""
         SELECT p.post_id, p.created_at, p.platform, coalesce(a.handle, p.author_id) AS author,
                p.text, p.url, coalesce(s.label, 'unscored') AS sentiment
         FROM unnest(?::VARCHAR[]) WITH ORDINALITY AS wanted(post_id, position)
         JOIN posts p USING (post_id)
         LEFT JOIN authors a ON a.author_id = p.author_id
         LEFT JOIN post_sentiment s ON s.post_id = p.post_id
+        WHERE {visible_sql}
         ORDER BY wanted.position
         """,
-        [list(post_ids)],
+        [list(post_ids), *visible_params],
     ).df()

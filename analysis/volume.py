@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 
 from analysis.period import Period
+from socialpulse.access import visible_post_filter
 
 
 def brand_filter(brands: Sequence[str] | None) -> tuple[str, list]:
@@ -18,19 +19,22 @@ def brand_filter(brands: Sequence[str] | None) -> tuple[str, list]:
 
 
 def mentions_per_day(
-    con: duckdb.DuckDBPyConnection, period: Period, brands: Sequence[str] | None = None
+    con: duckdb.DuckDBPyConnection, period: Period, brands: Sequence[str] | None = None,
+    *, role: str | None = None,
 ) -> pd.DataFrame:
-    """Distinct mentions per day and platform; a post naming two chosen brands counts once."""
+    """Distinct mentions per day and platform; a post naming two chosen brands counts once.
+    Only posts ``role`` may see count."""
     condition, params = brand_filter(brands)
+    visible_sql, visible_params = visible_post_filter(role)
     return con.execute(
         f"""
         SELECT date_trunc('day', p.created_at)::DATE AS day, p.platform,
                count(DISTINCT p.post_id) AS mentions
         FROM posts p JOIN brand_matches m USING (post_id)
-        WHERE p.created_at >= ? AND p.created_at < ? AND {condition}
+        WHERE p.created_at >= ? AND p.created_at < ? AND {condition} AND {visible_sql}
         GROUP BY ALL ORDER BY day, p.platform
         """,
-        [period.since, period.until, *params],
+        [period.since, period.until, *params, *visible_params],
     ).df()
 
 

@@ -41,6 +41,24 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "erase": frozenset({"admin"}),
 }
 
+# Dashboard page (its file name in dashboard/pages/) -> the permission that shows it. A page
+# missing here is shown to admin only, so a new page is never open to everyone by accident.
+PAGES: dict[str, str] = {
+    "brand_conversations": "page:listening",
+    "topics_alerts": "page:topics_alerts",
+    "mentions": "page:mentions",
+    "internal_engagement": "page:internal",
+    "network": "page:network",
+    "internal_network": "page:network",
+    "expert_finder": "page:network",
+    "push_pull": "page:push_pull",
+    "maturity": "page:maturity",
+    "roi": "page:roi",
+    "kpi_scorecard": "page:overview",
+    "overview": "page:overview",
+    "audit_log": "page:audit",
+}
+
 # A restricted channel's ``restricted_to`` -> the roles that see it. A restricted channel with
 # any other audience (a DM's participants, a private group's members) is visible to admin only.
 RESTRICTED_AUDIENCES: dict[str, frozenset[str]] = {
@@ -61,6 +79,12 @@ def can(role: str | None, action: str) -> bool:
     if action not in PERMISSIONS:
         raise ValueError(f"{action!r}: unknown action; expected one of {', '.join(PERMISSIONS)}")
     return role in PERMISSIONS[action]
+
+
+def can_see_page(role: str | None, page: str) -> bool:
+    """Whether ``role`` may open the dashboard page ``page`` (a file name without ``.py``)."""
+    action = PAGES.get(page)
+    return role == "admin" if action is None else can(role, action)
 
 
 def allowed_actions(role: str) -> list[str]:
@@ -88,8 +112,9 @@ def visible_post_filter(role: str | None, post_alias: str = "p") -> tuple[str, l
     condition, params = visible_channel_filter(role, "_vc")
     if condition == "true":
         return "true", []
-    return (f"{post_alias}.channel_id IN (SELECT _vc.channel_id FROM channels _vc "
-            f"WHERE {condition})", params)
+    # Written as "not in a hidden channel", so a post without a channel row stays visible.
+    return (f"coalesce({post_alias}.channel_id NOT IN (SELECT _vc.channel_id FROM channels _vc "
+            f"WHERE NOT {condition}), true)", params)
 
 
 def session_is_valid(started_at: datetime, now: datetime, ttl: timedelta) -> bool:

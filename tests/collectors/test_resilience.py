@@ -12,7 +12,7 @@ import pytest
 
 from socialpulse.warehouse import open_warehouse
 from tests.collectors.feed_server import FeedServer
-from tests.dashboard.test_browser import CHROMIUM, free_port, start_streamlit
+from tests.dashboard.test_browser import CHROMIUM, free_port, sign_in, start_streamlit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -77,6 +77,7 @@ def test_the_dashboard_shows_new_collections_while_a_collector_writes(demo_db, t
 
                 def shows_the_collection() -> bool:
                     page.goto(url)
+                    sign_in(page)  # a reload is a new session
                     page.locator('[data-testid="stMetricValue"]').first.wait_for(timeout=60_000)
                     assert page.locator('[data-testid="stException"]').count() == 0
                     return "rss:" in page.locator('[data-testid="stSidebar"]').inner_text()

@@ -32,3 +32,37 @@ def analysed_db_copy(analysed_db, tmp_path) -> Path:
     copy = tmp_path / "analysed.duckdb"
     shutil.copy(analysed_db, copy)
     return copy
+
+
+PASSWORD = "a long test password"
+
+
+@pytest.fixture(scope="session")
+def accounts(tmp_path_factory) -> Path:
+    """A users file with one account per role (named after it), all with ``PASSWORD``, used by
+    every dashboard test through ``SOCIALPULSE_USERS_FILE``."""
+    import os
+
+    from socialpulse.access import ROLES
+    from socialpulse.users import USERS_FILE_VARIABLE, add_user
+
+    path = tmp_path_factory.mktemp("accounts") / "users.toml"
+    for role in ROLES:
+        add_user(role, role, PASSWORD, path=path)
+    previous = os.environ.get(USERS_FILE_VARIABLE)
+    os.environ[USERS_FILE_VARIABLE] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop(USERS_FILE_VARIABLE, None)
+    else:
+        os.environ[USERS_FILE_VARIABLE] = previous
+
+
+def signed_in(app, role: str = "admin", user: str | None = None):
+    """An AppTest whose session is signed in as ``role``, as the login form leaves it."""
+    from datetime import UTC, datetime
+
+    app.session_state["user"] = user or role
+    app.session_state["role"] = role
+    app.session_state["login_at"] = datetime.now(UTC)
+    return app

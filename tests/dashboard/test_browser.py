@@ -9,6 +9,7 @@ import re
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ PAGES = {"": "Brand conversations", "topics_alerts": "Topics & alerts", "mention
 CHART = ".vega-embed canvas, .vega-embed svg"
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 SIDEBAR = '[data-testid="stSidebar"]'
+PASSWORD = "a long browser password"
 pytestmark = pytest.mark.browser
 
 
@@ -37,14 +39,22 @@ def free_port() -> int:
 
 @contextmanager
 def start_streamlit(db: Path, port: int) -> Iterator[str]:
-    """`streamlit run` on the app with ``db`` as warehouse; yields its URL once healthy."""
+    """`streamlit run` on the app with ``db`` as warehouse and a users file of its own (one
+    account per role, named after it, password ``PASSWORD``); yields its URL once healthy."""
+    from socialpulse.access import ROLES
+    from socialpulse.users import add_user
+
     SCREENSHOTS.parent.mkdir(exist_ok=True)
+    accounts = Path(tempfile.mkdtemp(prefix="socialpulse-users-")) / "users.toml"
+    for role in ROLES:
+        add_user(role, role, PASSWORD, path=accounts)
     with open(SCREENSHOTS.parent / f"streamlit-{port}.log", "w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
              "--server.port", str(port), "--server.address", "127.0.0.1",
              "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "SOCIALPULSE_DB": str(db)},
+            cwd=ROOT, env={**os.environ, "SOCIALPULSE_DB": str(db),
+                           "SOCIALPULSE_USERS_FILE": str(accounts)},
             stdout=log, stderr=subprocess.STDOUT,
         )
         try:
@@ -69,8 +79,13 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(analysed_db):
-    with start_streamlit(analysed_db, free_port()) as url:
+def server(analysed_db, tmp_path_factory):
+    """Its own copy of the warehouse: signing in and page views write the audit log."""
+    import shutil
+
+    db = tmp_path_factory.mktemp("served") / "demo.duckdb"
+    shutil.copy(analysed_db, db)
+    with start_streamlit(db, free_port()) as url:
         yield url
 
 
@@ -93,6 +108,20 @@ def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     yield context.new_page()
     context.close()
+
+
+def sign_in(page: Page, role: str = "admin") -> None:
+    """Fill the login form that every new session gets first."""
+    page.wait_for_selector('h1:has-text("Sign in to SocialPulse")', timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    # A link to a page the visitor cannot see yet says "page not found" above the login;
+    # once signed in they are taken to that page.
+    if page.get_by_role("dialog").count():
+        page.keyboard.press("Escape")
+        page.get_by_role("dialog").wait_for(state="detached", timeout=10_000)
+    page.locator('input[aria-label="Name"]').fill(role)
+    page.locator('input[type="password"]').fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
 
 
 def settle(page: Page, title: str) -> None:
@@ -131,6 +160,7 @@ def brands_chosen(page: Page) -> list[str]:
 @pytest.mark.parametrize(("path", "title"), PAGES.items())
 def test_page_shows_its_title_and_a_drawn_chart_without_errors(server, page, path, title):
     page.goto(f"{server}/{path}")
+    sign_in(page)
     settle(page, title)
     shoot(page, path or "home")
     if path == "mentions":  # the list comes first; its charts are in the other tabs
@@ -151,6 +181,7 @@ def test_page_shows_its_title_and_a_drawn_chart_without_errors(server, page, pat
 
 def test_click_through_change_filters_and_follow_the_shared_link(server, browser, page):
     page.goto(server)
+    sign_in(page)
     settle(page, "Brand conversations")
     everything = metric(page, "Mentions")
 
@@ -180,6 +211,7 @@ def test_click_through_change_filters_and_follow_the_shared_link(server, browser
     try:
         other = context.new_page()
         other.goto(shared)
+        sign_in(other)
         settle(other, "Brand conversations")
         assert metric(other, "Mentions") == narrowed
         assert brands_chosen(other) == ["Northwind", "Summitline"]
