@@ -341,3 +341,19 @@ def bridging_people(
         ).df()
     finally:
         con.unregister("_network_groups")
+
+
+def flow_matrix(
+    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department"
+) -> pd.DataFrame:
+    """Edges from each reported segment to each other one (and to itself) over the stored months
+    that overlap ``period``, with each cell's share of its source's edges (%): the matrix view
+    of ``flow_share``. Segments are already folded by the privacy floor when stored."""
+    return con.execute(
+        f"""
+        SELECT source_value AS source, target_value AS target, edges::BIGINT AS edges,
+               100.0 * edges / sum(edges) OVER (PARTITION BY source_value) AS share_of_source
+        FROM ({STORED_FLOW}) ORDER BY source, target
+        """,
+        _flow_params(period, segment),
+    ).df()

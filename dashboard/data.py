@@ -131,13 +131,14 @@ QUERIES: dict[str, Callable] = {
         share_of_voice.sentiment_trend(con, _period(start, end), brands, platforms, grain)),
     "alerts": _alerts,
     "topics": _topics,
-    "search": lambda con, start, end, fields, limit, offset: search.search_mentions(
-        con, _period(start, end), search.MentionQuery(*fields), limit, offset),
-    "mentions_by_id": lambda con, post_ids: search.mentions_by_id(con, post_ids),
-    "top_authors": lambda con, start, end, brands, platforms, limit: influencers.top_authors(
-        con, _period(start, end), brands, platforms, limit),
-    "places": lambda con, start, end, brands, platforms: influencers.mentions_by_place(
-        con, _period(start, end), brands, platforms),
+    "search": lambda con, start, end, fields, limit, offset, role: search.search_mentions(
+        con, _period(start, end), search.MentionQuery(*fields), limit, offset, role=role),
+    "mentions_by_id": lambda con, post_ids, role: search.mentions_by_id(con, post_ids,
+                                                                        role=role),
+    "top_authors": lambda con, start, end, brands, platforms, limit, role: (
+        influencers.top_authors(con, _period(start, end), brands, platforms, limit, role=role)),
+    "places": lambda con, start, end, brands, platforms, role: influencers.mentions_by_place(
+        con, _period(start, end), brands, platforms, role=role),
     "active_people_per_week": _active_people_per_week,
     "check_ins": _check_ins,
     "kpi_scorecard": _kpi_scorecard,
@@ -152,6 +153,22 @@ def _query(name: str, db: str, version: int, args: tuple):
 
 def query(name: str, db: str, *args):
     return _query(name, db, warehouse_version(db), args)
+
+
+def session_role() -> str | None:
+    """The signed-in role of this session, None outside one. Queries that read posts take it
+    as an argument, so it is part of their cache key: one role's rows never reach another."""
+    try:
+        return st.session_state.get("role")
+    except Exception:  # no Streamlit session (a script, a test calling a function directly)
+        return None
+
+
+def session_user() -> str | None:
+    try:
+        return st.session_state.get("user")
+    except Exception:
+        return None
 
 
 def refresh() -> None:
@@ -219,7 +236,14 @@ def search_mentions(f: Filters, text: str = "", sentiments: tuple[str, ...] = ()
     """One page of the mentions matching the search box, within the sidebar's brands,
     platforms and (at most the last ``search.MAX_SEARCH_DAYS`` days of) its dates."""
     fields = (text.strip(), f.brands, f.platforms, tuple(sentiments), order)
-    return query("search", f.db, f.start, f.end, fields, page_size, (page - 1) * page_size)
+    if fields[0]:
+        from dashboard import auth
+
+        auth.record_once("search", fields[0], {"from": f.start, "to": f.end, "brands": f.brands,
+                                               "platforms": f.platforms,
+                                               "sentiments": tuple(sentiments)}, db=f.db)
+    return query("search", f.db, f.start, f.end, fields, page_size, (page - 1) * page_size,
+                 session_role())
 
 
 def search_window(f: Filters) -> Period:
@@ -228,35 +252,33 @@ def search_window(f: Filters) -> Period:
 
 def mentions_by_id(db: str, post_ids) -> pd.DataFrame:
     """The example mentions an alert or a topic names (a list, an array or None)."""
-    return query("mentions_by_id", db, tuple(post_ids) if post_ids is not None else ())
+    return query("mentions_by_id", db, tuple(post_ids) if post_ids is not None else (),
+                 session_role())
 
 
 def top_authors(f: Filters, limit: int = 20) -> pd.DataFrame:
-    return query("top_authors", f.db, f.start, f.end, f.brands, f.platforms, limit)
+    return query("top_authors", f.db, f.start, f.end, f.brands, f.platforms, limit,
+                 session_role())
 
 
 def places(f: Filters) -> pd.DataFrame:
-    return query("places", f.db, f.start, f.end, f.brands, f.platforms)
+    return query("places", f.db, f.start, f.end, f.brands, f.platforms, session_role())
 
 
-def correct_sentiment(db: str, post_id: str, label: str, by: str = "dashboard") -> None:
-    """Store a human sentiment label, and its audit event, as `pulse sentiment correct` does.
+def write(db: str, action: Callable[[object], object]):
+    """Run ``action(con)`` on a short read-write connection and return what it returns.
 
-    The warehouse is opened read-write only for this one statement. A collector holding it is
-    waited for (``open_warehouse``); so is another session of this server reading it, since
-    DuckDB refuses a read-write open in a process that has the file open read-only. The cached
-    results need no clearing: the write changes the file, so the next read is a new version.
+    A collector holding the warehouse is waited for (``open_warehouse``); so is another session
+    of this server reading it, since DuckDB refuses a read-write open in a process that has the
+    file open read-only. A missing warehouse is never created here.
     """
-    from analysis.sentiment import correct
-    from socialpulse import audit
-
+    if not Path(db).exists():
+        raise WarehouseMissingError(f"{db}: no warehouse here; build the demo with `pulse demo`")
     deadline = time.monotonic() + CORRECTION_WAIT_SECONDS
     while True:
         try:
             with open_warehouse(db, wait_seconds=CORRECTION_WAIT_SECONDS) as con:
-                correct(con, post_id, label, by)
-                audit.record(con, by, None, "sentiment_correction", post_id, detail=label)
-            return
+                return action(con)
         except (WarehouseLockedError, WarehouseMissingError, WarehouseOutdatedError):
             raise
         except WarehouseError:
@@ -265,6 +287,30 @@ def correct_sentiment(db: str, post_id: str, label: str, by: str = "dashboard") 
                     f"{db}: the warehouse stayed busy with readers; try again in a moment"
                 ) from None
             time.sleep(0.2)
+
+
+def correct_sentiment(db: str, post_id: str, label: str, by: str | None = None) -> None:
+    """Store a human sentiment label, and its audit event, as `pulse sentiment correct` does.
+
+    The warehouse is opened read-write only for this one statement (``write``). The cached
+    results need no clearing: the write changes the file, so the next read is a new version.
+    In a signed-in session the correction is the user's, and refused to a role without
+    ``sentiment_correction``; a call outside a session (a script) acts as "dashboard".
+    """
+    from analysis.sentiment import correct
+    from socialpulse import audit
+    from socialpulse.access import can
+
+    role = session_role()
+    if role is not None and not can(role, "sentiment_correction"):
+        raise ValueError(f"the {role} role may not correct sentiment")
+    by = by or session_user() or "dashboard"
+
+    def store(con) -> None:
+        correct(con, post_id, label, by)
+        audit.record(con, by, role, "sentiment_correction", post_id, detail=label)
+
+    write(db, store)
 
 
 def active_people_per_week(db: str, start: date, end: date, segment: str | None) -> pd.DataFrame:
@@ -278,3 +324,318 @@ def check_ins(db: str, start: date, end: date) -> pd.DataFrame:
 
 def kpi_scorecard(db: str, start: date, end: date) -> pd.DataFrame:
     return query("kpi_scorecard", db, start, end, settings().kpi_targets)
+
+
+# --- Internal communications and Executive pages ------------------------------------------------
+# These read what `pulse analyze` stored (internal_metrics, network_flow, network_people,
+# push_pull, maturity_scores), never posts, except the expert finder (a text search, bounded by
+# its "since" date) and the heatmap, which asks ``internal_summary`` for each department x
+# location cell so that a cell under the privacy floor is withheld by the analysis layer itself.
+
+WRITE_WAIT_SECONDS = CORRECTION_WAIT_SECONDS
+EVER = date(9999, 12, 30)  # "as of" that includes every answer given so far
+SEGMENT_FILTERS = {"department": "departments", "location": "locations",
+                   "employee_type": "employee_types"}
+
+
+def _segment_filters(f: Filters) -> dict[str, tuple[str, ...]]:
+    return {segment: getattr(f, field) for segment, field in SEGMENT_FILTERS.items()
+            if getattr(f, field)}
+
+
+def _internal_series(con, metric: str, grain: str, segment_type: str, start: date,
+                     end: date) -> pd.DataFrame:
+    from analysis.internal_metrics import internal_metric_series
+
+    return internal_metric_series(con, metric, grain, segment_type, start, end)
+
+
+def _internal_summary(con, start: date, end: date, filters: tuple, floor: int) -> dict:
+    from analysis.internal_metrics import internal_summary
+
+    return internal_summary(con, _period(start, end), dict(filters), floor)
+
+
+def _heatmap(con, start: date, end: date, filters: tuple, metric: str,
+             floor: int) -> pd.DataFrame:
+    """One ``internal_summary`` per department x location cell: the analysis layer decides what
+    is withheld, so no cell of fewer than ``floor`` people ever gets a number."""
+    from analysis.internal_metrics import internal_summary
+    from analysis.privacy import selectable_values
+
+    chosen = dict(filters)
+    departments = chosen.get("department") or selectable_values(con, "department", floor)
+    locations = chosen.get("location") or selectable_values(con, "location", floor)
+    rows = []
+    for department in departments:
+        for location in locations:
+            cell = {**chosen, "department": [department], "location": [location]}
+            found = internal_summary(con, _period(start, end), cell, floor)
+            figure = found["metrics"].get(metric, {})
+            rows.append({"department": department, "location": location,
+                         "people": found["people"], "value": figure.get("value"),
+                         "withheld": found["withheld"], "reason": found["reason"]})
+    return pd.DataFrame(rows, columns=["department", "location", "people", "value", "withheld",
+                                       "reason"])
+
+
+def _network(con, name: str, start: date, end: date, segment: str):
+    from analysis import network
+
+    return getattr(network, name)(con, _period(start, end), segment)
+
+
+def _bridging(con, limit: int, floor: int) -> pd.DataFrame:
+    from analysis.network import bridging_people
+
+    return bridging_people(con, limit, floor)
+
+
+def _push_pull(con, kind: str, start: date, end: date, segment: str) -> pd.DataFrame:
+    from analysis import push_pull
+
+    reader = push_pull.announcement_reach if kind == "announcement" else (
+        push_pull.check_in_answers)
+    return reader(con, _period(start, end), segment)
+
+
+def _non_responders(con, post_id: str, floor: int) -> pd.DataFrame:
+    """The people who have not answered, their department and location folded like every other
+    internal figure (a department of four is not named, even beside a person)."""
+    from analysis.privacy import reportable_groups
+    from analysis.push_pull import non_responders
+
+    people = non_responders(con, post_id)
+    for segment in ("department", "location", "employee_type"):
+        groups = reportable_groups(con, segment, floor)
+        people[segment] = people[segment].map(lambda v, g=groups: g.get(v) or "Other")
+    return people
+
+
+def _experts(con, text: str, limit: int, since: date | None, floor: int) -> pd.DataFrame:
+    from analysis.experts import find_experts
+
+    return find_experts(con, text, limit, since, floor)
+
+
+def _maturity(con, settings_: Settings) -> dict:
+    """The scorecard of the newest stored month end, with the questionnaire's answers as they
+    stand now (an answer given on the page shows at once); computed live only before the first
+    `pulse analyze` has stored any score."""
+    import json
+
+    from analysis import maturity
+
+    stored = con.execute(
+        "SELECT as_of, criterion_id AS id, stage, description, source, score, evidence "
+        "FROM maturity_scores WHERE as_of = (SELECT max(as_of) FROM maturity_scores) "
+        "ORDER BY stage, criterion_id").df()
+    if stored.empty:
+        return {**maturity.scorecard(con, settings_), "stored": False}
+    as_of = pd.Timestamp(stored["as_of"].iloc[0]).date()
+    criteria = stored.drop(columns="as_of").to_dict("records")
+    answers = maturity.answers_as_of(con, EVER)
+    for criterion in criteria:
+        criterion["evidence"] = json.loads(criterion["evidence"])
+        if criterion["source"] == "questionnaire":
+            found = maturity._answered(maturity.BY_ID[criterion["id"]],
+                                       answers.get(criterion["id"]))
+            criterion.update(score=found["score"], evidence=found)
+    return {**maturity.summarise(as_of, criteria), "stored": True}
+
+
+def _maturity_history(con) -> pd.DataFrame:
+    from analysis.maturity import history
+
+    return history(con)
+
+
+def _answers(con) -> pd.DataFrame:
+    from analysis.maturity import answers_as_of
+
+    return pd.DataFrame(list(answers_as_of(con, EVER).values()),
+                        columns=["question_id", "answer", "answered_by", "answered_at", "note"])
+
+
+def _roi(con, start: date, end: date, settings_: Settings) -> dict:
+    from analysis.roi import roi_report
+
+    return roi_report(con, settings_, _period(start, end))
+
+
+def _roi_assumptions(con, settings_: Settings) -> pd.DataFrame:
+    from analysis.roi import assumptions
+
+    return assumptions(con, settings_)
+
+
+def _kpis_from_rollups(con, start: date, end: date, targets) -> pd.DataFrame:
+    from analysis.kpis import kpi_scorecard_from_rollups
+
+    return kpi_scorecard_from_rollups(con, _period(start, end), targets)
+
+
+QUERIES.update({
+    "internal_series": _internal_series,
+    "internal_summary": _internal_summary,
+    "heatmap": _heatmap,
+    "network": _network,
+    "bridging": _bridging,
+    "push_pull": _push_pull,
+    "non_responders": _non_responders,
+    "experts": _experts,
+    "maturity": _maturity,
+    "maturity_history": _maturity_history,
+    "answers": _answers,
+    "roi": _roi,
+    "roi_assumptions": _roi_assumptions,
+    "kpis_from_rollups": _kpis_from_rollups,
+})
+
+
+def internal_series(f: Filters, metric: str, grain: str = "week",
+                    segment_type: str = "all") -> pd.DataFrame:
+    """A stored internal metric per week or month; for a segment type the sidebar filters, only
+    the chosen values (already folded by the privacy floor when stored)."""
+    series = query("internal_series", f.db, metric, grain, segment_type, f.start, f.end)
+    chosen = _segment_filters(f).get(segment_type)
+    return series[series["segment_value"].isin(chosen)] if chosen else series
+
+
+def internal_summary(f: Filters) -> dict:
+    """Headline figures of the people the sidebar selects; ``withheld`` below the floor."""
+    filters = tuple(sorted((k, tuple(v)) for k, v in _segment_filters(f).items()))
+    return query("internal_summary", f.db, f.start, f.end, filters,
+                 settings().privacy.min_group_size)
+
+
+def engagement_heatmap(f: Filters, metric: str = "interactive_users") -> pd.DataFrame:
+    filters = tuple(sorted((k, tuple(v)) for k, v in _segment_filters(f).items()))
+    return query("heatmap", f.db, f.start, f.end, filters, metric,
+                 settings().privacy.min_group_size)
+
+
+def flow_matrix(f: Filters, segment: str = "department") -> pd.DataFrame:
+    return query("network", f.db, "flow_matrix", f.start, f.end, segment)
+
+
+def flow_share(f: Filters, segment: str = "department") -> dict:
+    return query("network", f.db, "flow_share", f.start, f.end, segment)
+
+
+def ei_index(f: Filters, segment: str = "department") -> pd.DataFrame:
+    return query("network", f.db, "ei_index", f.start, f.end, segment)
+
+
+def bridging_people(db: str, limit: int = 10) -> pd.DataFrame:
+    return query("bridging", db, limit, settings().privacy.min_group_size)
+
+
+def announcement_reach(f: Filters, segment: str = "all") -> pd.DataFrame:
+    return query("push_pull", f.db, "announcement", f.start, f.end, segment)
+
+
+def check_in_answers(f: Filters, segment: str = "all") -> pd.DataFrame:
+    return query("push_pull", f.db, "check-in", f.start, f.end, segment)
+
+
+def may(role: str | None, action: str) -> bool:
+    """Whether the session's role may do ``action`` (see socialpulse/access.py); no role, as
+    before anyone has logged in, may do nothing that is gated."""
+    from socialpulse.access import can
+
+    return bool(role) and can(role, action)
+
+
+def non_responders(db: str, post_id: str, role: str | None) -> pd.DataFrame | None:
+    """Who has not answered a check-in, or None when ``role`` may not see names."""
+    if not may(role, "see_non_responders"):
+        return None
+    return query("non_responders", db, post_id, settings().privacy.min_group_size)
+
+
+def find_experts(db: str, text: str, since: date | None = None,
+                 limit: int = 10) -> pd.DataFrame:
+    return query("experts", db, text, limit, since, settings().privacy.min_group_size)
+
+
+def maturity_scorecard(db: str) -> dict:
+    return query("maturity", db, settings())
+
+
+def maturity_history(db: str) -> pd.DataFrame:
+    return query("maturity_history", db)
+
+
+def maturity_answers(db: str) -> pd.DataFrame:
+    """Each question's answer in force now."""
+    return query("answers", db)
+
+
+def maturity_questions() -> list[dict]:
+    from analysis.maturity import questions
+
+    return questions()
+
+
+def roi_report(f: Filters) -> dict:
+    return query("roi", f.db, f.start, f.end, settings())
+
+
+def roi_assumptions(db: str) -> pd.DataFrame:
+    return query("roi_assumptions", db, settings())
+
+
+def kpis(f: Filters) -> pd.DataFrame:
+    """The KPI scorecard read from the stored roll-ups, with its traffic lights."""
+    return query("kpis_from_rollups", f.db, f.start, f.end, settings().kpi_targets)
+
+
+def _write(db: str, action: Callable) -> object:
+    """Run ``action(con)`` on the warehouse opened read-write for that moment only, waiting for
+    readers of this server (as ``correct_sentiment`` does)."""
+    deadline = time.monotonic() + WRITE_WAIT_SECONDS
+    while True:
+        try:
+            with open_warehouse(db, wait_seconds=WRITE_WAIT_SECONDS) as con:
+                return action(con)
+        except (WarehouseLockedError, WarehouseMissingError, WarehouseOutdatedError):
+            raise
+        except WarehouseError:
+            if time.monotonic() > deadline:
+                raise WarehouseLockedError(
+                    f"{db}: the warehouse stayed busy with readers; try again in a moment"
+                ) from None
+            time.sleep(0.2)
+
+
+def answer_question(db: str, question_id: str, answer: str, by: str, role: str | None = None,
+                    note: str | None = None) -> int:
+    """Store a questionnaire answer and its audit event, as `pulse maturity answer` does."""
+    from analysis.maturity import check_answer, record_answer
+    from socialpulse import audit
+
+    check_answer(question_id, answer, by)
+
+    def store(con) -> int:
+        answer_id = record_answer(con, question_id, answer, by, note)
+        audit.record(con, by, role, "questionnaire_answer", question_id, detail=answer)
+        return answer_id
+
+    return _write(db, store)
+
+
+def set_roi_assumption(db: str, name: str, low: float, base: float, high: float, by: str,
+                       role: str | None = None, note: str | None = None) -> dict:
+    """Store an ROI assumption change and its audit event, as `pulse roi set` does."""
+    from analysis.roi import set_assumption
+    from socialpulse import audit
+
+    def store(con) -> dict:
+        change = set_assumption(con, name, base, low, high, changed_by=by, note=note,
+                                settings=settings())
+        audit.record(con, by, role, "roi_edit", name,
+                     detail=f"low {low:g}, base {base:g}, high {high:g}")
+        return change
+
+    return _write(db, store)

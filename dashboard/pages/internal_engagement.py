@@ -1,36 +1,89 @@
-"""Internal communications: who takes part in the employee network, by segment."""
+"""Internal communications: who takes part in the employee network, how evenly, and where.
 
+Reads the weekly and monthly figures `pulse analyze` stored in ``internal_metrics`` (already
+folded by the privacy floor); the headline figures and the department x location heatmap ask
+the analysis layer's ``internal_summary``, which withholds any group under the floor.
+"""
+
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import charts
+from dashboard.components import internal_charts, states
+from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
+from dashboard.components.tables import table
 
-SEGMENTS = {"All employees": None, "Department": "department", "Location": "location",
-            "Employee type": "employee_type"}
+BREAKDOWNS = {"all": "Everyone", "department": "Department", "location": "Location",
+              "employee_type": "Employee type"}
 
 st.title("Internal engagement")
-filters = sidebar_filters(with_brands=False)
-segment_label = st.segmented_control("Break down by", list(SEGMENTS), default="All employees")
-segment = SEGMENTS.get(segment_label or "All employees")
+filters = sidebar_filters(with_brands=False, internal=True)
+floor = data.settings().privacy.min_group_size
+st.caption(f"Groups of fewer than {floor} people are reported together as “Other”, or withheld; "
+           "figures come from the last `pulse analyze`.")
 
-weekly = data.active_people_per_week(filters.db, filters.start, filters.end, segment)
-charts.show(*charts.active_people_per_week(weekly))
-st.caption(f"Groups of fewer than {data.settings().privacy.min_group_size} people are "
-           "reported together as 'Other'.")
+with states.section("Headline figures"):
+    summary = data.internal_summary(filters)
+    if summary["withheld"]:
+        states.empty(f"Figures for this selection are withheld: {summary['reason']}. "
+                     f"{summary['detail']}")
+    else:
+        figures = summary["metrics"]
+        columns = st.columns(4)
+        columns[0].metric("Active employees", f"{figures['active_people']['value']:,}",
+                          help="People with a post, reply, reaction or mention in the period.")
+        for column, (name, label) in zip(columns[1:], (
+                ("interactive_users", "Interactive users"), ("stickiness", "Stickiness"),
+                ("reply_rate", "Reply rate")), strict=True):
+            value = figures[name]["value"]
+            column.metric(label, "n/a" if value is None else f"{value:.1f}%",
+                          help=f"{figures[name]['numerator']} / {figures[name]['denominator']}")
 
-st.subheader("Crisis check-ins")
-check_ins = data.check_ins(filters.db, filters.start, filters.end)
-if check_ins.empty:
-    st.write("No check-in was sent in this period.")
-else:
-    st.dataframe(
-        check_ins.drop(columns="post_id"), hide_index=True,
-        column_config={
-            "created_at": "Sent", "channel": "Channel", "audience": "Audience",
-            "answered": "Answered",
-            "answer_rate": st.column_config.NumberColumn("Answer rate", format="%.1f%%"),
-            "median_minutes_to_answer": st.column_config.NumberColumn(
-                "Median time to answer (min)", format="%.0f"),
-        },
-    )
+with states.section("Active users and stickiness"):
+    st.subheader("Active users and stickiness")
+    split = st.segmented_control("Break down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get,
+                                 default="all", key="breakdown", required=True) or "all"
+    active = data.internal_series(filters, "wau", "week", split)
+    chart_with_summary(*internal_charts.metric_trend(
+        active, "Active employees per week", "Active people", what="Active employees"))
+    sticky = data.internal_series(filters, "stickiness", "week", split)
+    chart_with_summary(*internal_charts.metric_trend(
+        sticky, "Stickiness (DAU / MAU) per week", "Stickiness (%)", unit="%",
+        what="Stickiness"))
+    table(active.merge(sticky, on=["period_start", "segment_value"], how="outer",
+                       suffixes=("_active", "_stickiness")), "active users and stickiness")
+
+with states.section("Participation inequality"):
+    st.subheader("Participation inequality")
+    monthly = pd.concat([data.internal_series(filters, metric, "month").assign(metric=metric)
+                         for metric in ("lurker_share", "contributor_share",
+                                        "top1_contribution_share", "gini")], ignore_index=True)
+    chart_with_summary(*internal_charts.participation_inequality(monthly))
+    table(monthly, "participation inequality")
+
+with states.section("Engagement by department and location"):
+    st.subheader("Engagement by department and location")
+    # Each cell is its own privacy-checked summary (about 0.1 s each, seconds in all), so it
+    # is drawn on request and cached, and a filter change elsewhere on the page stays fast.
+    if st.toggle("Show interactive users per department and location", key="heatmap",
+                 help="Every cell is checked against the privacy floor; this takes a few "
+                      "seconds the first time for a given selection."):
+        cells = data.engagement_heatmap(filters)
+        chart_with_summary(*internal_charts.segment_heatmap(cells, "Interactive users"))
+        table(cells.assign(value=cells["value"].where(~cells["withheld"].astype(bool))),
+              "engagement by department and location", column_config={
+                  "value": st.column_config.NumberColumn("Interactive users (%)",
+                                                         format="%.1f")})
+
+with states.section("Replies"):
+    st.subheader("Reply rate and time to first reply")
+    rate = data.internal_series(filters, "reply_rate", "week")
+    chart_with_summary(*internal_charts.metric_trend(
+        rate, "Threads answered per week", "Reply rate (%)", unit="%", what="The reply rate"))
+    minutes = data.internal_series(filters, "median_minutes_to_first_reply", "week")
+    chart_with_summary(*internal_charts.metric_trend(
+        minutes, "Median time to first reply", "Minutes", unit=" min",
+        what="The median time to first reply"))
+    table(rate.merge(minutes, on=["period_start", "segment_value"], how="outer",
+                     suffixes=("_reply_rate", "_minutes")), "replies")

@@ -1,25 +1,37 @@
-"""Executive: the headline KPIs against the targets set in configuration."""
+"""Executive: the headline KPIs against the targets set in configuration, with traffic lights,
+and the one-page report to download and forward.
+
+Reads the stored roll-ups only (``brand_daily``, ``internal_metrics``, ``push_pull``): a filter
+change costs milliseconds whatever the number of mentions.
+"""
 
 import streamlit as st
 
-from dashboard import data
-from dashboard.components import charts
+from dashboard import data, report
+from dashboard.components import executive_charts, states
+from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
+from dashboard.components.tables import table
 
 st.title("KPI scorecard")
 filters = sidebar_filters(with_brands=False)
-scorecard = data.kpi_scorecard(filters.db, filters.start, filters.end)
 
-charts.show(*charts.kpis_against_targets(scorecard))
-st.dataframe(
-    scorecard,
-    hide_index=True,
-    column_config={
+with states.section("KPIs"):
+    scorecard = data.kpis(filters)
+    chart_with_summary(*executive_charts.kpi_traffic_lights(scorecard))
+    table(scorecard, "kpi scorecard", column_config={
         "kpi": "KPI",
         "value": st.column_config.NumberColumn("Value (%)", format="%.1f"),
         "target": st.column_config.NumberColumn("Target (%)", format="%.1f"),
-        "met": "Met", "numerator": "Numerator", "denominator": "Denominator",
-        "definition": "Definition",
-    },
-)
-st.caption("Targets come from the [kpi_targets] section of the configuration file.")
+        "status": "Status", "met": "Met", "numerator": "Numerator",
+        "denominator": "Denominator", "definition": "Definition"})
+    st.caption("Targets come from the [kpi_targets] section of the configuration file; “near” "
+               "is less than 5 points below the target.")
+
+with states.section("One-page report"):
+    st.subheader("One-page report")
+    st.caption("KPIs, maturity stage scores and ROI of these dates in one self-contained HTML "
+               "file (charts included) to forward.")
+    st.download_button("Download the report", report.report_bytes(filters),
+                       report.report_name(filters), "text/html", key="report",
+                       icon=":material/download:", on_click="ignore")

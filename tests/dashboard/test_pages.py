@@ -11,6 +11,8 @@ import pytest
 import streamlit.testing.v1.app_test as app_test
 from streamlit.testing.v1 import AppTest
 
+from tests.dashboard.conftest import signed_in
+
 MARKETING = {
     "brand_conversations": "Brand conversations",
     "topics_alerts": "Topics & alerts",
@@ -210,7 +212,8 @@ def test_a_filter_change_updates_figures_and_link(analysed_db, monkeypatch):
 
 def test_filters_survive_page_changes(analysed_db, monkeypatch):
     monkeypatch.setenv("SOCIALPULSE_DB", str(analysed_db))
-    app = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60).run()
+    app = signed_in(AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60))
+    app.run()
     app.segmented_control(key="period").set_value("30d").run()
     app.multiselect(key="brands").set_value(["Northwind", "Kestrel Gear"]).run()
     for page in ("mentions", "internal_engagement", "topics_alerts", "brand_conversations"):
@@ -310,16 +313,6 @@ def test_freshness_names_each_source_and_refresh_reloads(analysed_db, monkeypatc
     app.button(key="refresh").click().run()
     assert not app.exception
     assert app.title[0].value == "Brand conversations"
-
-
-def test_department_breakdown_respects_the_privacy_floor(analysed_db, monkeypatch):
-    app = run_page("internal_engagement", analysed_db, monkeypatch)
-    breakdown = next(b for b in app.get("button_group") if b.label == "Break down by")
-    breakdown.set_value("Department").run()
-    assert not app.exception
-    groups = set(chart_data(charts(app)[0])["group"])
-    assert "Other" in groups and "Engineering" in groups
-    assert "Legal" not in groups  # 4 people: below the floor of 5
 
 
 def test_kpi_table_lists_every_kpi_with_target(analysed_db, monkeypatch):

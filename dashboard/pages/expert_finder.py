@@ -1,0 +1,48 @@
+"""Internal communications: who knows about a topic, ranked by what others responded to and the
+questions on it they answered, with the posts that show it (restricted channels left out)."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.components import states
+from dashboard.components.charts import chart_with_summary
+from dashboard.components.filters import sidebar_filters
+from dashboard.components.tables import table
+from dashboard.components.theme import PRIMARY
+
+st.title("Expert finder")
+filters = sidebar_filters(with_brands=False)
+text = st.text_input("Topic", key="expert_query", placeholder="e.g. inventory forecast",
+                     help="Every word must appear in a post (whole words, any case).")
+
+
+def _score_chart(experts: pd.DataFrame, topic: str) -> tuple[alt.Chart, str]:
+    frame = experts[["person", "department", "score", "posts", "answers"]]
+    chart = alt.Chart(frame, title=f"Who knows about “{topic}”").mark_bar(color=PRIMARY).encode(
+        y=alt.Y("person:N", title=None, sort="-x"), x=alt.X("score:Q", title="Score"),
+        tooltip=["person:N", "department:N", alt.Tooltip("score:Q", format=".1f"),
+                 "posts:Q", alt.Tooltip("answers:Q", title="Questions answered")],
+    ).properties(height=60 + 28 * len(frame))
+    lead = frame.iloc[0]
+    return chart, (f"Of the {len(frame)} people with the highest score on “{topic}” since "
+                   f"{filters.start:%d %b %Y}, "
+                   f"{lead['person']} ({lead['department']}) leads with a score of "
+                   f"{lead['score']:.1f} from {int(lead['posts'])} posts and "
+                   f"{int(lead['answers'])} answered questions.")
+
+
+with states.section("Experts"):
+    if not text.strip():
+        states.empty("Type a topic to find the people who know about it.")
+    else:
+        experts = data.find_experts(filters.db, text, since=filters.start)
+        if experts.empty:
+            states.empty(f"Nobody wrote about “{text}” since {filters.start:%d %b %Y}.")
+        else:
+            chart_with_summary(*_score_chart(experts, text.strip()))
+            shown = experts.assign(evidence=experts["evidence"].map(
+                lambda items: [f"{e['post_id']}: {e['snippet']}" for e in items]))
+            table(shown, "experts", column_config={
+                "score": st.column_config.NumberColumn("Score", format="%.1f")})

@@ -1,0 +1,104 @@
+"""Executive: where the organisation stands on the six stages of social business maturity, what
+blocks the next stage, and the questionnaire behind the criteria the warehouse cannot measure.
+
+Reads the newest month end `pulse analyze` stored in ``maturity_scores``, with the
+questionnaire's answers as they stand now, so an answer given here counts at once.
+"""
+
+import logging
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data
+from dashboard.components import edits, executive_charts, states
+from dashboard.components.charts import chart_with_summary
+from dashboard.components.filters import require_warehouse
+from dashboard.components.tables import table
+from socialpulse.warehouse import WarehouseError
+
+log = logging.getLogger("dashboard")
+ANSWERS = ["yes", "partly", "no"]
+MESSAGE = "_maturity_message"
+
+st.title("Maturity scorecard")
+db = require_warehouse()
+
+
+def _save() -> None:
+    question = st.session_state.get("maturity_question")
+    answer = st.session_state.get("maturity_answer")
+    note = (st.session_state.get("maturity_note") or "").strip() or None
+    if not question or not answer:
+        st.session_state[MESSAGE] = ("warning", "Choose a question and an answer first.")
+        return
+    try:
+        data.answer_question(db, question, answer, edits.actor(), edits.role(), note)
+    except (ValueError, WarehouseError) as error:
+        st.session_state[MESSAGE] = ("error", f"Not saved: {error}")
+        return
+    except Exception:
+        log.exception("questionnaire answer to %s failed", question)
+        st.session_state[MESSAGE] = ("error", "Not saved because of an internal error (it has "
+                                     "been logged); try again in a moment.")
+        return
+    st.session_state[MESSAGE] = ("success", f"Saved: “{answer}” to {question}; the scorecard "
+                                 "counts it now.")
+
+
+with states.section("Scorecard"):
+    card = data.maturity_scorecard(db)
+    columns = st.columns(3)
+    columns[0].metric("Current stage", f"{card['current_stage']} · "
+                      f"{card['current_stage_name'] or 'none yet'}")
+    columns[1].metric("Next stage", card["next_stage"] or "all reached")
+    band = card["peer_band"]
+    columns[2].metric("Peer band", band["band"], help=f"Self-ratings {band['low']} to "
+                      f"{band['high']} of 10 in the MIT Sloan / Deloitte surveys.")
+    chart_with_summary(*executive_charts.stage_scores(card))
+    if not card.get("stored", True):
+        st.caption("Computed live: no month is stored yet (run `pulse analyze`).")
+
+with states.section("What blocks the next stage"):
+    st.subheader("What blocks the next stage")
+    if not card["blocking"]:
+        st.write("Nothing: every stage is reached.")
+    blocking = pd.DataFrame([{"criterion": b["id"], "description": b["description"],
+                              "source": b["source"], "score": b["score"]}
+                             for b in card["blocking"]])
+    if len(blocking):
+        table(blocking, "blocking criteria")
+
+with states.section("Trend"):
+    st.subheader("Trend by month")
+    trend = data.maturity_history(db)
+    chart_with_summary(*executive_charts.maturity_trend(trend))
+    table(trend, "maturity trend")
+
+with states.section("Criteria"), st.expander("Every criterion and its evidence"):
+    criteria = pd.DataFrame([{"stage": c["stage"], "criterion": c["id"],
+                              "description": c["description"], "source": c["source"],
+                              "score": c["score"]} for c in card["criteria"]])
+    table(criteria, "maturity criteria")
+
+with states.section("Questionnaire"):
+    st.subheader("Questionnaire")
+    questions = data.maturity_questions()
+    answers = data.maturity_answers(db).set_index("question_id")
+    listing = pd.DataFrame([{
+        "stage": q["stage_name"], "question_id": q["id"], "question": q["question"],
+        "answer": answers["answer"].get(q["id"]), "answered_by": answers["answered_by"].get(
+            q["id"]), "answered_at": answers["answered_at"].get(q["id"])} for q in questions])
+    table(listing, "questionnaire")
+    if edits.may_edit("questionnaire_answer"):
+        texts = {q["id"]: f"{q['stage_name']}: {q['question']}" for q in questions}
+        st.selectbox("Question", list(texts), format_func=texts.get, key="maturity_question")
+        current = answers["answer"].get(st.session_state.get("maturity_question"))
+        st.segmented_control("Answer", ANSWERS, key="maturity_answer",
+                             default=current if current in ANSWERS else None)
+        st.text_input("Note (optional)", key="maturity_note")
+        st.button("Save answer", key="save_answer", on_click=_save,
+                  icon=":material/save:")
+        edits.message(MESSAGE)
+    else:
+        st.caption("Your role may read the questionnaire but not answer it.")

@@ -1,0 +1,201 @@
+"""The Executive pages (AppTest on the analysed demo with its stored roll-ups), and the KPI
+scorecard read from roll-ups checked by hand on a small warehouse."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+import pytest
+
+from analysis.kpis import kpi_scorecard, kpi_scorecard_from_rollups, kpi_status
+from analysis.period import Period
+from socialpulse.config import KpiTargets, load_settings
+from socialpulse.warehouse import connect, open_warehouse, upsert
+from tests.dashboard import test_internal_pages as internal
+from tests.dashboard.test_internal_pages import (
+    QUARTER,
+    chart_data,
+    everything_shown,
+    run_page,
+    summaries,
+)
+
+internal_db = internal.internal_db  # the session's analysed demo, shared fixtures
+internal_db_copy = internal.internal_db_copy
+
+EXECUTIVE = {"kpi_scorecard": "KPI scorecard", "maturity": "Maturity scorecard",
+             "roi": "Return on investment"}
+
+
+@pytest.mark.parametrize(("value", "status"), [(None, None), (40.0, "met"), (55.0, "met"),
+                                               (35.0, "near"), (35.01, "near"),
+                                               (34.99, "missed"), (0.0, "missed")])
+def test_kpi_status_is_met_near_or_missed(value, status):
+    assert kpi_status(value, 40.0) == status
+
+
+def _brand_day(day, brand, competitor, mentions, positive, negative) -> dict:
+    return {"day": day, "brand": brand, "is_competitor": competitor, "platform": "x",
+            "mentions": mentions, "likes": 0, "shares": 0, "replies": 0, "quotes": 0,
+            "views": 0, "engagements": 0, "reach": None, "reach_method": "none",
+            "positive": positive, "neutral": mentions - positive - negative,
+            "negative": negative}
+
+
+def _metric(month, metric, numerator, denominator, value) -> dict:
+    return {"grain": "month", "period_start": month, "segment_type": "all",
+            "segment_value": "All employees", "metric": metric, "numerator": numerator,
+            "denominator": denominator, "value": value, "computed_at": datetime(2026, 3, 1)}
+
+
+def test_kpis_from_rollups_by_hand(tmp_path):
+    con = connect(tmp_path / "small.duckdb")
+    upsert(con, "brand_daily", pd.DataFrame([
+        _brand_day(date(2026, 1, 5), "Own", False, 30, 12, 3),
+        _brand_day(date(2026, 2, 5), "Own", False, 10, 0, 5),
+        _brand_day(date(2026, 1, 6), "Rival", True, 60, 30, 0),
+        _brand_day(date(2025, 12, 31), "Own", False, 100, 0, 100),  # outside the period
+    ]))
+    upsert(con, "internal_metrics", pd.DataFrame([
+        _metric(date(2026, 1, 1), "interactive_users", 20, 50, 40.0),
+        _metric(date(2026, 2, 1), "interactive_users", 15, 50, 30.0),
+        _metric(date(2026, 1, 1), "stickiness", 3, 20, 15.0),
+        _metric(date(2026, 2, 1), "stickiness", 5, 20, 25.0),
+        _metric(date(2026, 1, 1), "reply_rate", 6, 10, 60.0),
+        _metric(date(2026, 2, 1), "reply_rate", 9, 10, 90.0),
+        _metric(date(2025, 12, 1), "reply_rate", 0, 100, 0.0),  # outside the period
+    ]))
+    upsert(con, "push_pull", pd.DataFrame([
+        {"post_id": "c1", "kind": "check-in", "created_at": datetime(2026, 1, 9, 9),
+         "channel": "crisis", "segment_type": segment, "segment_value": value,
+         "audience": audience, "responded": answered, "rate": None, "median_minutes": None}
+        for segment, value, audience, answered in (("all", "All employees", 20, 17),
+                                                   ("department", "Sales", 10, 9))]))
+    targets = KpiTargets(share_of_voice=40, net_sentiment=20, interactive_users=38,
+                         stickiness=20, reply_rate=80, check_in_answer_rate=90)
+    card = kpi_scorecard_from_rollups(con, Period(date(2026, 1, 1), date(2026, 2, 28)),
+                                      targets).set_index("kpi")
+    # Own 40 of 100 mentions; (12 - 8) / 40 scored; latest month 30%; (3+5)/(20+20);
+    # (6+9)/(10+10); 17/20 (the department row is not counted twice).
+    assert card["value"].round(1).to_dict() == {
+        "Share of voice": 40.0, "Net sentiment": 10.0, "Interactive users": 30.0,
+        "Stickiness (DAU/MAU)": 20.0, "Internal reply rate": 75.0,
+        "Check-in answer rate": 85.0}
+    assert card["status"].to_dict() == {
+        "Share of voice": "met", "Net sentiment": "missed", "Interactive users": "missed",
+        "Stickiness (DAU/MAU)": "met", "Internal reply rate": "near",
+        "Check-in answer rate": "near"}
+    assert (card.loc["Internal reply rate", "numerator"],
+            card.loc["Internal reply rate", "denominator"]) == (15, 20)
+    con.close()
+
+
+def test_stored_kpis_agree_with_the_live_ones_on_the_demo(internal_db):
+    period = Period(date(2026, 8, 1), date(2026, 10, 31))
+    targets = load_settings().kpi_targets
+    with open_warehouse(internal_db, read_only=True) as con:
+        stored = kpi_scorecard_from_rollups(con, period, targets).set_index("kpi")
+        live = kpi_scorecard(con, period, targets).set_index("kpi")
+    for kpi in ("Share of voice", "Net sentiment", "Internal reply rate",
+                "Check-in answer rate"):
+        assert stored.loc[kpi, "value"] == pytest.approx(live.loc[kpi, "value"], abs=0.05)
+
+
+@pytest.mark.parametrize(("name", "title"), EXECUTIVE.items())
+def test_executive_page_draws_charts_with_summaries_and_downloads(name, title, internal_db,
+                                                                 monkeypatch):
+    app = run_page(name, internal_db, monkeypatch, QUARTER, role="admin")
+    assert not app.exception and not app.error
+    assert app.title[0].value == title
+    drawn = app.get("vega_lite_chart")
+    assert drawn
+    for chart in drawn:
+        assert chart.proto.alt and chart.proto.alt in summaries(app)
+        assert "tooltip" in chart.proto.spec
+    keys = [b.key for b in app.download_button]
+    assert sum(k.startswith("csv-") for k in keys) == len(app.dataframe) > 0
+    assert sum(k.startswith("parquet-") for k in keys) == len(app.dataframe)
+    assert "Legal" not in everything_shown(app)
+
+
+def test_kpi_page_shows_traffic_lights_of_the_stored_kpis(internal_db, monkeypatch):
+    app = run_page("kpi_scorecard", internal_db, monkeypatch, QUARTER)
+    assert not app.exception and not app.error  # the report section included
+    shown = app.dataframe[0].value.set_index("kpi")
+    with open_warehouse(internal_db, read_only=True) as con:
+        expected = kpi_scorecard_from_rollups(con, Period(date(2026, 8, 1), date(2026, 10, 31)),
+                                              load_settings().kpi_targets).set_index("kpi")
+    assert shown["status"].to_dict() == expected["status"].to_dict()
+    met = int((expected["status"] == "met").sum())
+    assert summaries(app)[0].startswith(f"{met} of 6 KPIs with data meet their target")
+
+
+def test_maturity_page_shows_stage_scores_and_what_blocks(internal_db, monkeypatch):
+    app = run_page("maturity", internal_db, monkeypatch)
+    with duckdb.connect(str(internal_db), read_only=True) as con:
+        stage_one = con.execute(
+            "SELECT round(avg(score), 2) FROM maturity_scores WHERE stage = 1 AND as_of = "
+            "(SELECT max(as_of) FROM maturity_scores)").fetchall()[0][0]
+    bars = chart_data(app.get("vega_lite_chart")[0]).set_index("stage")
+    assert len(bars) == 6
+    assert bars.loc[1, "score"] == stage_one
+    assert "the organisation stands at stage" in summaries(app)[0]
+    blocking = app.dataframe[0].value
+    assert len(blocking) > 0 and (blocking["score"] < 1).all()
+    assert f"stage {int(bars['reached'].sum()) + 1} is blocked by" in summaries(app)[0]
+
+
+def test_a_questionnaire_answer_is_stored_audited_and_counted(internal_db_copy, monkeypatch):
+    app = run_page("maturity", internal_db_copy, monkeypatch, role="admin")
+    blocking = app.dataframe[0].value
+    question = blocking[blocking["source"] == "questionnaire"].iloc[0]
+    assert question["score"] < 1
+    app.selectbox(key="maturity_question").set_value(question["criterion"]).run()
+    app.segmented_control(key="maturity_answer").set_value("yes")
+    app.text_input(key="maturity_note").set_value("agreed at the board")
+    app.button(key="save_answer").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value.startswith("Saved: “yes”")
+    with duckdb.connect(str(internal_db_copy), read_only=True) as con:
+        stored = con.execute(
+            "SELECT answer, answered_by, note FROM maturity_answers WHERE question_id = ? "
+            "ORDER BY answer_id DESC LIMIT 1", [question["criterion"]]).fetchall()
+        audited = con.execute(
+            "SELECT actor, role, target, detail FROM audit_log WHERE action = "
+            "'questionnaire_answer'").fetchall()
+    assert stored == [("yes", "admin-user", "agreed at the board")]
+    assert audited == [("admin-user", "admin", question["criterion"], "yes")]
+    still_blocking = app.dataframe[0].value
+    assert question["criterion"] not in set(
+        still_blocking.loc[still_blocking["score"] < 1, "criterion"])
+
+
+def test_an_roi_edit_is_stored_audited_and_changes_the_roi(internal_db_copy, monkeypatch):
+    app = run_page("roi", internal_db_copy, monkeypatch, QUARTER, role="marketing")
+    before = app.metric[0].value
+    app.selectbox(key="roi_name").set_value("seats").run()
+    app.number_input(key="roi_low").set_value(10.0)
+    app.number_input(key="roi_base").set_value(20.0)
+    app.number_input(key="roi_high").set_value(30.0)
+    app.button(key="save_roi").click().run()
+    assert not app.exception and not app.error
+    assert app.success[0].value == "Saved: seats is now low 10, base 20, high 30."
+    with duckdb.connect(str(internal_db_copy), read_only=True) as con:
+        stored = con.execute("SELECT low, base, high, changed_by FROM roi_assumptions "
+                             "WHERE name = 'seats'").fetchall()
+        audited = con.execute("SELECT actor, role, target, detail FROM audit_log "
+                              "WHERE action = 'roi_edit'").fetchall()
+    assert stored == [(10.0, 20.0, 30.0, "marketing-user")]
+    assert audited == [("marketing-user", "marketing", "seats", "low 10, base 20, high 30")]
+    assumptions = next(t.value for t in app.dataframe if "used_in" in t.value.columns)
+    assert assumptions.set_index("name").loc["seats", "base"] == 20.0
+    assert app.metric[0].value != before  # more seats cost more licences
+
+
+def test_roles_that_may_not_edit_get_no_form(internal_db, monkeypatch):
+    roi = run_page("roi", internal_db, monkeypatch, role="executive")
+    maturity = run_page("maturity", internal_db, monkeypatch, role="executive")
+    assert not [b for b in roi.button if b.key == "save_roi"]
+    assert [b for b in maturity.button if b.key == "save_answer"] == []
