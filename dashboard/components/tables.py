@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from dashboard import auth
+
 
 def _is_list(value: object) -> bool:
     return isinstance(value, list | tuple | np.ndarray)
@@ -37,15 +39,20 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
 def download_buttons(frame: pd.DataFrame, name: str) -> None:
     """CSV and Parquet buttons for ``frame``, saved as ``socialpulse-<name>.csv|parquet``.
 
-    Clicking does not rerun the page (``on_click="ignore"``): a download never recomputes it.
+    Every download is an audit event, and a role without the ``export`` permission gets no
+    buttons. (A page run on its own, as the page tests do, has no user and keeps them.)
     """
+    if auth.current_user() and not auth.allowed("export"):
+        return
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     row = st.container(horizontal=True)
     row.download_button("CSV", csv_bytes(frame), f"socialpulse-{slug}.csv", "text/csv",
-                         key=f"csv-{slug}", icon=":material/download:", on_click="ignore")
+                         key=f"csv-{slug}", icon=":material/download:",
+                         on_click=auth.record_export, args=(f"{slug}.csv",))
     row.download_button("Parquet", parquet_bytes(frame), f"socialpulse-{slug}.parquet",
                           "application/vnd.apache.parquet", key=f"parquet-{slug}",
-                          icon=":material/download:", on_click="ignore")
+                          icon=":material/download:",
+                          on_click=auth.record_export, args=(f"{slug}.parquet",))
 
 
 def table(frame: pd.DataFrame, name: str, column_config: dict | None = None,
