@@ -28,6 +28,7 @@ $(DB): | $(STAMP)
 
 run: $(STAMP) $(DB)
 	$(BIN)/pulse --db $(DB) migrate
+	$(BIN)/pulse --db $(DB) users add admin --role admin --generate-password --unless-accounts
 	$(BIN)/pulse --db $(DB) serve --port $(PORT)
 
 test: $(STAMP)

@@ -425,12 +425,22 @@ def users_add(
     role: Annotated[str, typer.Option(help="admin, marketing, internal-comms, executive or "
                                            "auditor.")],
     password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
+    generate_password: Annotated[bool, typer.Option(
+        help="Make up a strong password and print it once.")] = False,
+    unless_accounts: Annotated[bool, typer.Option(
+        help="Do nothing when any account exists (first run of `make run`).")] = False,
     by: ByOption = None,
 ) -> None:
     """Create an account (or replace its password and role); audited."""
+    import secrets
+
     from socialpulse import audit, users
 
-    if password_stdin:
+    if unless_accounts and users.list_users():
+        return
+    if generate_password:
+        password = secrets.token_urlsafe(12)
+    elif password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
@@ -441,6 +451,9 @@ def users_add(
     except (ValueError, WarehouseError) as error:
         fail(str(error))
     console.print(f"{user.name}: {user.role} ({users.users_file()})", highlight=False)
+    if generate_password:
+        typer.echo(f"Sign in as {user.name} with the password {password} (shown once; change it "
+                   f"with `pulse users add {user.name} --role {user.role}`).")
 
 
 @users_app.command("list")

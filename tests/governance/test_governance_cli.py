@@ -39,3 +39,17 @@ def test_cli_writes_are_audited(warehouse, tmp_path, monkeypatch):
                       ("root", "restore", "slack/2024-01"), ("root", "hold_release", "1")]
     listed = runner.invoke(app, [*db, "audit", "--json", "--action", "erase"])
     assert json.loads(listed.output)[0]["actor"] == "dpo"
+
+
+def test_a_first_run_account_gets_a_password_shown_once(warehouse, tmp_path, monkeypatch):
+    monkeypatch.setenv(users.USERS_FILE_VARIABLE, str(tmp_path / "users.toml"))
+    monkeypatch.setattr(users, "BCRYPT_ROUNDS", 4)
+    first_run = ["--db", str(warehouse), "users", "add", "admin", "--role", "admin",
+                 "--generate-password", "--unless-accounts", "--by", "make"]
+    made = runner.invoke(app, first_run)
+    assert made.exit_code == 0, made.output
+    password = made.stdout.split("the password ")[1].split(" ")[0]
+    assert len(password) >= 16 and users.authenticate("admin", password) is not None
+    again = runner.invoke(app, first_run)  # an account exists: nothing changes
+    assert again.exit_code == 0 and "password" not in again.stdout
+    assert users.authenticate("admin", password) is not None
