@@ -24,6 +24,7 @@ import pandas as pd
 
 from analysis.period import Period
 from analysis.privacy import OTHER, folding
+from socialpulse.access import visible_post_filter
 from socialpulse.config import Settings
 from socialpulse.warehouse import transaction
 
@@ -190,10 +191,12 @@ def refresh_push_pull(con: duckdb.DuckDBPyConnection, settings: Settings) -> int
 
 
 def _stored(con: duckdb.DuckDBPyConnection, kind: str, period: Period, segment: str,
-            names: tuple[str, str, str]) -> pd.DataFrame:
+            names: tuple[str, str, str], role: str | None) -> pd.DataFrame:
+    """Stored rows of ``kind``; a post in a restricted channel only for the roles it is for."""
     if segment not in SEGMENTS:
         raise ValueError(f"unknown segment {segment!r}; expected one of {', '.join(SEGMENTS)}")
     responded, rate, minutes = names
+    visible, visible_params = visible_post_filter(role)
     return con.execute(
         f"""
         SELECT s.post_id, s.created_at, s.channel, left(p.text, 80) AS headline,
@@ -201,28 +204,31 @@ def _stored(con: duckdb.DuckDBPyConnection, kind: str, period: Period, segment: 
                s.median_minutes AS {minutes}
         FROM push_pull s JOIN posts p USING (post_id)
         WHERE s.kind = ? AND s.segment_type = ? AND s.created_at >= ? AND s.created_at < ?
+          AND {visible}
         ORDER BY s.created_at, s.post_id, s.segment_value
         """,
-        [kind, segment, period.since, period.until],
+        [kind, segment, period.since, period.until, *visible_params],
     ).df()
 
 
 def announcement_reach(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all"
+    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all", *,
+    role: str | None = None,
 ) -> pd.DataFrame:
     """Stored reach of each announcement posted in the period, overall ('all') or per department
     or location; ``reach`` is a percentage of the audience, engaged people only (no readers)."""
     return _stored(con, "announcement", period, segment,
-                   ("reached", "reach", "median_minutes_to_respond"))
+                   ("reached", "reach", "median_minutes_to_respond"), role)
 
 
 def check_in_answers(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all"
+    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all", *,
+    role: str | None = None,
 ) -> pd.DataFrame:
     """Stored answers to each check-in posted in the period, overall ('all') or per department
     or location, so the crisis team sees where the message did not land."""
     return _stored(con, "check-in", period, segment,
-                   ("answered", "answer_rate", "median_minutes_to_answer"))
+                   ("answered", "answer_rate", "median_minutes_to_answer"), role)
 
 
 def non_responders(con: duckdb.DuckDBPyConnection, post_id: str) -> pd.DataFrame:

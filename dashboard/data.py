@@ -391,12 +391,13 @@ def _bridging(con, limit: int, floor: int) -> pd.DataFrame:
     return bridging_people(con, limit, floor)
 
 
-def _push_pull(con, kind: str, start: date, end: date, segment: str) -> pd.DataFrame:
+def _push_pull(con, kind: str, start: date, end: date, segment: str,
+               role: str | None) -> pd.DataFrame:
     from analysis import push_pull
 
     reader = push_pull.announcement_reach if kind == "announcement" else (
         push_pull.check_in_answers)
-    return reader(con, _period(start, end), segment)
+    return reader(con, _period(start, end), segment, role=role)
 
 
 def _non_responders(con, post_id: str, floor: int) -> pd.DataFrame:
@@ -532,11 +533,11 @@ def bridging_people(db: str, limit: int = 10) -> pd.DataFrame:
 
 
 def announcement_reach(f: Filters, segment: str = "all") -> pd.DataFrame:
-    return query("push_pull", f.db, "announcement", f.start, f.end, segment)
+    return query("push_pull", f.db, "announcement", f.start, f.end, segment, session_role())
 
 
 def check_in_answers(f: Filters, segment: str = "all") -> pd.DataFrame:
-    return query("push_pull", f.db, "check-in", f.start, f.end, segment)
+    return query("push_pull", f.db, "check-in", f.start, f.end, segment, session_role())
 
 
 def may(role: str | None, action: str) -> bool:

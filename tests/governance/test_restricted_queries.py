@@ -71,3 +71,20 @@ def test_the_crisis_audience_includes_internal_comms(mentioned):
            for role in ("internal-comms", "marketing", "auditor")}
     assert "slack:2" in ids["internal-comms"]
     assert "slack:2" not in ids["marketing"] and "slack:2" not in ids["auditor"]
+
+
+@pytest.mark.parametrize("role", SEES_EXEC)
+def test_push_and_pull_of_a_restricted_channel_follow_its_audience(con, role):
+    """A check-in and an announcement posted in the executives' channel (their stored reach
+    rows written as `pulse analyze` leaves them) show only to the roles of that audience."""
+    from analysis.push_pull import announcement_reach, check_in_answers
+
+    rows = [("slack:1", "announcement", "general"), ("slack:2", "check-in", "exec")]
+    upsert(con, "push_pull", pd.DataFrame({
+        "post_id": [p for p, _, _ in rows], "kind": [k for _, k, _ in rows],
+        "created_at": pd.Timestamp("2024-01-20 10:30"), "channel": [c for _, _, c in rows],
+        "segment_type": "all", "segment_value": "All", "audience": 10, "responded": 5,
+        "rate": 50.0, "median_minutes": 3.0}))
+    check_ins = check_in_answers(con, JANUARY, role=role)
+    assert check_ins["post_id"].tolist() == (["slack:2"] if SEES_EXEC[role] else [])
+    assert announcement_reach(con, JANUARY, role=role)["post_id"].tolist() == ["slack:1"]
