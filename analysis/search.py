@@ -97,7 +97,7 @@ def search_mentions(
     return con.execute(
         f"""
         WITH hits AS (
-            SELECT p.post_id, p.created_at, p.platform, p.author_id, p.channel_id, p.text, p.url
+            SELECT p.post_id, p.created_at, p.platform, p.author_id, p.channel_id
             FROM posts p
             WHERE p.created_at >= ? AND p.created_at < ? AND {platforms_sql} AND {text_sql}
               AND p.post_id IN (SELECT m.post_id FROM brand_matches m WHERE {brands_sql})
@@ -113,7 +113,6 @@ def search_mentions(
         ),
         page AS (
             SELECT h.post_id, h.created_at, h.platform, coalesce(a.handle, h.author_id) AS author,
-                   h.text, h.url,
                    CASE WHEN h.platform = 'x' THEN coalesce(e.author_followers, a.followers)
                         ELSE c.audience_size END AS reach,
                    e.engagements, count(*) OVER () AS total
@@ -130,11 +129,12 @@ def search_mentions(
             SELECT post_id, string_agg(brand, ', ' ORDER BY brand) AS brands FROM brand_matches
             WHERE post_id IN (SELECT post_id FROM page) GROUP BY post_id
         )
-        SELECT page.post_id, page.created_at, page.platform, page.author, page.text, page.url,
+        SELECT page.post_id, page.created_at, page.platform, page.author, p.text, p.url,
                named.brands, page.reach, page.engagements,
                coalesce(s.label, 'unscored') AS sentiment, s.source AS sentiment_source,
                page.total
         FROM page
+        JOIN posts p USING (post_id)  -- the texts of one page only, never of every hit
         LEFT JOIN named USING (post_id)
         LEFT JOIN post_sentiment s USING (post_id)
         ORDER BY {ORDERS[query.order]}, page.post_id
