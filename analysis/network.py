@@ -22,6 +22,8 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 
 import duckdb
@@ -31,7 +33,7 @@ import pandas as pd
 
 from analysis.participation import CONTRIBUTIONS
 from analysis.period import Period
-from analysis.privacy import folding
+from analysis.privacy import filter_condition, folded_directory, folding, selection_problem
 from socialpulse.config import Settings
 from socialpulse.warehouse import transaction, upsert
 
@@ -112,50 +114,117 @@ STORED_FLOW = """
 """
 
 
+# The same months computed from ``interactions`` for the people a filter selects: the edges that
+# involve at least one of them (made or received), between groups folded as the stored ones are.
+# Parameters: the filter's, then the period's start and end.
+SELECTED_FLOW = """
+    WITH people AS ({people}),
+    chosen AS (SELECT person FROM people WHERE {condition})
+    SELECT s.{segment} AS source_value, t.{segment} AS target_value, count(*) AS edges
+    FROM interactions i
+    JOIN people s ON s.person = i.actor_id JOIN people t ON t.person = i.target_id
+    WHERE i.kind IN {kinds} AND i.actor_id <> i.target_id
+      AND i.created_at >= date_trunc('month', ?::DATE)
+      AND i.created_at < date_trunc('month', ?::DATE) + INTERVAL 1 MONTH
+      AND s.{segment} IS NOT NULL AND t.{segment} IS NOT NULL
+      AND (i.actor_id IN (SELECT person FROM chosen) OR i.target_id IN (SELECT person FROM chosen))
+    GROUP BY ALL
+"""
+
+
 def _flow_params(period: Period, segment: str) -> list:
     if segment not in FLOW_SEGMENTS:
         raise ValueError(f"unknown segment {segment!r}; expected department or location")
     return [segment, period.start, period.end]
 
 
+@contextmanager
+def _flow(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    segment: str,
+    filters: Mapping[str, Sequence[str]] | None,
+    min_group_size: int,
+) -> Iterator[tuple[str, list, list | None, str | None]]:
+    """The flow relation (source_value, target_value, edges) the readers below share, its
+    parameters, the rows to keep (the chosen values of ``segment``, None for all) and why the
+    privacy floor forbids the selection (None if it does not).
+
+    Without filters: the stored months. With department, location or employee-type filters
+    (values as ``privacy.selectable_values`` offers them): the edges that involve a selected
+    person, computed live, since ``network_flow`` holds no person; when ``segment`` itself is
+    filtered only its chosen groups are rows (another group would show only its edges with
+    them), and their E-I indexes equal the unfiltered ones.
+    """
+    params = _flow_params(period, segment)
+    filters = {name: list(values) for name, values in (filters or {}).items() if values}
+    if not filters:
+        yield STORED_FLOW, params, None, None
+        return
+    with folded_directory(con, min_group_size) as people_sql:
+        problem = selection_problem(con, people_sql, filters, min_group_size)
+        condition, condition_params = filter_condition(filters)
+        yield (SELECTED_FLOW.format(people=people_sql, condition=condition, segment=segment,
+                                    kinds=EDGE_KINDS),
+               [*condition_params, period.start, period.end], filters.get(segment), problem)
+
+
+def _withheld(columns: list[str], reason: str) -> pd.DataFrame:
+    frame = pd.DataFrame(columns=columns)
+    frame.attrs["withheld"] = reason
+    return frame
+
+
 def flow_share(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department"
+    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department",
+    filters: Mapping[str, Sequence[str]] | None = None, min_group_size: int = 5,
 ) -> dict[str, float | None]:
     """Edges between different (reported) segments / all edges x 100, over the stored months that
-    overlap ``period``."""
-    cross, total = con.execute(
-        f"""
-        SELECT coalesce(sum(edges) FILTER (source_value <> target_value), 0),
-               coalesce(sum(edges), 0)
-        FROM ({STORED_FLOW})
-        """,
-        _flow_params(period, segment),
-    ).fetchall()[0]
+    overlap ``period``; with ``filters``, over the edges that involve the selected people (and
+    ``withheld``, with no figure, when the privacy floor forbids the selection)."""
+    with _flow(con, period, segment, filters, min_group_size) as (flow, params, _, problem):
+        if problem:
+            return {"numerator": None, "denominator": None, "value": None, "withheld": problem}
+        cross, total = con.execute(
+            f"""
+            SELECT coalesce(sum(edges) FILTER (source_value <> target_value), 0),
+                   coalesce(sum(edges), 0)
+            FROM ({flow})
+            """,
+            params,
+        ).fetchall()[0]
     return {"numerator": cross, "denominator": total,
             "value": 100.0 * cross / total if total else None}
 
 
 def ei_index(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department"
+    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department",
+    filters: Mapping[str, Sequence[str]] | None = None, min_group_size: int = 5,
 ) -> pd.DataFrame:
     """Per reported segment: external edges (leaving or entering it), internal edges (both ends
-    inside) and the E-I index, most inward-looking first."""
-    return con.execute(
-        f"""
-        WITH flow AS ({STORED_FLOW}),
-        ends AS (
-            SELECT source_value AS value, edges, source_value = target_value AS inside FROM flow
-            UNION ALL
-            SELECT target_value, edges, false FROM flow WHERE source_value <> target_value
-        )
-        SELECT value AS {segment},
-               coalesce(sum(edges) FILTER (NOT inside), 0)::BIGINT AS external,
-               coalesce(sum(edges) FILTER (inside), 0)::BIGINT AS internal,
-               (external - internal) / (external + internal) AS ei_index
-        FROM ends GROUP BY value ORDER BY ei_index, value
-        """,
-        _flow_params(period, segment),
-    ).df()
+    inside) and the E-I index, most inward-looking first; ``filters`` as for ``flow_share``,
+    a withheld selection giving no row and ``attrs["withheld"]``."""
+    with _flow(con, period, segment, filters, min_group_size) as (flow, params, rows, problem):
+        if problem:
+            return _withheld([segment, "external", "internal", "ei_index"], problem)
+        return con.execute(
+            f"""
+            WITH flow AS ({flow}),
+            ends AS (
+                SELECT source_value AS value, edges, source_value = target_value AS inside
+                FROM flow
+                UNION ALL
+                SELECT target_value, edges, false FROM flow WHERE source_value <> target_value
+            )
+            SELECT value AS {segment},
+                   coalesce(sum(edges) FILTER (NOT inside), 0)::BIGINT AS external,
+                   coalesce(sum(edges) FILTER (inside), 0)::BIGINT AS internal,
+                   (external - internal) / (external + internal) AS ei_index
+            FROM ends WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], value)
+            GROUP BY value ORDER BY ei_index, value
+            """,
+            [*params, rows, rows],
+        ).df()
 
 
 def silos(
@@ -321,39 +390,53 @@ def refresh_network(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
 
 
 def bridging_people(
-    con: duckdb.DuckDBPyConnection, limit: int = 10, min_group_size: int = 5
+    con: duckdb.DuckDBPyConnection, limit: int = 10, min_group_size: int = 5,
+    filters: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """The people who link silos, highest betweenness first; departments folded by the privacy
-    floor, names only where the directory stores them."""
+    floor, names only where the directory stores them. ``filters`` (department, location,
+    employee type: reported values) keep the bridges among the people they select."""
+    filters = {name: list(values) for name, values in (filters or {}).items() if values}
     con.register("_network_groups", folding(con, min_group_size, ("department",)))
     try:
-        return con.execute(
-            """
-            SELECT n.person_id, coalesce(a.display_name, n.person_id) AS person,
-                   g.reported AS department, n.betweenness, n.degree, n.departments_linked,
-                   n.persona, n.window_start, n.window_end
-            FROM network_people n LEFT JOIN authors a ON a.author_id = n.person_id
-            LEFT JOIN _network_groups g ON g.value = coalesce(a.department, 'Unknown')
-            WHERE n.is_bridge
-            ORDER BY n.betweenness DESC, n.person_id LIMIT ?
-            """,
-            [limit],
-        ).df()
+        with folded_directory(con, min_group_size) as people_sql:
+            condition, params = filter_condition(filters)
+            chosen = (f"AND n.person_id IN (SELECT person FROM ({people_sql}) WHERE {condition})"
+                      if filters else "")
+            return con.execute(
+                f"""
+                SELECT n.person_id, coalesce(a.display_name, n.person_id) AS person,
+                       g.reported AS department, n.betweenness, n.degree, n.departments_linked,
+                       n.persona, n.window_start, n.window_end
+                FROM network_people n LEFT JOIN authors a ON a.author_id = n.person_id
+                LEFT JOIN _network_groups g ON g.value = coalesce(a.department, 'Unknown')
+                WHERE n.is_bridge {chosen}
+                ORDER BY n.betweenness DESC, n.person_id LIMIT ?
+                """,
+                [*(params if filters else []), limit],
+            ).df()
     finally:
         con.unregister("_network_groups")
 
 
 def flow_matrix(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department"
+    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department",
+    filters: Mapping[str, Sequence[str]] | None = None, min_group_size: int = 5,
 ) -> pd.DataFrame:
     """Edges from each reported segment to each other one (and to itself) over the stored months
     that overlap ``period``, with each cell's share of its source's edges (%): the matrix view
-    of ``flow_share``. Segments are already folded by the privacy floor when stored."""
-    return con.execute(
-        f"""
-        SELECT source_value AS source, target_value AS target, edges::BIGINT AS edges,
-               100.0 * edges / sum(edges) OVER (PARTITION BY source_value) AS share_of_source
-        FROM ({STORED_FLOW}) ORDER BY source, target
-        """,
-        _flow_params(period, segment),
-    ).df()
+    of ``flow_share``. Segments are already folded by the privacy floor when stored; with
+    ``filters`` the edges that involve the selected people, as for ``flow_share``."""
+    with _flow(con, period, segment, filters, min_group_size) as (flow, params, rows, problem):
+        if problem:
+            return _withheld(["source", "target", "edges", "share_of_source"], problem)
+        return con.execute(
+            f"""
+            SELECT source_value AS source, target_value AS target, edges::BIGINT AS edges,
+                   100.0 * edges / sum(edges) OVER (PARTITION BY source_value) AS share_of_source
+            FROM ({flow})
+            WHERE ?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], source_value)
+            ORDER BY source, target
+            """,
+            [*params, rows, rows],
+        ).df()

@@ -19,11 +19,13 @@ every figure has the same denominator as the privacy floor.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+
 import duckdb
 import pandas as pd
 
 from analysis.period import Period
-from analysis.privacy import OTHER, folding
+from analysis.privacy import OTHER, filter_condition, folded_directory, folding, selection_problem
 from socialpulse.access import visible_post_filter
 from socialpulse.config import Settings
 from socialpulse.warehouse import transaction
@@ -211,24 +213,129 @@ def _stored(con: duckdb.DuckDBPyConnection, kind: str, period: Period, segment: 
     ).df()
 
 
-def announcement_reach(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all", *,
+# The selected part of each post's audience, per reported group, folded as ``refresh_push_pull``
+# folds: a group joins "Other" when fewer than the floor of it are selected, or when 1 to
+# floor - 1 of it are not (the stored, unfiltered row minus this one would give them away), or
+# while "Other" is still under the floor; a post is left out when fewer than the floor of its
+# audience are selected, or 1 to floor - 1 are not.
+_SELECTED = """
+    , reported AS ({people}),
+    marked AS (
+        SELECT p.post_id, {group} AS grp, p.responded_at, p.minutes, {condition} AS selected
+        FROM (SELECT post_id, person, responded_at, minutes FROM people) p
+        JOIN reported USING (person)
+    ),
+    sizes AS (
+        SELECT post_id, grp, count(*) FILTER (selected) AS n, count(*) FILTER (NOT selected) AS x
+        FROM marked WHERE grp IS NOT NULL GROUP BY ALL
+    ),
+    folded AS (
+        SELECT post_id, grp,
+               CASE WHEN sum(n) OVER whole < $floor OR sum(x) OVER whole BETWEEN 1 AND $floor - 1
+                    THEN NULL
+                    WHEN n < $floor OR x BETWEEN 1 AND $floor - 1
+                      OR coalesce(sum(n) OVER smaller, 0) BETWEEN 1 AND $floor - 1
+                    THEN '{other}' ELSE grp END AS reported
+        FROM sizes
+        WINDOW whole AS (PARTITION BY post_id),
+               smaller AS (PARTITION BY post_id ORDER BY n, grp
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    )
+    SELECT t.post_id, t.created_at, t.channel, left(po.text, 80) AS headline,
+           f.reported AS segment_value, count(*) AS audience,
+           count(m.responded_at) AS {responded},
+           100.0 * count(m.responded_at) / count(*) AS {rate}, median(m.minutes) AS {minutes}
+    FROM marked m JOIN folded f USING (post_id, grp) JOIN targets t USING (post_id)
+    JOIN posts po ON po.post_id = t.post_id
+    WHERE m.selected AND f.reported IS NOT NULL
+    GROUP BY ALL ORDER BY t.created_at, t.post_id, segment_value
+"""
+_GROUPS = {"all": "'All'", "department": "reported.department", "location": "reported.location"}
+_NAMES = {"announcement": ("reached", "reach", "median_minutes_to_respond"),
+          "check-in": ("answered", "answer_rate", "median_minutes_to_answer")}
+
+
+def _named(sql: str, params: list, prefix: str) -> tuple[str, dict]:
+    """``sql`` with its ``?`` parameters renamed ``$prefix0``, ``$prefix1``...: the statement
+    they go into uses named parameters."""
+    named = {}
+    for i, value in enumerate(params):
+        sql = sql.replace("?", f"${prefix}{i}", 1)
+        named[f"{prefix}{i}"] = value
+    return sql, named
+
+
+def selected_rates(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    period: Period,
+    segment: str = "all",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    min_group_size: int = 5,
+    *,
     role: str | None = None,
 ) -> pd.DataFrame:
-    """Stored reach of each announcement posted in the period, overall ('all') or per department
-    or location; ``reach`` is a percentage of the audience, engaged people only (no readers)."""
-    return _stored(con, "announcement", period, segment,
-                   ("reached", "reach", "median_minutes_to_respond"), role)
+    """Reach (announcements) or answers (check-ins) of the audience members the department,
+    location and employee-type filters select, computed live, since ``push_pull`` stores one
+    segment type at a time; the columns of ``announcement_reach`` / ``check_in_answers``.
+
+    Filter values are the reported ones (as ``privacy.selectable_values`` offers them). A
+    selection the privacy floor forbids (``privacy.selection_problem``) gives no row, and
+    ``attrs["withheld"]`` says why; otherwise groups are folded per post as in ``_SELECTED``.
+    Measured: 0.03 s for a quarter of the default demo.
+    """
+    if segment not in SEGMENTS:
+        raise ValueError(f"unknown segment {segment!r}; expected one of {', '.join(SEGMENTS)}")
+    if kind not in _NAMES:
+        raise ValueError(f"unknown kind {kind!r}; expected announcement or check-in")
+    filters = {name: list(values) for name, values in (filters or {}).items() if values}
+    responded, rate, minutes = _NAMES[kind]
+    visible, visible_params = _named(*visible_post_filter(role), "visible")
+    condition, condition_params = _named(*filter_condition(filters), "filter")
+    with folded_directory(con, min_group_size) as people_sql:
+        problem = selection_problem(con, people_sql, filters, min_group_size)
+        if problem:
+            empty = pd.DataFrame(columns=["post_id", "created_at", "channel", "headline",
+                                          "segment_value", "audience", *_NAMES[kind]])
+            empty.attrs["withheld"] = problem
+            return empty
+        where = ("AND p.kind = $kind AND p.created_at >= $since AND p.created_at < $until "
+                 f"AND {visible}")
+        sql = _people(where) + _SELECTED.format(
+            people=people_sql, group=_GROUPS[segment], condition=condition, other=OTHER,
+            responded=responded, rate=rate, minutes=minutes)
+        return con.execute(sql, {"kind": kind, "since": period.since, "until": period.until,
+                                 "floor": min_group_size, **visible_params,
+                                 **condition_params}).df()
+
+
+def announcement_reach(
+    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all", *,
+    role: str | None = None, filters: Mapping[str, Sequence[str]] | None = None,
+    min_group_size: int = 5,
+) -> pd.DataFrame:
+    """Reach of each announcement posted in the period, overall ('all') or per department or
+    location; ``reach`` is a percentage of the audience, engaged people only (no readers).
+    Stored, or with department / location / employee-type ``filters`` computed live for the
+    people they select (``selected_rates``)."""
+    if any(filters.values() if filters else ()):
+        return selected_rates(con, "announcement", period, segment, filters, min_group_size,
+                              role=role)
+    return _stored(con, "announcement", period, segment, _NAMES["announcement"], role)
 
 
 def check_in_answers(
     con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all", *,
-    role: str | None = None,
+    role: str | None = None, filters: Mapping[str, Sequence[str]] | None = None,
+    min_group_size: int = 5,
 ) -> pd.DataFrame:
-    """Stored answers to each check-in posted in the period, overall ('all') or per department
-    or location, so the crisis team sees where the message did not land."""
-    return _stored(con, "check-in", period, segment,
-                   ("answered", "answer_rate", "median_minutes_to_answer"), role)
+    """Answers to each check-in posted in the period, overall ('all') or per department or
+    location, so the crisis team sees where the message did not land; stored, or live for the
+    people ``filters`` select, as ``announcement_reach``."""
+    if any(filters.values() if filters else ()):
+        return selected_rates(con, "check-in", period, segment, filters, min_group_size,
+                              role=role)
+    return _stored(con, "check-in", period, segment, _NAMES["check-in"], role)
 
 
 def non_responders(con: duckdb.DuckDBPyConnection, post_id: str) -> pd.DataFrame:

@@ -51,36 +51,55 @@ def metric_trend(series: pd.DataFrame, title: str, y_title: str, unit: str = "",
                    f"{_week(totals.index[-1])}{scope} ({trend}).")
 
 
-def participation_inequality(monthly: pd.DataFrame) -> tuple[alt.Chart, str]:
+def participation_inequality(monthly: pd.DataFrame) -> tuple[alt.Chart | alt.FacetChart, str]:
     """Nielsen's 90-9-1 per month: lurkers, light contributors and the top 1% of people, which
     add up to everyone in the directory; the top 1%'s share of contributions and the Gini
     coefficient go in the summary. ``monthly``: stored rows of lurker_share,
-    contributor_share, top1_contribution_share and gini."""
-    wide = monthly.pivot_table(index="period_start", columns="metric", values="value")
+    contributor_share, top1_contribution_share and gini, one panel per ``segment_value``."""
+    if "segment_value" not in monthly.columns:
+        monthly = monthly.assign(segment_value="All employees")
+    wide = monthly.pivot_table(index=["segment_value", "period_start"], columns="metric",
+                               values="value")
     wide = wide.reindex(columns=["lurker_share", "contributor_share", "top1_contribution_share",
                                  "gini"]).dropna(subset=["lurker_share", "contributor_share"])
     wide["top1_share"] = 100 - wide["lurker_share"] - wide["contributor_share"]
     frame = (wide[list(SHARE_NAMES)].reset_index()
-             .melt(id_vars="period_start", var_name="metric", value_name="value")
+             .melt(id_vars=["segment_value", "period_start"], var_name="metric",
+                   value_name="value")
              .assign(group=lambda df: df["metric"].map(SHARE_NAMES)))
-    chart = alt.Chart(frame, title="Participation inequality (share of the directory)").mark_bar(
+    groups = list(dict.fromkeys(frame["segment_value"]))
+    title = "Participation inequality (share of the directory)"
+    chart = alt.Chart(frame, title=title if len(groups) <= 1 else alt.Undefined).mark_bar(
     ).encode(
         x=alt.X("yearmonth(period_start):O", title=None),
         y=alt.Y("value:Q", title="Share of employees (%)", stack="zero"),
         color=alt.Color("group:N", title=None, sort=list(SHARE_NAMES.values())),
-        tooltip=[alt.Tooltip("yearmonth(period_start):T", title="Month"),
+        tooltip=[alt.Tooltip("segment_value:N", title="Who"),
+                 alt.Tooltip("yearmonth(period_start):T", title="Month"),
                  alt.Tooltip("group:N", title="Group"),
                  alt.Tooltip("value:Q", title="Share (%)", format=".1f")],
-    ).properties(height=260)
+    ).properties(height=260 if len(groups) <= 1 else 140)
+    if len(groups) > 1:
+        chart = chart.facet(row=alt.Row("segment_value:N", title=None, sort=groups),
+                            title=title)
     if wide.empty:
         return chart, "No stored participation figures for this period: run `pulse analyze`."
-    month, last = wide.index[-1], wide.iloc[-1]
-    gini = "" if pd.isna(last["gini"]) else (
-        f"; the Gini coefficient of contributions is {last['gini']:.2f}")
-    return chart, (f"In {pd.Timestamp(month):%B %Y}, {_pct(last['lurker_share'])} of employees "
-                   f"did not contribute, {_pct(last['contributor_share'])} contributed a little "
-                   f"and the top 1% wrote {_pct(last['top1_contribution_share'])} of all "
-                   f"contributions{gini}.")
+    month = wide.index.get_level_values("period_start").max()
+    last = wide.xs(month, level="period_start")
+    if len(last) == 1:
+        row = last.iloc[0]
+        gini = "" if pd.isna(row["gini"]) else (
+            f"; the Gini coefficient of contributions is {row['gini']:.2f}")
+        who = "" if last.index[0] == "All employees" else f" in {last.index[0]}"
+        return chart, (f"In {pd.Timestamp(month):%B %Y}, {_pct(row['lurker_share'])} of "
+                       f"employees{who} did not contribute, {_pct(row['contributor_share'])} "
+                       f"contributed a little and the top 1% wrote "
+                       f"{_pct(row['top1_contribution_share'])} of all contributions{gini}.")
+    ranked = last["lurker_share"].sort_values()
+    return chart, (f"In {pd.Timestamp(month):%B %Y}, the share of employees who did not "
+                   f"contribute ranged from {_pct(ranked.iloc[0])} in {ranked.index[0]} to "
+                   f"{_pct(ranked.iloc[-1])} in {ranked.index[-1]} across {len(ranked)} "
+                   "groups.")
 
 
 def segment_heatmap(cells: pd.DataFrame, label: str) -> tuple[alt.LayerChart, str]:
@@ -90,9 +109,11 @@ def segment_heatmap(cells: pd.DataFrame, label: str) -> tuple[alt.LayerChart, st
         text=lambda df: [WITHHELD if w else ("n/a" if pd.isna(v) else f"{v:.0f}")
                          for w, v in zip(df["withheld"], df["value"], strict=True)],
         note=lambda df: df["reason"].fillna(""))
-    frame = frame.drop(columns=["value", "people"])
+    frame = frame.drop(columns=["value", "people", "numerator", "denominator"],
+                       errors="ignore")
     base = alt.Chart(frame, title=f"{label} by department and location").encode(
-        x=alt.X("location:N", title=None), y=alt.Y("department:N", title=None))
+        x=alt.X("location:N", title=None, sort=list(dict.fromkeys(cells["location"]))),
+        y=alt.Y("department:N", title=None, sort=list(dict.fromkeys(cells["department"]))))
     tiles = base.mark_rect(stroke="white").encode(
         color=alt.Color("shown:Q", title=f"{label} (%)", scale=alt.Scale(scheme="blues")),
         tooltip=["department:N", "location:N", alt.Tooltip("text:N", title=label),
@@ -107,6 +128,9 @@ def segment_heatmap(cells: pd.DataFrame, label: str) -> tuple[alt.LayerChart, st
         return chart, f"No department and location cell can be shown for this selection{note}."
     top = shown.loc[shown["shown"].idxmax()]
     low = shown.loc[shown["shown"].idxmin()]
+    if len(shown) == 1:
+        return chart, (f"{label} is {top['shown']:.0f}% in {top['department']} at "
+                       f"{top['location']}{note}.")
     return chart, (f"{label} is highest in {top['department']} at {top['location']} "
                    f"({top['shown']:.0f}%) and lowest in {low['department']} at "
                    f"{low['location']} ({low['shown']:.0f}%){note}.")
@@ -131,7 +155,7 @@ def flow_matrix(matrix: pd.DataFrame, segment: str) -> tuple[alt.LayerChart, str
     cross = 100 * (1 - inside["edges"].sum() / matrix["edges"].sum())
     between = matrix[matrix["source"] != matrix["target"]]
     top = between.loc[between["edges"].idxmax()] if len(between) else None
-    text = f"{cross:.0f}% of interactions cross {segment} lines"
+    text = f"{cross:.0f}% of the interactions from the {segment}s shown cross {segment} lines"
     if top is not None:
         text += (f"; the strongest link is {top['source']} to {top['target']} "
                  f"({int(top['edges']):,} interactions)")
@@ -156,6 +180,9 @@ def rates_by_segment(frame: pd.DataFrame, rate: str, title: str,
         return chart, f"No {title.lower()} in this period."
     ranked = pooled.dropna(subset=["rate"]).sort_values("rate")
     low, high = ranked.iloc[0], ranked.iloc[-1]
+    if len(ranked) == 1:
+        return chart, (f"{rate} is {high['rate']:.0f}% in {high['segment_value']} over "
+                       f"{int(pooled['audience'].sum()):,} audience places.")
     return chart, (f"{rate} ranges from {low['rate']:.0f}% in {low['segment_value']} to "
                    f"{high['rate']:.0f}% in {high['segment_value']} over "
                    f"{int(pooled['audience'].sum()):,} audience places.")

@@ -1,5 +1,9 @@
 """Internal communications: who knows about a topic, ranked by what others responded to and the
-questions on it they answered, with the posts that show it (restricted channels left out)."""
+questions on it they answered, with the posts that show it (restricted channels left out).
+
+Only what was said within the sidebar's dates counts (posts, answers and the responses they
+drew), and only the people its departments, locations and employee types select are listed.
+"""
 
 import altair as alt
 import pandas as pd
@@ -13,7 +17,9 @@ from dashboard.components.tables import table
 from dashboard.components.theme import PRIMARY
 
 st.title("Expert finder")
-filters = sidebar_filters(with_brands=False)
+filters = sidebar_filters(with_brands=False, internal=True)
+selected = bool(filters.departments or filters.locations or filters.employee_types)
+WHEN = f"from {filters.start:%d %b %Y} to {filters.end:%d %b %Y}"
 text = st.text_input("Topic", key="expert_query", placeholder="e.g. inventory forecast",
                      help="Every word must appear in a post (whole words, any case).")
 
@@ -26,8 +32,9 @@ def _score_chart(experts: pd.DataFrame, topic: str) -> tuple[alt.Chart, str]:
                  "posts:Q", alt.Tooltip("answers:Q", title="Questions answered")],
     ).properties(height=60 + 28 * len(frame))
     lead = frame.iloc[0]
-    return chart, (f"Of the {len(frame)} people with the highest score on “{topic}” since "
-                   f"{filters.start:%d %b %Y}, "
+    among = " among those selected" if selected else ""
+    return chart, (f"Of the {len(frame)} people{among} with the highest score on “{topic}” "
+                   f"{WHEN}, "
                    f"{lead['person']} ({lead['department']}) leads with a score of "
                    f"{lead['score']:.1f} from {int(lead['posts'])} posts and "
                    f"{int(lead['answers'])} answered questions.")
@@ -37,9 +44,10 @@ with states.section("Experts"):
     if not text.strip():
         states.empty("Type a topic to find the people who know about it.")
     else:
-        experts = data.find_experts(filters.db, text, since=filters.start)
+        experts = data.find_experts(filters, text)
         if experts.empty:
-            states.empty(f"Nobody wrote about “{text}” since {filters.start:%d %b %Y}.")
+            among = " among the selected people" if selected else ""
+            states.empty(f"Nobody{among} wrote about “{text}” {WHEN}.")
         else:
             chart_with_summary(*_score_chart(experts, text.strip()))
             shown = experts.assign(evidence=experts["evidence"].map(

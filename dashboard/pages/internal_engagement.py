@@ -1,8 +1,11 @@
 """Internal communications: who takes part in the employee network, how evenly, and where.
 
 Reads the weekly and monthly figures `pulse analyze` stored in ``internal_metrics`` (already
-folded by the privacy floor); the headline figures and the department x location heatmap ask
-the analysis layer's ``internal_summary``, which withholds any group under the floor.
+folded by the privacy floor), one segment type at a time, so the sidebar's filters pick which
+series are drawn (``data.series_scope`` states the rule, and the page says it in a caption).
+The headline figures ask ``internal_summary`` for exactly the people the filters select; the
+department x location heatmap is one query for the whole grid (``analysis/heatmap.py``), which
+withholds small cells and the cells that would reveal them by differencing.
 """
 
 import pandas as pd
@@ -40,10 +43,20 @@ with states.section("Headline figures"):
             column.metric(label, "n/a" if value is None else f"{value:.1f}%",
                           help=f"{figures[name]['numerator']} / {figures[name]['denominator']}")
 
+
+def say_scope(segment_type: str = "all") -> None:
+    """One line saying which stored series stand for the filtered people, where it is not
+    simply the breakdown asked for."""
+    _, note = data.series_scope(filters, segment_type)
+    if note:
+        st.caption(note)
+
+
 with states.section("Active users and stickiness"):
     st.subheader("Active users and stickiness")
     split = st.segmented_control("Break down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get,
                                  default="all", key="breakdown", required=True) or "all"
+    say_scope(split)
     active = data.internal_series(filters, "wau", "week", split)
     chart_with_summary(*internal_charts.metric_trend(
         active, "Active employees per week", "Active people", what="Active employees"))
@@ -56,6 +69,7 @@ with states.section("Active users and stickiness"):
 
 with states.section("Participation inequality"):
     st.subheader("Participation inequality")
+    say_scope()
     monthly = pd.concat([data.internal_series(filters, metric, "month").assign(metric=metric)
                          for metric in ("lurker_share", "contributor_share",
                                         "top1_contribution_share", "gini")], ignore_index=True)
@@ -64,20 +78,18 @@ with states.section("Participation inequality"):
 
 with states.section("Engagement by department and location"):
     st.subheader("Engagement by department and location")
-    # Each cell is its own privacy-checked summary (about 0.1 s each, seconds in all), so it
-    # is drawn on request and cached, and a filter change elsewhere on the page stays fast.
-    if st.toggle("Show interactive users per department and location", key="heatmap",
-                 help="Every cell is checked against the privacy floor; this takes a few "
-                      "seconds the first time for a given selection."):
-        cells = data.engagement_heatmap(filters)
-        chart_with_summary(*internal_charts.segment_heatmap(cells, "Interactive users"))
-        table(cells.assign(value=cells["value"].where(~cells["withheld"].astype(bool))),
-              "engagement by department and location", column_config={
-                  "value": st.column_config.NumberColumn("Interactive users (%)",
-                                                         format="%.1f")})
+    cells = data.engagement_heatmap(filters)
+    st.caption(f"Interactive users in the period for the people the filters select. A cell of "
+               f"fewer than {floor} people is withheld, and so is one more cell of a row or "
+               "column whose withheld cells would otherwise add up to fewer than "
+               f"{floor} people, since the row and column totals are shown elsewhere.")
+    chart_with_summary(*internal_charts.segment_heatmap(cells, "Interactive users"))
+    table(cells, "engagement by department and location", column_config={
+        "value": st.column_config.NumberColumn("Interactive users (%)", format="%.1f")})
 
 with states.section("Replies"):
     st.subheader("Reply rate and time to first reply")
+    say_scope()
     rate = data.internal_series(filters, "reply_rate", "week")
     chart_with_summary(*internal_charts.metric_trend(
         rate, "Threads answered per week", "Reply rate (%)", unit="%", what="The reply rate"))

@@ -2,9 +2,12 @@
 department and location.
 
 Reads ``push_pull``, stored by `pulse analyze` with departments and locations folded by the
-privacy floor. The names of the people who have not answered a check-in are shown only to a
-role allowed to see them (``see_non_responders`` in socialpulse/access.py): none without a
-signed-in role.
+privacy floor; with department, location or employee-type filters in the sidebar, every chart
+and table is computed for the selected people only (``push_pull.selected_rates``: the stored
+table holds one segment type at a time), and a selection the privacy floor forbids shows no
+figure. The list of who has not answered keeps the selected people too. The names of the
+people who have not answered a check-in are shown only to a role allowed to see them
+(``see_non_responders`` in socialpulse/access.py): none without a signed-in role.
 """
 
 import pandas as pd
@@ -17,41 +20,52 @@ from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import table
 
 SEGMENTS = {"department": "Department", "location": "Location"}
-CHOSEN = {"department": "departments", "location": "locations"}
+CHOSEN = {"department": "departments", "location": "locations",
+          "employee_type": "employee_types"}
 
 st.title("Announcements and check-ins")
 filters = sidebar_filters(with_brands=False, internal=True)
 segment = st.segmented_control("By", list(SEGMENTS), format_func=SEGMENTS.get,
                                default="department", key="push_segment",
                                required=True) or "department"
-chosen = getattr(filters, CHOSEN[segment])
+selected = any(getattr(filters, field) for field in CHOSEN.values())
+if selected:
+    st.caption("Computed for the people the sidebar's departments, locations and employee "
+               "types select: each post's audience among them.")
 
 
-def _chosen(frame: pd.DataFrame) -> pd.DataFrame:
-    return frame[frame["segment_value"].isin(chosen)] if chosen else frame
+def withheld(frame: pd.DataFrame) -> bool:
+    """Say so, and draw nothing, when the privacy floor forbids the selection."""
+    reason = frame.attrs.get("withheld")
+    if reason:
+        states.empty(f"Figures for this selection are withheld: {reason}.")
+    return bool(reason)
 
 
 with states.section("Announcements"):
     st.subheader("Announcements: engaged reach")
-    reach = _chosen(data.announcement_reach(filters, segment))
-    chart, summary = internal_charts.rates_by_segment(
-        reach.rename(columns={"reached": "responded"}), "Reach",
-        "Announcement reach by " + segment, "reached")
-    chart_with_summary(chart, summary)
-    st.caption("Reach counts the audience who reacted or replied: exports do not say who read.")
-    table(data.announcement_reach(filters), "announcements", column_config={
-        "reach": st.column_config.NumberColumn("Reach (%)", format="%.1f")})
+    reach = data.announcement_reach(filters, segment)
+    if not withheld(reach):
+        chart, summary = internal_charts.rates_by_segment(
+            reach.rename(columns={"reached": "responded"}), "Reach",
+            "Announcement reach by " + segment, "reached")
+        chart_with_summary(chart, summary)
+        st.caption("Reach counts the audience who reacted or replied: exports do not say who "
+                   "read.")
+        table(data.announcement_reach(filters), "announcements", column_config={
+            "reach": st.column_config.NumberColumn("Reach (%)", format="%.1f")})
 
 with states.section("Check-ins"):
     st.subheader("Check-ins: answer rate")
-    answers = _chosen(data.check_in_answers(filters, segment))
-    chart, summary = internal_charts.rates_by_segment(
-        answers.rename(columns={"answered": "responded"}), "Answer rate",
-        "Check-in answer rate by " + segment, "answered")
-    chart_with_summary(chart, summary)
+    answers = data.check_in_answers(filters, segment)
     check_ins = data.check_in_answers(filters)
-    table(check_ins, "check-ins", column_config={
-        "answer_rate": st.column_config.NumberColumn("Answer rate (%)", format="%.1f")})
+    if not withheld(answers):
+        chart, summary = internal_charts.rates_by_segment(
+            answers.rename(columns={"answered": "responded"}), "Answer rate",
+            "Check-in answer rate by " + segment, "answered")
+        chart_with_summary(chart, summary)
+        table(check_ins, "check-ins", column_config={
+            "answer_rate": st.column_config.NumberColumn("Answer rate (%)", format="%.1f")})
 
 with states.section("Who has not answered"):
     role = st.session_state.get("role")
@@ -59,6 +73,8 @@ with states.section("Who has not answered"):
         st.caption("The names of the people who have not answered a check-in are shown only to "
                    "the roles allowed to see them (admin, internal communications), once signed "
                    "in.")
+    elif check_ins.attrs.get("withheld"):
+        st.caption("No list for a selection whose figures are withheld.")
     elif check_ins.empty:
         states.empty("No check-in was sent in this period.")
     else:
@@ -68,5 +84,9 @@ with states.section("Who has not answered"):
         post_id = st.selectbox("Check-in", list(labels), format_func=labels.get,
                                key="check_in")
         missing = data.non_responders(filters.db, post_id, role)
-        st.caption(f"{len(missing):,} people of the audience have not answered.")
+        for column, field in CHOSEN.items():  # the folded values the sidebar offers
+            if getattr(filters, field):
+                missing = missing[missing[column].isin(getattr(filters, field))]
+        st.caption(f"{len(missing):,} people of the audience have not answered"
+                   f"{' among those selected' if selected else ''}.")
         table(missing, "non responders")

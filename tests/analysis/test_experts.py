@@ -137,6 +137,30 @@ def test_since_keeps_later_posts_and_answers_only(con):
     assert experts["answers"].tolist() == [0, 0]
 
 
+def test_until_keeps_what_was_said_before_the_end_of_the_period(con):
+    # Up to 9 March: p1 (day 5) with its replies r1 and r2 but not its reactions (day 20),
+    # and the answers to q1 (days 1 and 2); p2 (day 10) and p5 (day 12) are later.
+    experts = find_experts(con, "vpn", min_group_size=1, until=date(2026, 3, 9))
+    assert experts["person_id"].tolist() == ["emp_e1", "emp_e2"]
+    assert experts["score"].tolist() == [5.0, 2.0]  # e1: 1 + 2 replies + an answer; e2: answer
+    assert experts["reactions_received"].tolist() == [0, 0]
+    window = find_experts(con, "vpn", since=date(2026, 3, 6), until=date(2026, 3, 10),
+                          min_group_size=1)
+    assert window["person_id"].tolist() == ["emp_e2"] and window["score"].tolist() == [1.0]
+    assert find_experts(con, "vpn", until=datetime(2026, 3, 5, 9), min_group_size=1)[
+        "person_id"].tolist() == ["emp_e1", "emp_e2"]  # the first instant left out: p1's
+
+
+def test_filters_keep_the_people_they_select(con):
+    assert find_experts(con, "vpn", min_group_size=1, filters={"department": ["IT"]})[
+        "person_id"].tolist() == ["emp_e1", "emp_e4"]
+    # at a floor of 5 Legal (e2) is folded into Other with Ops, and cannot be picked by name
+    other = find_experts(con, "vpn", min_group_size=5, filters={"department": ["Other"]})
+    assert other["person_id"].tolist() == ["emp_e2"]
+    assert find_experts(con, "vpn", min_group_size=5, filters={"department": ["Legal"]}).empty
+    assert find_experts(con, "vpn", min_group_size=1, filters={"location": ["Rome"]}).empty
+
+
 def test_limit(con):
     assert find_experts(con, "vpn", limit=1, min_group_size=1)["person_id"].tolist() == [
         "emp_e1"]

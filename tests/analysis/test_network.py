@@ -26,6 +26,7 @@ from analysis.network import (
     bridging_people,
     compute_flow,
     ei_index,
+    flow_matrix,
     flow_share,
     personas,
     refresh_network,
@@ -242,6 +243,52 @@ def test_bridging_people_fold_departments_by_the_privacy_floor(con):
     assert named["person_id"].tolist() == [emp("a1")]
     assert named["department"].tolist() == ["Alpha"]
     assert bridging_people(con, limit=5, min_group_size=5)["department"].tolist() == ["Other"]
+
+
+def test_filters_count_the_edges_that_involve_the_selected_people(con):
+    # South is a3 b2 b3 c2: its 8 March edges (a3->a1, b2->b1 twice, b3->b1, b1->b2, b3->b2,
+    # c1->c2, a3->a2) all stay inside one department.
+    south = {"location": ["South"]}
+    assert flow_share(con, MARCH, filters=south, min_group_size=1) == {
+        "numerator": 0, "denominator": 8, "value": 0.0}
+    table = ei_index(con, MARCH, filters=south, min_group_size=1)
+    assert table["department"].tolist() == ["Alpha", "Beta", "Gamma"]
+    assert table["internal"].tolist() == [2, 5, 1] and table["external"].tolist() == [0, 0, 0]
+    assert table["ei_index"].tolist() == [-1.0, -1.0, -1.0]
+
+
+def test_filtering_the_segment_shown_keeps_its_rows_and_their_figures(con):
+    refresh_network(con, settings(1))
+    alpha = {"department": ["Alpha"]}
+    matrix = flow_matrix(con, MARCH, filters=alpha, min_group_size=1)
+    assert matrix[["source", "target", "edges"]].values.tolist() == [
+        ["Alpha", "Alpha", 4], ["Alpha", "Beta", 1]]
+    assert matrix["share_of_source"].tolist() == pytest.approx([80.0, 20.0])
+    stored = flow_matrix(con, MARCH)
+    pd.testing.assert_frame_equal(matrix, stored[stored["source"] == "Alpha"].reset_index(
+        drop=True), check_dtype=False)
+    # the 8 edges involving Alpha: 4 inside, 4 across (b1->a1 twice, c1->a1, a1->b1)
+    assert flow_share(con, MARCH, filters=alpha, min_group_size=1)["value"] == 50.0
+    table = ei_index(con, MARCH, filters=alpha, min_group_size=1)
+    assert table.to_dict("records") == ei_index(con, MARCH).query(
+        "department == 'Alpha'").to_dict("records")
+
+
+def test_a_filtered_network_under_the_floor_is_withheld(con):
+    # at a floor of 5 every department folds into Other: Alpha cannot be picked out
+    share = flow_share(con, MARCH, filters={"department": ["Alpha"]}, min_group_size=5)
+    assert share["value"] is None and "not reported on its own" in share["withheld"]
+    matrix = flow_matrix(con, MARCH, filters={"location": ["South"]}, min_group_size=5)
+    assert matrix.empty and "below the privacy floor" in matrix.attrs["withheld"]
+
+
+def test_bridging_people_among_the_selected_people(con):
+    refresh_network(con, settings(1))
+    assert bridging_people(con, 5, 1, {"department": ["Alpha"]})["person_id"].tolist() == [
+        emp("a1")]
+    assert bridging_people(con, 5, 1, {"department": ["Beta"]}).empty
+    assert bridging_people(con, 5, 1, {"location": ["North"]})["person_id"].tolist() == [
+        emp("a1")]
 
 
 def test_refresh_replaces_what_it_stored(con):

@@ -258,3 +258,47 @@ def test_demo_never_names_legal_and_keeps_every_group_above_the_floor(demo_push_
         assert not table[column].str.contains("legal", case=False).any(), column
     assert table["audience"].min() >= 5
     assert "Other" in set(table.loc[table["segment_type"] == "department", "segment_value"])
+
+
+# With filters the rates are computed live for the selected people (the stored table holds one
+# segment type at a time). Locations at a floor of 5 are HQ (A B C D G H M N O P) and Other
+# (Remote E F I J K + Lab L Q).
+
+
+def test_filters_select_the_audience_live(con):
+    hq = {"location": ["HQ"]}
+    # k1's audience (all but A) in HQ: B C D G H M N O P (9), of whom B, C, G and M answered;
+    # the 7 others are not selected. Per department they are Sales 3, Ops 2, Other 4: each
+    # under the floor, so together they are "Other".
+    overall = check_in_answers(con, MARCH, filters=hq)
+    assert overall[["post_id", "segment_value", "audience", "answered"]].values.tolist() == [
+        ["teams:k1", "All", 9, 4]]
+    assert overall["answer_rate"].tolist() == [pytest.approx(100 * 4 / 9)]
+    assert overall["median_minutes_to_answer"].tolist() == [30.0]  # 10, 20, 40, 60
+    by_department = check_in_answers(con, MARCH, "department", filters=hq)
+    assert by_department[["segment_value", "audience", "answered"]].values.tolist() == [
+        ["Other", 9, 4]]
+    # k2 (the Sales channel) has 4 of its 6 in HQ: under the floor, no row. The announcement
+    # reached A, C and D in HQ (E is Remote).
+    reach = announcement_reach(con, MARCH, "location", filters=hq)
+    assert reach[["post_id", "segment_value", "audience", "reached"]].values.tolist() == [
+        ["teams:ann", "HQ", 9, 3]]
+    assert reach["headline"].tolist() == ["announcement teams:ann"]
+
+
+def test_filters_change_nothing_when_they_select_everyone_of_a_segment(con):
+    refresh_push_pull(con, FLOOR5)
+    stored_rows = check_in_answers(con, MARCH, "location")
+    both = check_in_answers(con, MARCH, "location", filters={"location": ["HQ", "Other"]})
+    columns = ["post_id", "segment_value", "audience", "answered", "answer_rate"]
+    pd.testing.assert_frame_equal(both[columns], stored_rows[columns], check_dtype=False)
+
+
+def test_a_selection_under_the_floor_is_withheld(con):
+    # Sales in HQ is A B C D: four people.
+    rows = check_in_answers(con, MARCH, "department", filters={"department": ["Sales"],
+                                                               "location": ["HQ"]})
+    assert rows.empty and "below the privacy floor" in rows.attrs["withheld"]
+    legal = announcement_reach(con, MARCH, filters={"department": ["Legal"]})
+    assert legal.empty and "not reported on its own" in legal.attrs["withheld"]
+    assert "answered" in rows.columns and "reached" in legal.columns

@@ -5,7 +5,9 @@ of non-responders only for the roles allowed to see them."""
 from __future__ import annotations
 
 import io
+import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -18,6 +20,7 @@ from streamlit.testing.v1 import AppTest
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
 from analysis.network import refresh_network
+from analysis.period import Period
 from analysis.push_pull import non_responders, refresh_push_pull
 from socialpulse.config import load_settings
 from socialpulse.warehouse import open_warehouse
@@ -103,13 +106,7 @@ def ask_experts(app: AppTest) -> None:
     app.text_input(key="expert_query").set_value("inventory").run()
 
 
-
-
-def show_heatmap(app: AppTest) -> None:
-    app.toggle(key="heatmap").set_value(True).run()
-
-
-SETUPS = {"expert_finder": ask_experts, "internal_engagement": show_heatmap}
+SETUPS = {"expert_finder": ask_experts}
 
 
 @pytest.mark.parametrize(("name", "title"), INTERNAL.items())
@@ -151,7 +148,7 @@ def test_engagement_charts_show_the_stored_weeks_of_the_chosen_department(intern
 
 
 def test_heatmap_withholds_every_cell_under_the_privacy_floor(internal_db, monkeypatch):
-    app = run_page("internal_engagement", internal_db, monkeypatch, QUARTER, setup=show_heatmap)
+    app = run_page("internal_engagement", internal_db, monkeypatch, QUARTER)
     assert not app.exception and not app.error
     cells = next(t.value for t in app.dataframe if "withheld" in t.value.columns)
     with duckdb.connect(str(internal_db), read_only=True) as con:
@@ -214,13 +211,162 @@ def test_non_responders_are_listed_for_an_allowed_role(role, internal_db, monkey
 
 
 def test_expert_finder_ranks_the_analysis_layers_experts(internal_db, monkeypatch):
-    from datetime import date
-
     from analysis.experts import find_experts
 
     app = run_page("expert_finder", internal_db, monkeypatch, QUARTER, setup=ask_experts)
     shown = app.dataframe[0].value
     with open_warehouse(internal_db, read_only=True) as con:
-        expected = find_experts(con, "inventory", 10, date(2026, 8, 1), 5)
+        expected = find_experts(con, "inventory", 10, date(2026, 8, 1), 5,
+                                until=date(2026, 10, 31))
     assert shown["person_id"].tolist() == expected["person_id"].tolist()
     assert summaries(app)[0].startswith(f"Of the {len(expected)} people with the highest score")
+
+
+# --- The sidebar's departments, locations and employee types change what every chart shows ----
+
+
+def charts(app: AppTest) -> dict[str, pd.DataFrame]:
+    """Each chart's data by its title."""
+    drawn = {}
+    for chart in app.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        title = spec.get("title") or spec.get("layer", [{}])[0].get("title")
+        drawn[title] = chart_data(chart)
+    return drawn
+
+
+TRENDS = ("Active employees per week", "Stickiness (DAU / MAU) per week",
+          "Threads answered per week", "Median time to first reply")
+HEATMAP = "Interactive users by department and location"
+PARTICIPATION = "Participation inequality (share of the directory)"
+
+
+def test_every_engagement_chart_follows_a_department_filter(internal_db, monkeypatch):
+    everyone = charts(run_page("internal_engagement", internal_db, monkeypatch, QUARTER))
+    app = run_page("internal_engagement", internal_db, monkeypatch,
+                   {**QUARTER, "departments": ["Engineering"]})
+    assert not app.exception and not app.error
+    chosen = charts(app)
+    assert set(chosen) == set(everyone) == {*TRENDS, HEATMAP, PARTICIPATION}
+    for title in TRENDS:
+        assert set(everyone[title]["group"]) == {"All employees"}
+        assert set(chosen[title]["group"]) == {"Engineering"}, title
+        assert not chosen[title]["value"].equals(everyone[title]["value"]), title
+    assert set(chosen[PARTICIPATION]["segment_value"]) == {"Engineering"}
+    assert set(chosen[HEATMAP]["department"]) == {"Engineering"}
+    assert len(set(everyone[HEATMAP]["department"])) > 5
+    with duckdb.connect(str(internal_db), read_only=True) as con:
+        stored = con.execute(
+            "SELECT value FROM internal_metrics WHERE metric = 'reply_rate' AND grain = 'week' "
+            "AND segment_type = 'department' AND segment_value = 'Engineering' AND "
+            "period_start BETWEEN DATE '2026-07-27' AND DATE '2026-10-31' ORDER BY period_start"
+        ).df()
+    assert chosen["Threads answered per week"]["value"].tolist() == pytest.approx(
+        stored["value"].tolist())
+    assert "Each line is one chosen department." in summaries(app)
+
+
+def test_filters_on_two_segment_types_show_each_chosen_value_and_say_so(internal_db,
+                                                                        monkeypatch):
+    app = run_page("internal_engagement", internal_db, monkeypatch,
+                   {**QUARTER, "departments": ["Engineering"], "locations": ["Lyon"]})
+    assert not app.exception and not app.error
+    drawn = charts(app)
+    for title in TRENDS:
+        assert set(drawn[title]["group"]) == {"Department: Engineering", "Location: Lyon"}
+    assert set(drawn[PARTICIPATION]["segment_value"]) == {"Department: Engineering",
+                                                          "Location: Lyon"}
+    assert set(zip(drawn[HEATMAP]["department"], drawn[HEATMAP]["location"],
+                   strict=True)) == {("Engineering", "Lyon")}
+    assert any(s.startswith("The stored weekly and monthly figures hold one segment at a time")
+               for s in summaries(app))
+    app.segmented_control(key="breakdown").set_value("location").run()
+    assert set(charts(app)["Active employees per week"]["group"]) == {
+        "Department: Engineering", "Location: Lyon"}
+
+
+def test_push_pull_follows_every_internal_filter(internal_db, monkeypatch):
+    from analysis.push_pull import selected_rates
+
+    everyone = run_page("push_pull", internal_db, monkeypatch, QUARTER, role="admin")
+    app = run_page("push_pull", internal_db, monkeypatch, {**QUARTER, "types": ["frontline"]},
+                   role="admin")
+    assert not app.exception and not app.error
+    period = Period(date(2026, 8, 1), date(2026, 10, 31))
+    with open_warehouse(internal_db, read_only=True) as con:
+        reach = selected_rates(con, "announcement", period, "department",
+                               {"employee_type": ["frontline"]}, 5, role="admin")
+        overall = selected_rates(con, "announcement", period, "all",
+                                 {"employee_type": ["frontline"]}, 5, role="admin")
+    drawn = charts(app)["Announcement reach by department"]
+    before = charts(everyone)["Announcement reach by department"]
+    assert drawn["audience"].sum() == reach["audience"].sum() < before["audience"].sum()
+    table_ = next(t.value for t in app.dataframe if "reach" in t.value.columns)
+    assert table_["audience"].tolist() == overall["audience"].tolist()
+    assert table_["audience"].sum() < next(
+        t.value for t in everyone.dataframe if "reach" in t.value.columns)["audience"].sum()
+    # the department filter holds whichever segment the chart is by
+    app = run_page("push_pull", internal_db, monkeypatch, {**QUARTER, "departments": ["Sales"]})
+    app.segmented_control(key="push_segment").set_value("location").run()
+    by_location = charts(app)["Announcement reach by location"]
+    with open_warehouse(internal_db, read_only=True) as con:
+        sales = selected_rates(con, "announcement", period, "location",
+                               {"department": ["Sales"]}, 5)
+    assert by_location["audience"].sum() == sales["audience"].sum()
+    assert by_location["audience"].sum() < before["audience"].sum()
+
+
+def test_push_pull_withholds_a_selection_under_the_floor(internal_db, monkeypatch):
+    app = run_page("push_pull", internal_db, monkeypatch,
+                   {**QUARTER, "departments": ["Finance"], "locations": ["Lyon"]})
+    assert not app.exception and not app.error
+    assert not app.get("vega_lite_chart") and not app.dataframe
+    assert any("withheld" in i.value for i in app.info)
+
+
+def test_network_follows_the_internal_filters(internal_db, monkeypatch):
+    everyone = run_page("internal_network", internal_db, monkeypatch, QUARTER)
+    app = run_page("internal_network", internal_db, monkeypatch,
+                   {**QUARTER, "departments": ["Sales"]})
+    assert not app.exception and not app.error
+    matrix = app.dataframe[0].value
+    assert set(matrix["source"]) == {"Sales"} and len(set(everyone.dataframe[0].value[
+        "source"])) > 5
+    full = everyone.dataframe[0].value
+    assert matrix["edges"].tolist() == full[full["source"] == "Sales"]["edges"].tolist()
+    ei = app.dataframe[1].value
+    assert ei["department"].tolist() == ["Sales"]
+    everyone_ei = everyone.dataframe[1].value.set_index("department")
+    assert ei["ei_index"].iloc[0] == pytest.approx(everyone_ei.loc["Sales", "ei_index"])
+    assert app.metric[0].value != everyone.metric[0].value
+    bridges = app.dataframe[2].value
+    assert set(bridges["department"]) == {"Sales"}
+    app = run_page("internal_network", internal_db, monkeypatch, {**QUARTER, "locations": ["Lyon"]})
+    assert app.dataframe[0].value["edges"].sum() < full["edges"].sum()
+
+
+def test_expert_finder_follows_the_filters_and_the_end_date(internal_db, monkeypatch):
+    from analysis.experts import find_experts
+
+    app = run_page("expert_finder", internal_db, monkeypatch,
+                   {"from": "2026-08-01", "to": "2026-09-30", "departments": ["Engineering"]},
+                   setup=ask_experts)
+    assert not app.exception and not app.error
+    shown = app.dataframe[0].value
+    with open_warehouse(internal_db, read_only=True) as con:
+        expected = find_experts(con, "inventory", 10, date(2026, 8, 1), 5,
+                                until=date(2026, 9, 30), filters={"department": ["Engineering"]})
+        later = find_experts(con, "inventory", 10, date(2026, 8, 1), 5,
+                             filters={"department": ["Engineering"]})
+    assert shown["person_id"].tolist() == expected["person_id"].tolist()
+    assert set(shown["department"]) == {"Engineering"}
+    assert 0 < len(shown) < len(later)  # what was said in October counts for nothing
+
+
+@pytest.mark.parametrize("name", INTERNAL)
+def test_no_filtered_view_names_legal(name, internal_db, monkeypatch):
+    app = run_page(name, internal_db, monkeypatch,
+                   {**QUARTER, "departments": ["Other", "Sales"], "types": ["full-time"]},
+                   role="admin", setup=SETUPS.get(name))
+    assert not app.exception and not app.error
+    assert "Legal" not in everything_shown(app)
