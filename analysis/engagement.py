@@ -84,7 +84,9 @@ GROUP BY m.day, m.brand, m.platform
 """
 
 
-def _touched_days(con: duckdb.DuckDBPyConnection, since: datetime | None) -> pd.DataFrame:
+def touched_days(con: duckdb.DuckDBPyConnection, since: datetime | None) -> pd.DataFrame:
+    """The days whose posts, snapshots, scores or corrections changed since ``since`` (every
+    day when None): what an incremental roll-up must rewrite."""
     if since is None:
         return con.execute("SELECT DISTINCT created_at::DATE AS day FROM posts").df()
     return con.execute(
@@ -105,7 +107,7 @@ def refresh_brand_daily(con: duckdb.DuckDBPyConnection, full: bool = False) -> i
     started = pd.Timestamp.now(tz="UTC").tz_localize(None)
     stored = read_cursors(con, WATERMARK[0]).get(WATERMARK[1])
     since = None if full or stored is None else pd.Timestamp(stored).to_pydatetime()
-    days = _touched_days(con, since)
+    days = touched_days(con, since)
     if not days.empty:
         con.register("_days", days)
         try:

@@ -7,8 +7,9 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
+from analysis.mention_index import CORRECTED_LABEL, indexed_brand_filter
 from analysis.period import Period
-from analysis.volume import brand_filter, platform_filter
+from analysis.volume import platform_filter
 from socialpulse.access import visible_post_filter
 
 
@@ -76,44 +77,46 @@ def top_authors(
     role: str | None = None,
 ) -> pd.DataFrame:
     """``influencers`` over several brands and the chosen platforms: external, not owned
-    authors ranked by followers + the engagements their mentions earned. Reads the posts of the
-    period (their ids, authors and dates, never their text) that ``role`` may see."""
-    brands_sql, brand_params = brand_filter(brands)
-    platforms_sql, platform_params = platform_filter(platforms, "p.platform")
-    visible_sql, visible_params = visible_post_filter(role)
+    authors ranked by followers + the engagements their mentions earned. Reads the mention
+    index (counted per author first, then joined to the authors) among the mentions ``role``
+    may see."""
+    where, params = _indexed_mentions(period, brands, platforms, role)
     return con.execute(
         f"""
-        WITH mentions AS (
-            SELECT p.post_id, p.author_id, p.created_at FROM posts p
-            WHERE p.created_at >= ? AND p.created_at < ? AND {platforms_sql}
-              AND p.post_id IN (SELECT m.post_id FROM brand_matches m WHERE {brands_sql})
-              AND {visible_sql}
-        ),
-        latest AS (
-            SELECT post_id,
-                   arg_max(coalesce(likes, 0) + coalesce(shares, 0) + coalesce(replies, 0)
-                           + coalesce(quotes, 0), taken_at) AS engagements
-            FROM engagement_snapshots WHERE post_id IN (SELECT post_id FROM mentions)
-            GROUP BY post_id
+        WITH counted AS (
+            SELECT i.author_id, count(*) AS mentions,
+                   coalesce(sum(i.engagements), 0)::BIGINT AS engagements,
+                   count(*) FILTER ({CORRECTED_LABEL} = 'positive') AS positive,
+                   count(*) FILTER ({CORRECTED_LABEL} = 'negative') AS negative,
+                   count(*) FILTER ({CORRECTED_LABEL} IN ('positive', 'neutral', 'negative'))
+                       AS scored,
+                   max(i.created_at) AS last_mention_at
+            FROM mention_index i LEFT JOIN sentiment_corrections c USING (post_id)
+            WHERE {where}
+            GROUP BY i.author_id
         )
-        SELECT * FROM (
-        SELECT a.author_id, a.handle, a.platform, a.followers, count(*) AS mentions,
-               coalesce(sum(l.engagements), 0)::BIGINT AS engagements,
-               round(100.0 * (count(*) FILTER (s.label = 'positive')
-                              - count(*) FILTER (s.label = 'negative'))
-                     / nullif(count(*) FILTER (s.label IN ('positive', 'neutral', 'negative')),
-                              0), 1) AS net_sentiment,
-               max(mn.created_at) AS last_mention_at
-        FROM mentions mn
-        JOIN authors a ON a.author_id = mn.author_id AND a.scope = 'external' AND NOT a.is_owned
-        LEFT JOIN latest l ON l.post_id = mn.post_id
-        LEFT JOIN post_sentiment s ON s.post_id = mn.post_id
-        GROUP BY ALL)
-        ORDER BY coalesce(followers, 0) + engagements DESC, mentions DESC, author_id
+        SELECT a.author_id, a.handle, a.platform, a.followers, m.mentions, m.engagements,
+               round(100.0 * (m.positive - m.negative) / nullif(m.scored, 0), 1)
+                   AS net_sentiment,
+               m.last_mention_at
+        FROM counted m
+        JOIN authors a ON a.author_id = m.author_id AND a.scope = 'external' AND NOT a.is_owned
+        ORDER BY coalesce(a.followers, 0) + m.engagements DESC, m.mentions DESC, a.author_id
         LIMIT ?
         """,
-        [period.since, period.until, *platform_params, *brand_params, *visible_params, limit],
+        [*params, limit],
     ).df()
+
+
+def _indexed_mentions(period: Period, brands: Sequence[str] | None,
+                      platforms: Sequence[str] | None, role: str | None) -> tuple[str, list]:
+    """The WHERE condition (and parameters) on ``mention_index i`` for a view's mentions."""
+    brands_sql, brand_params = indexed_brand_filter(brands)
+    platforms_sql, platform_params = platform_filter(platforms, "i.platform")
+    visible_sql, visible_params = visible_post_filter(role, "i")
+    return (f"i.created_at >= ? AND i.created_at < ? AND {platforms_sql} AND {brands_sql} "
+            f"AND {visible_sql}",
+            [period.since, period.until, *platform_params, *brand_params, *visible_params])
 
 
 def mentions_by_place(
@@ -125,22 +128,17 @@ def mentions_by_place(
     role: str | None = None,
 ) -> pd.DataFrame:
     """``geo_mentions`` on the chosen platforms, with the negative share of each place: mentions
-    per country and city where the source gave a place, and its mean coordinates."""
-    brands_sql, brand_params = brand_filter(brands)
-    platforms_sql, platform_params = platform_filter(platforms, "p.platform")
-    visible_sql, visible_params = visible_post_filter(role)
+    per country and city where the source gave a place, and its mean coordinates (read from the
+    mention index)."""
+    where, params = _indexed_mentions(period, brands, platforms, role)
     return con.execute(
         f"""
-        SELECT p.country, p.city, count(*) AS mentions,
-               count(*) FILTER (s.label = 'negative') AS negative,
-               round(avg(p.lat), 4) AS lat, round(avg(p.lon), 4) AS lon
-        FROM posts p
-        LEFT JOIN post_sentiment s ON s.post_id = p.post_id
-        WHERE p.created_at >= ? AND p.created_at < ? AND p.country IS NOT NULL
-          AND {platforms_sql}
-          AND p.post_id IN (SELECT m.post_id FROM brand_matches m WHERE {brands_sql})
-          AND {visible_sql}
-        GROUP BY ALL ORDER BY mentions DESC, p.country, p.city
+        SELECT i.country, i.city, count(*) AS mentions,
+               count(*) FILTER ({CORRECTED_LABEL} = 'negative') AS negative,
+               round(avg(i.lat), 4) AS lat, round(avg(i.lon), 4) AS lon
+        FROM mention_index i LEFT JOIN sentiment_corrections c USING (post_id)
+        WHERE i.country IS NOT NULL AND {where}
+        GROUP BY ALL ORDER BY mentions DESC, i.country, i.city
         """,
-        [period.since, period.until, *platform_params, *brand_params, *visible_params],
+        params,
     ).df()

@@ -14,6 +14,7 @@ import duckdb
 from analysis.engagement import refresh_brand_daily
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
+from analysis.mention_index import refresh_mention_index
 from analysis.network import refresh_network
 from analysis.notify import notify_new_alerts
 from analysis.push_pull import refresh_push_pull
@@ -31,6 +32,8 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
     return [
         ("sentiment", lambda con: f"{score_new_posts(con):,} posts scored"),
         ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
+        ("mention_index",
+         lambda con: f"{refresh_mention_index(con):,} mentions indexed"),
         ("topics", lambda con: f"{len(refresh_topics(con)):,} topics"),
         ("alerts", lambda con: f"{len(detect_alerts(con, settings)):,} episodes found"),
         ("notifications", lambda con: f"{len(notify_new_alerts(con, settings)):,} alerts sent"),

@@ -6,9 +6,9 @@ both at once). Results are cached per warehouse version (the file's modification
 refresh after a collector has written shows the new data, and an unchanged warehouse is never
 queried twice for the same filters.
 
-Listening pages read what `pulse analyze` stored (``brand_daily``, ``topics``, ``alerts``); only
-the mention list, the search, the influencers and the map read posts, each bounded by the date
-window and the list by a page size.
+Listening pages read what `pulse analyze` stored (``brand_daily``, ``topics``, ``alerts``,
+``mention_index``); the mention list reads the texts of its shown page only, and a keyword search
+the texts of at most ``search.MAX_SEARCH_MENTIONS`` mentions.
 """
 
 from __future__ import annotations
@@ -133,6 +133,7 @@ QUERIES: dict[str, Callable] = {
     "topics": _topics,
     "search": lambda con, start, end, fields, limit, offset, role: search.search_mentions(
         con, _period(start, end), search.MentionQuery(*fields), limit, offset, role=role),
+    "search_window": lambda con, start, end: search.search_window(con, _period(start, end)),
     "mentions_by_id": lambda con, post_ids, role: search.mentions_by_id(con, post_ids,
                                                                         role=role),
     "top_authors": lambda con, start, end, brands, platforms, limit, role: (
@@ -234,7 +235,7 @@ def search_mentions(f: Filters, text: str = "", sentiments: tuple[str, ...] = ()
                     order: str = "engagement", page: int = 1, page_size: int = 25
                     ) -> pd.DataFrame:
     """One page of the mentions matching the search box, within the sidebar's brands,
-    platforms and (at most the last ``search.MAX_SEARCH_DAYS`` days of) its dates."""
+    platforms and dates (a keyword search: the newest days of them, see ``search_window``)."""
     fields = (text.strip(), f.brands, f.platforms, tuple(sentiments), order)
     if fields[0]:
         from dashboard import auth
@@ -247,7 +248,8 @@ def search_mentions(f: Filters, text: str = "", sentiments: tuple[str, ...] = ()
 
 
 def search_window(f: Filters) -> Period:
-    return search.search_window(f.period)
+    """The days a keyword search reads: the newest of the chosen dates, up to a mention cap."""
+    return query("search_window", f.db, f.start, f.end)
 
 
 def mentions_by_id(db: str, post_ids) -> pd.DataFrame:
@@ -329,8 +331,10 @@ def kpi_scorecard(db: str, start: date, end: date) -> pd.DataFrame:
 # --- Internal communications and Executive pages ------------------------------------------------
 # These read what `pulse analyze` stored (internal_metrics, network_flow, network_people,
 # push_pull, maturity_scores), never posts, except the expert finder (a text search, bounded by
-# its "since" date) and the heatmap, which asks ``internal_summary`` for each department x
-# location cell so that a cell under the privacy floor is withheld by the analysis layer itself.
+# the sidebar's dates), the heatmap (one query for the whole department x location grid, whose
+# small cells the analysis layer withholds), and the announcements, check-ins and network flow
+# when department, location or employee-type filters are set: the stored tables hold one
+# segment type at a time, so those are computed live for the selected people.
 
 WRITE_WAIT_SECONDS = CORRECTION_WAIT_SECONDS
 EVER = date(9999, 12, 30)  # "as of" that includes every answer given so far
@@ -358,46 +362,34 @@ def _internal_summary(con, start: date, end: date, filters: tuple, floor: int) -
 
 def _heatmap(con, start: date, end: date, filters: tuple, metric: str,
              floor: int) -> pd.DataFrame:
-    """One ``internal_summary`` per department x location cell: the analysis layer decides what
-    is withheld, so no cell of fewer than ``floor`` people ever gets a number."""
-    from analysis.internal_metrics import internal_summary
-    from analysis.privacy import selectable_values
+    """The whole department x location grid in one query; the analysis layer withholds small
+    cells and the cells that would reveal them by differencing."""
+    from analysis.heatmap import segment_grid
 
-    chosen = dict(filters)
-    departments = chosen.get("department") or selectable_values(con, "department", floor)
-    locations = chosen.get("location") or selectable_values(con, "location", floor)
-    rows = []
-    for department in departments:
-        for location in locations:
-            cell = {**chosen, "department": [department], "location": [location]}
-            found = internal_summary(con, _period(start, end), cell, floor)
-            figure = found["metrics"].get(metric, {})
-            rows.append({"department": department, "location": location,
-                         "people": found["people"], "value": figure.get("value"),
-                         "withheld": found["withheld"], "reason": found["reason"]})
-    return pd.DataFrame(rows, columns=["department", "location", "people", "value", "withheld",
-                                       "reason"])
+    return segment_grid(con, _period(start, end), dict(filters), floor, metric)
 
 
-def _network(con, name: str, start: date, end: date, segment: str):
+def _network(con, name: str, start: date, end: date, segment: str, filters: tuple = (),
+             floor: int = 5):
     from analysis import network
 
-    return getattr(network, name)(con, _period(start, end), segment)
+    return getattr(network, name)(con, _period(start, end), segment, dict(filters), floor)
 
 
-def _bridging(con, limit: int, floor: int) -> pd.DataFrame:
+def _bridging(con, limit: int, floor: int, filters: tuple = ()) -> pd.DataFrame:
     from analysis.network import bridging_people
 
-    return bridging_people(con, limit, floor)
+    return bridging_people(con, limit, floor, dict(filters))
 
 
-def _push_pull(con, kind: str, start: date, end: date, segment: str,
-               role: str | None) -> pd.DataFrame:
+def _push_pull(con, kind: str, start: date, end: date, segment: str, role: str | None,
+               filters: tuple = (), floor: int = 5) -> pd.DataFrame:
     from analysis import push_pull
 
     reader = push_pull.announcement_reach if kind == "announcement" else (
         push_pull.check_in_answers)
-    return reader(con, _period(start, end), segment, role=role)
+    return reader(con, _period(start, end), segment, role=role, filters=dict(filters),
+                  min_group_size=floor)
 
 
 def _non_responders(con, post_id: str, floor: int) -> pd.DataFrame:
@@ -413,10 +405,11 @@ def _non_responders(con, post_id: str, floor: int) -> pd.DataFrame:
     return people
 
 
-def _experts(con, text: str, limit: int, since: date | None, floor: int) -> pd.DataFrame:
+def _experts(con, text: str, limit: int, since: date | None, floor: int,
+             until: date | None = None, filters: tuple = ()) -> pd.DataFrame:
     from analysis.experts import find_experts
 
-    return find_experts(con, text, limit, since, floor)
+    return find_experts(con, text, limit, since, floor, until=until, filters=dict(filters))
 
 
 def _maturity(con, settings_: Settings) -> dict:
@@ -494,13 +487,52 @@ QUERIES.update({
 })
 
 
+SEGMENT_NAMES = {"department": "department", "location": "location",
+                 "employee_type": "employee type"}
+
+
+def series_scope(f: Filters, segment_type: str = "all") -> tuple[tuple, str | None]:
+    """Which stored series honour the sidebar, as ((segment type, chosen values or () for
+    all), ...), and the sentence that says so when it is not simply the breakdown asked for.
+
+    ``internal_metrics`` breaks down one segment type at a time (already folded by the privacy
+    floor), so: without internal filters, the breakdown asked for; with filters on one segment
+    type, the series of each chosen value of it, whatever the breakdown ("Everyone" included);
+    with filters on several types, whose intersection is not stored, each chosen value's series
+    of each type, labelled with its type.
+    """
+    chosen = _segment_filters(f)
+    if not chosen or set(chosen) == {segment_type}:
+        return ((segment_type, chosen.get(segment_type, ())),), None
+    kinds = [SEGMENT_NAMES[kind] for kind in chosen]
+    if len(kinds) > 1:
+        note = ("The stored weekly and monthly figures hold one segment at a time, not the "
+                f"people who are in the chosen {' and '.join(k + 's' for k in kinds)} at once: "
+                "each line is one chosen value (the headline figures are for the people in "
+                "all of them).")
+    elif segment_type == "all":
+        note = f"Each line is one chosen {kinds[0]}."
+    else:
+        note = (f"No {SEGMENT_NAMES[segment_type]} x {kinds[0]} breakdown is stored: each line "
+                f"is one chosen {kinds[0]}.")
+    return tuple(chosen.items()), note
+
+
 def internal_series(f: Filters, metric: str, grain: str = "week",
                     segment_type: str = "all") -> pd.DataFrame:
-    """A stored internal metric per week or month; for a segment type the sidebar filters, only
-    the chosen values (already folded by the privacy floor when stored)."""
-    series = query("internal_series", f.db, metric, grain, segment_type, f.start, f.end)
-    chosen = _segment_filters(f).get(segment_type)
-    return series[series["segment_value"].isin(chosen)] if chosen else series
+    """A stored internal metric per week or month, for the series ``series_scope`` says honour
+    the sidebar's departments, locations and employee types."""
+    scope, _ = series_scope(f, segment_type)
+    frames = []
+    for kind, values in scope:
+        series = query("internal_series", f.db, metric, grain, kind, f.start, f.end)
+        if values:
+            series = series[series["segment_value"].isin(values)]
+        if len(scope) > 1:
+            series = series.assign(segment_value=SEGMENT_NAMES[kind].capitalize() + ": "
+                                   + series["segment_value"])
+        frames.append(series)
+    return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
 
 def internal_summary(f: Filters) -> dict:
@@ -517,27 +549,43 @@ def engagement_heatmap(f: Filters, metric: str = "interactive_users") -> pd.Data
 
 
 def flow_matrix(f: Filters, segment: str = "department") -> pd.DataFrame:
-    return query("network", f.db, "flow_matrix", f.start, f.end, segment)
+    """Stored flow between groups, or with internal filters the edges that involve the
+    selected people (``attrs["withheld"]`` when the privacy floor forbids them)."""
+    return query("network", f.db, "flow_matrix", f.start, f.end, segment,
+                 _chosen_segments(f), settings().privacy.min_group_size)
 
 
 def flow_share(f: Filters, segment: str = "department") -> dict:
-    return query("network", f.db, "flow_share", f.start, f.end, segment)
+    return query("network", f.db, "flow_share", f.start, f.end, segment,
+                 _chosen_segments(f), settings().privacy.min_group_size)
 
 
 def ei_index(f: Filters, segment: str = "department") -> pd.DataFrame:
-    return query("network", f.db, "ei_index", f.start, f.end, segment)
+    return query("network", f.db, "ei_index", f.start, f.end, segment,
+                 _chosen_segments(f), settings().privacy.min_group_size)
 
 
-def bridging_people(db: str, limit: int = 10) -> pd.DataFrame:
-    return query("bridging", db, limit, settings().privacy.min_group_size)
+def bridging_people(f: Filters, limit: int = 10) -> pd.DataFrame:
+    """The stored bridges among the people the internal filters select."""
+    return query("bridging", f.db, limit, settings().privacy.min_group_size,
+                 _chosen_segments(f))
+
+
+def _chosen_segments(f: Filters) -> tuple:
+    return tuple(sorted((k, tuple(v)) for k, v in _segment_filters(f).items()))
 
 
 def announcement_reach(f: Filters, segment: str = "all") -> pd.DataFrame:
-    return query("push_pull", f.db, "announcement", f.start, f.end, segment, session_role())
+    """Stored reach per announcement, or live for the people the internal filters select;
+    ``attrs["withheld"]`` says why there is no row when the privacy floor forbids them."""
+    return query("push_pull", f.db, "announcement", f.start, f.end, segment, session_role(),
+                 _chosen_segments(f), settings().privacy.min_group_size)
 
 
 def check_in_answers(f: Filters, segment: str = "all") -> pd.DataFrame:
-    return query("push_pull", f.db, "check-in", f.start, f.end, segment, session_role())
+    """Answers per check-in, as ``announcement_reach``."""
+    return query("push_pull", f.db, "check-in", f.start, f.end, segment, session_role(),
+                 _chosen_segments(f), settings().privacy.min_group_size)
 
 
 def may(role: str | None, action: str) -> bool:
@@ -555,9 +603,11 @@ def non_responders(db: str, post_id: str, role: str | None) -> pd.DataFrame | No
     return query("non_responders", db, post_id, settings().privacy.min_group_size)
 
 
-def find_experts(db: str, text: str, since: date | None = None,
-                 limit: int = 10) -> pd.DataFrame:
-    return query("experts", db, text, limit, since, settings().privacy.min_group_size)
+def find_experts(f: Filters, text: str, limit: int = 10) -> pd.DataFrame:
+    """The experts on ``text`` from what was said within the sidebar's dates, among the people
+    its departments, locations and employee types select."""
+    return query("experts", f.db, text, limit, f.start, settings().privacy.min_group_size,
+                 f.end, _chosen_segments(f))
 
 
 def maturity_scorecard(db: str) -> dict:
@@ -640,3 +690,35 @@ def set_roi_assumption(db: str, name: str, low: float, base: float, high: float,
         return change
 
     return _write(db, store)
+
+
+def _audit_events(con, start: date, end: date, actor: str | None, action: str | None,
+                  limit: int, role: str | None) -> pd.DataFrame:
+    from datetime import datetime, timedelta
+
+    from socialpulse import audit
+
+    midnight = datetime.min.time()
+    return audit.read(con, since=datetime.combine(start, midnight),
+                      until=datetime.combine(end + timedelta(days=1), midnight),
+                      actor=actor, action=action, limit=limit)
+
+
+QUERIES.update({
+    "audit_events": _audit_events,
+})
+
+
+def audit_events(db: str, start: date, end: date, actor: str | None = None,
+                 action: str | None = None, limit: int = 5000,
+                 role: str | None = None) -> pd.DataFrame | None:
+    """The audit events of the days ``start`` to ``end`` (UTC), newest first, or None when
+    ``role`` may not read the log.
+
+    Cached like every query, which is safe here although each page view writes an event: the
+    key holds the warehouse version, which every write moves on, so the log is never a step
+    behind. The role is in the key too, so what one role was given never reaches another.
+    """
+    if not may(role, "page:audit"):
+        return None
+    return query("audit_events", db, start, end, actor, action, limit, role)

@@ -7,7 +7,7 @@ change costs milliseconds whatever the number of mentions.
 
 import streamlit as st
 
-from dashboard import data, report
+from dashboard import auth, data, report
 from dashboard.components import executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
@@ -32,6 +32,10 @@ with states.section("One-page report"):
     st.subheader("One-page report")
     st.caption("KPIs, maturity stage scores and ROI of these dates in one self-contained HTML "
                "file (charts included) to forward.")
-    st.download_button("Download the report", report.report_bytes(filters),
-                       report.report_name(filters), "text/html", key="report",
-                       icon=":material/download:", on_click="ignore")
+    if not auth.current_user() or auth.allowed("export"):  # as every table download
+        st.download_button("Download the report", report.report_builder(filters),
+                           report.report_name(filters), "text/html", key="report",
+                           icon=":material/download:", on_click=auth.record_export,
+                           args=(report.report_name(filters),))
+    else:
+        st.caption("Your role may not export; ask an analyst or an executive for the report.")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from analysis.engagement import refresh_brand_daily
+from analysis.mention_index import refresh_mention_index
 from analysis.pipeline import refresh_topics
 from analysis.spikes import detect_alerts
 from socialpulse.config import load_settings
@@ -16,11 +17,13 @@ from socialpulse.warehouse import open_warehouse
 
 @pytest.fixture(scope="session")
 def analysed_db(demo_db, tmp_path_factory) -> Path:
-    """The session's demo warehouse with its roll-up, topics and alerts; read it only."""
+    """The session's demo warehouse with its roll-up, mention index, topics and alerts; read it
+    only."""
     path = tmp_path_factory.mktemp("analysed") / "demo.duckdb"
     shutil.copy(demo_db, path)
     with open_warehouse(path) as con:
         refresh_brand_daily(con)
+        refresh_mention_index(con)
         refresh_topics(con)
         detect_alerts(con, load_settings())
         con.execute("CHECKPOINT")

@@ -11,6 +11,9 @@ import pytest
 import streamlit.testing.v1.app_test as app_test
 from streamlit.testing.v1 import AppTest
 
+from analysis import search
+from analysis.period import Period
+from dashboard import data
 from tests.dashboard.conftest import signed_in
 
 MARKETING = {
@@ -25,11 +28,20 @@ SEPTEMBER = {"from": "2026-09-01", "to": "2026-09-30", "brands": ["Northwind", "
              "platforms": ["x", "reddit"]}
 
 
-def run_page(name: str, db: Path, monkeypatch, query: dict | None = None) -> AppTest:
+def run_page(name: str, db: Path, monkeypatch, query: dict | None = None,
+             tab: str | None = None) -> AppTest:
+    """The page rendered as a browser would first show it, or with the mentions page's ``tab``
+    open (only the open tab runs its queries)."""
     monkeypatch.setenv("SOCIALPULSE_DB", str(db))
     app = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{name}.py"), default_timeout=60)
     app.query_params = dict(query or {})
+    if tab:
+        app.session_state["mentions_tab"] = tab
     return app.run()
+
+
+# The tab holding each page's charts, where the first one holds none.
+CHART_TAB = {"mentions": "Influencers"}
 
 
 def charts(app: AppTest):
@@ -67,7 +79,7 @@ def downloaded(monkeypatch):
 @pytest.mark.parametrize(("name", "title"), PAGES.items())
 def test_page_renders_its_title_and_charts_each_with_a_summary(name, title, analysed_db,
                                                               monkeypatch):
-    app = run_page(name, analysed_db, monkeypatch)
+    app = run_page(name, analysed_db, monkeypatch, tab=CHART_TAB.get(name))
     assert not app.exception
     assert not app.error
     assert app.title[0].value == title
@@ -83,7 +95,7 @@ def test_page_renders_its_title_and_charts_each_with_a_summary(name, title, anal
 
 @pytest.mark.parametrize("name", MARKETING)
 def test_marketing_pages_follow_the_filters_of_a_link(name, analysed_db, monkeypatch):
-    app = run_page(name, analysed_db, monkeypatch, SEPTEMBER)
+    app = run_page(name, analysed_db, monkeypatch, SEPTEMBER, tab=CHART_TAB.get(name))
     assert not app.exception and not app.error
     assert app.date_input(key="date_range").value == (date(2026, 9, 1), date(2026, 9, 30))
     assert app.segmented_control(key="period").value == "custom"
@@ -168,13 +180,22 @@ def test_search_finds_only_matching_mentions(analysed_db, monkeypatch):
     assert found["text"].str.contains("zipper", case=False).all()
     assert (found["sentiment"] == "negative").all()
     with duckdb.connect(str(analysed_db), read_only=True) as con:
-        total = con.execute(
-            "SELECT count(DISTINCT p.post_id) FROM posts p JOIN brand_matches USING (post_id) "
-            "JOIN post_sentiment s USING (post_id) WHERE p.text ILIKE '%zipper%' AND "
-            "s.label = 'negative' AND p.created_at >= DATE '2026-10-31' - INTERVAL 91 DAY"
-        ).fetchall()[0][0]
-    assert summaries(app)[0].startswith(f"{total:,} mentions match “zipper”")
-    assert "at most the last 92 days" in summaries(app)[0]
+        count = ("SELECT count(DISTINCT p.post_id) FROM posts p JOIN brand_matches USING "
+                 "(post_id) JOIN post_sentiment s USING (post_id) WHERE p.text ILIKE '%zipper%' "
+                 "AND s.label = 'negative' AND p.created_at >= ?")
+        year = con.execute(count, [date(2025, 11, 1)]).fetchall()[0][0]
+        # With a cap of 2,000 mentions the search reads only the newest days holding them.
+        monkeypatch.setattr(search, "MAX_SEARCH_MENTIONS", 2_000)
+        window = search.search_window(con, Period(date(2025, 11, 1), date(2026, 10, 31)))
+        newest = con.execute(count, [window.start]).fetchall()[0][0]
+    assert summaries(app)[0].startswith(f"{year:,} mentions match “zipper” from 01 Nov 2025")
+    assert "at most" not in summaries(app)[0]  # a year of the demo is under the cap
+    data.refresh()  # the cached window was that of the default cap
+    app.text_input(key="q").set_value("ZIPPER").run()
+    assert date(2025, 11, 1) < window.start
+    assert summaries(app)[0].startswith(
+        f"{newest:,} mentions match “ZIPPER” from {window.start:%d %b %Y}")
+    assert "holding at most 2,000 mentions" in summaries(app)[0]
 
 
 def test_a_sentiment_correction_is_stored_and_shown(analysed_db_copy, monkeypatch):
@@ -321,3 +342,76 @@ def test_kpi_table_lists_every_kpi_with_target(analysed_db, monkeypatch):
     assert set(table["kpi"]) >= {"Share of voice", "Net sentiment", "Interactive users",
                                  "Check-in answer rate"}
     assert table["target"].notna().all()
+
+
+def test_sentiment_mix_shares_by_hand():
+    from dashboard.components.listening import sentiment_mix
+
+    trend = pd.DataFrame({
+        "period_start": pd.to_datetime(["2026-09-07", "2026-09-14", "2026-09-21",
+                                        "2026-09-14"]),
+        "brand": ["Own", "Own", "Own", "Rival"],
+        "positive": [6, 2, 0, 9], "neutral": [3, 2, 0, 0], "negative": [1, 4, 0, 1],
+        "scored": [10, 8, 0, 10]})
+    chart, summary = sentiment_mix(trend, "Own")
+    rows = chart.data.set_index(["period_start", "sentiment"])["share"]
+    # 6/10, 3/10, 1/10; 2/8, 2/8, 4/8; the week with nothing scored is left out.
+    assert rows.round(1).to_dict() == {
+        (pd.Timestamp("2026-09-07"), "positive"): 60.0,
+        (pd.Timestamp("2026-09-07"), "neutral"): 30.0,
+        (pd.Timestamp("2026-09-07"), "negative"): 10.0,
+        (pd.Timestamp("2026-09-14"), "positive"): 25.0,
+        (pd.Timestamp("2026-09-14"), "neutral"): 25.0,
+        (pd.Timestamp("2026-09-14"), "negative"): 50.0}
+    assert summary == (
+        "In the week of 14 Sep 2026, 25% of Own's scored mentions were positive, 25% neutral "
+        "and 50% negative; the negative share ran from 10% to 50% (highest in the week of "
+        "14 Sep 2026).")
+    assert "tooltip" in chart.to_json()
+    assert sentiment_mix(trend, "Nobody")[1] == "No scored mentions in this period."
+
+
+def test_brand_page_shows_the_weekly_sentiment_mix_of_the_chosen_brand(analysed_db,
+                                                                       monkeypatch):
+    app = run_page("brand_conversations", analysed_db, monkeypatch, SEPTEMBER)
+    assert not app.exception and not app.error
+    assert app.selectbox(key="mix_brand").value == "Northwind"
+    with duckdb.connect(str(analysed_db), read_only=True) as con:
+        expected = con.execute(
+            "SELECT date_trunc('week', day)::DATE AS week, 100.0 * sum(negative) / "
+            "sum(positive + neutral + negative) AS share FROM brand_daily WHERE day BETWEEN "
+            "'2026-09-01' AND '2026-09-30' AND brand = ? AND platform IN ('x', 'reddit') "
+            "GROUP BY week ORDER BY week", ["Northwind"]).df()
+    mix = chart_data(charts(app)[2])
+    negative = mix[mix["sentiment"] == "negative"].sort_values("period_start")
+    assert negative["share"].round(6).tolist() == expected["share"].round(6).tolist()
+    assert mix.groupby("period_start")["share"].sum().round(6).eq(100).all()
+    assert charts(app)[2].proto.alt.startswith("In the week of 28 Sep 2026, ")
+    assert f"{expected['share'].iloc[-1]:.0f}% negative" in charts(app)[2].proto.alt
+    app.selectbox(key="mix_brand").set_value("Summitline").run()
+    mix = chart_data(charts(app)[2])
+    assert "of Summitline's scored mentions" in charts(app)[2].proto.alt
+    assert len(mix) == 3 * len(expected)
+
+
+@pytest.mark.parametrize(("broken", "message", "drawn"), [
+    ("brand_share", "Share of voice", 3),  # volume, net sentiment, sentiment mix
+    ("alerts", "Alert episodes", 4),
+])
+def test_a_failed_shared_value_leaves_the_sections_after_it(broken, message, drawn,
+                                                            analysed_db, monkeypatch):
+    from dashboard import data
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(data, broken, fail)
+    app = run_page("brand_conversations", analysed_db, monkeypatch)
+    assert not app.exception
+    assert [e.value.split(" cannot be shown")[0] for e in app.error] == [message]
+    assert len(charts(app)) == drawn
+    metrics = {m.label: m.value for m in app.metric}
+    if broken == "alerts":
+        assert metrics["Alert episodes"] == "n/a" and "Mentions" in metrics
+    else:
+        assert list(metrics) == ["Alert episodes"] and not app.dataframe

@@ -16,11 +16,12 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
+from analysis import search
 from analysis.engagement import refresh_brand_daily
 from analysis.influencers import mentions_by_place, top_authors
+from analysis.mention_index import refresh_mention_index
 from analysis.period import Period
 from analysis.search import (
-    MAX_SEARCH_DAYS,
     MentionQuery,
     mentions_by_id,
     parse_terms,
@@ -99,6 +100,7 @@ def con(empty_db):
                          ("reddit:1", "negative"), ("rss:1", "positive"),
                          ("x:4", "positive"), ("x:5", "neutral")]]))
     refresh_brand_daily(con)
+    refresh_mention_index(con)
     yield con
     con.close()
 
@@ -184,10 +186,20 @@ def test_search_terms_and_window():
     assert parse_terms('Zipper "Trail Runner"  jacket') == ["zipper", "trail runner", "jacket"]
     assert parse_terms("  ") == []
     assert len(parse_terms(" ".join(f"w{i}" for i in range(20)))) == 10
-    long = Period(date(2026, 1, 1), date(2026, 12, 31))
-    assert search_window(long) == Period(date(2026, 10, 1), date(2026, 12, 31))
-    assert search_window(long).days == MAX_SEARCH_DAYS
-    assert search_window(FORTNIGHT) == FORTNIGHT
+
+
+def test_a_keyword_search_reads_the_newest_days_under_the_mention_cap(con, monkeypatch):
+    # brand_daily: 2 mentions on 2 March, 3 on 3 March (x:3 names two brands), 2 on 9 March.
+    assert search_window(con, FORTNIGHT) == FORTNIGHT
+    for cap, start in [(2, date(2026, 3, 9)), (4, date(2026, 3, 9)), (5, date(2026, 3, 3)),
+                       (7, date(2026, 3, 2)), (0, date(2026, 3, 9))]:  # 0: the newest day whole
+        monkeypatch.setattr(search, "MAX_SEARCH_MENTIONS", cap)
+        assert search_window(con, FORTNIGHT) == Period(start, FORTNIGHT.end), cap
+    monkeypatch.setattr(search, "MAX_SEARCH_MENTIONS", 5)
+    assert search_mentions(con, FORTNIGHT, MentionQuery("zipper"))["post_id"].tolist() == [
+        "x:3", "x:4"]
+    # Without keywords nothing reads texts, and the whole period is listed.
+    assert len(search_mentions(con, FORTNIGHT, MentionQuery(order="newest"))) == 6
 
 
 def test_keyword_search_matches_every_term_among_brand_mentions(con):

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from analysis.mention_index import refresh_mention_index
 from socialpulse.access import ROLES
 from tests.dashboard.conftest import signed_in
 
@@ -78,6 +79,7 @@ def exec_mention(analysed_db_copy) -> str:
                     [post_id])
         con.execute("INSERT INTO brand_matches VALUES (?, 'Northwind', false, 'northwind')",
                     [post_id])
+        refresh_mention_index(con, full=True)  # as the next `pulse analyze` would
     return post_id
 
 

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.influencers import geo_mentions, influencers, mentions_by_place, top_authors
+from analysis.mention_index import refresh_mention_index
 from analysis.period import Period
 from analysis.search import MentionQuery, mentions_by_id, search_mentions
 from analysis.volume import mentions_per_day
@@ -27,6 +28,7 @@ def mentioned(con):
     con.execute("UPDATE posts SET country = 'FR', city = 'Paris' WHERE post_id IN "
                 "('slack:1', 'slack:2', 'x:1')")
     con.execute("UPDATE authors SET scope = 'external', is_owned = false WHERE author_id = 'emp_b'")
+    refresh_mention_index(con)  # as `pulse analyze` does
     return con
 
 
