@@ -28,8 +28,8 @@ def may_edit(action: str) -> bool:
 
 
 def message(key: str) -> None:
-    """Show, once, what the last save said (set by a callback before the rerun)."""
+    """Show, once, what the last save said (set by a callback before the rerun): one
+    ``(kind, text)`` or a list of them, one line each (a save of several rows)."""
     found = st.session_state.pop(key, None)
-    if found:
-        kind, text = found
+    for kind, text in [found] if isinstance(found, tuple) else found or []:
         getattr(st, kind)(text)

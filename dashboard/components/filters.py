@@ -20,7 +20,7 @@ from dashboard.components import states
 from dashboard.components.theme import PLATFORMS, platform_label
 from dashboard.data import Filters
 
-__all__ = ["Filters", "known_brands", "listening_filters", "preset_range",
+__all__ = ["Filters", "freshness_sidebar", "known_brands", "listening_filters", "preset_range",
            "require_warehouse", "sidebar_filters"]
 
 STATE = "_filters"
@@ -229,6 +229,19 @@ def freshness_panel(db: str) -> None:
                  help="Reload every figure from the warehouse now."):
         data.refresh()
         st.rerun()
+
+
+def freshness_sidebar() -> str:
+    """The sidebar of a page the shared filters do not apply to (the maturity scorecard reads
+    the newest month end, the audit log has dates of its own): data freshness and the refresh
+    control only, since date widgets there would seem to change the page and would not. The
+    shared filters stay in the link, so the next page (and a shared URL) keeps them."""
+    db = require_warehouse()
+    with st.sidebar:
+        freshness_panel(db)
+    if STATE in st.session_state:
+        _to_url(_state())
+    return db
 
 
 def known_brands(db: str) -> list[str]:

@@ -136,6 +136,47 @@ def sentiment_trend(trend: pd.DataFrame, brands: list[str],
     return chart, summary
 
 
+MIX = ("positive", "neutral", "negative")
+
+
+def sentiment_mix(trend: pd.DataFrame, brand: str | None) -> tuple[alt.Chart, str]:
+    """Each week's scored mentions of ``brand`` as shares of positive, neutral and negative:
+    the mood behind the net-sentiment line, where a week of 40% negative and 40% positive
+    looks as calm as a week of only neutral mentions."""
+    own = trend[(trend["brand"] == brand) & (trend["scored"] > 0)]
+    mix = own.melt(id_vars=["period_start", "scored"], value_vars=list(MIX),
+                   var_name="sentiment", value_name="count")
+    mix = mix.assign(share=100 * mix["count"] / mix["scored"],
+                     order=mix["sentiment"].map({k: i for i, k in enumerate(MIX)}))
+    chart = alt.Chart(mix, title=f"Sentiment mix per week ({brand or 'no brand'})").mark_bar(
+    ).encode(
+        x=alt.X("yearmonthdate(period_start):O", title="Week of",
+                axis=alt.Axis(format="%d %b", labelAngle=0, labelOverlap=True)),
+        y=alt.Y("share:Q", title="Share of scored mentions (%)", stack="zero",
+                scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("sentiment:N", title="Sentiment", scale=alt.Scale(
+            domain=list(MIX), range=[theme.SENTIMENT_COLORS[k] for k in MIX])),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("period_start:T", title="Week of"),
+                 alt.Tooltip("sentiment:N", title="Sentiment"),
+                 alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
+                 alt.Tooltip("count:Q", title="Mentions", format=","),
+                 alt.Tooltip("scored:Q", title="Scored that week", format=",")],
+    ).properties(height=300)
+    if own.empty:
+        return chart, "No scored mentions in this period."
+    last = own.iloc[-1]
+    shares = {k: _pct(last[k], last["scored"]) for k in MIX}
+    negative = 100 * own["negative"] / own["scored"]
+    worst = own.loc[negative.idxmax()]
+    summary = (f"In the week of {_day(last['period_start'])}, {shares['positive']} of "
+               f"{brand}'s scored mentions were positive, {shares['neutral']} neutral and "
+               f"{shares['negative']} negative; the negative share ran from "
+               f"{negative.min():.0f}% to {negative.max():.0f}% (highest in the week of "
+               f"{_day(worst['period_start'])}).")
+    return chart, summary
+
+
 def share_of_voice(share: pd.DataFrame, brands: list[str]) -> tuple[alt.Chart, str]:
     """Each brand's share of the mentions of every chosen brand."""
     chart = alt.Chart(share, title="Share of voice (by mentions)").mark_bar().encode(

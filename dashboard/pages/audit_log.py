@@ -1,20 +1,19 @@
 """Governance: the audit log for auditors and admins, filtered and exported.
 
-Read straight from ``audit_log`` on each run, not from the query cache: every page view adds a
-row, so a cached copy would always be one step behind. Filters are parameters of
-``audit.read``; the export is itself an audit event.
+Read through ``data.audit_events`` like every other figure: its cache key holds the warehouse
+version, which each event written moves on (this page's own view included), so the log shown is
+never a step behind. Its downloads are gated by ``export`` and are audit events themselves.
 """
 
 from datetime import UTC, datetime, timedelta
 
 import streamlit as st
 
-from dashboard import auth
+from dashboard import auth, data
 from dashboard.components import states
-from dashboard.components.filters import require_warehouse
-from dashboard.components.tables import csv_bytes
+from dashboard.components.filters import freshness_sidebar
+from dashboard.components.tables import table
 from socialpulse import audit
-from socialpulse.warehouse import open_warehouse
 
 LIMIT = 5000
 
@@ -22,7 +21,7 @@ st.title("Audit log")
 if not auth.allowed("page:audit"):
     st.error("Your role may not see the audit log.", icon=":material/block:")
     st.stop()
-db = require_warehouse()
+db = freshness_sidebar()
 
 left, middle, right = st.columns([2, 2, 2], vertical_alignment="bottom")
 today = datetime.now(UTC).date()
@@ -33,22 +32,14 @@ action = right.selectbox("Action", audit.ACTIONS, index=None, key="audit_action"
 start, end = (chosen[0], chosen[-1]) if chosen else (today, today)
 
 with states.section("Audit log"):
-    with open_warehouse(db, read_only=True) as con:
-        events = audit.read(con, since=datetime.combine(start, datetime.min.time()),
-                            until=datetime.combine(end + timedelta(days=1), datetime.min.time()),
-                            actor=actor, action=action, limit=LIMIT)
-    if events.empty:
+    events = data.audit_events(db, start, end, actor, action, LIMIT, auth.current_role())
+    if events is None or events.empty:
         states.empty(f"No audit event from {start:%d %b %Y} to {end:%d %b %Y} matches.")
     else:
         latest = f" (the latest {LIMIT:,})" if len(events) == LIMIT else ""
         st.caption(f"{len(events):,} events from {start:%d %b %Y} to {end:%d %b %Y}, newest "
                    f"first{latest}.")
-        st.dataframe(events, hide_index=True, column_config={
+        table(events, "audit log", column_config={
             "event_id": "Event", "occurred_at": st.column_config.DatetimeColumn("When (UTC)"),
             "actor": "Who", "role": "Role", "action": "Action", "target": "Target",
             "filters": "Filters", "detail": "Detail"})
-        filters = {"from": start, "to": end, "actor": actor, "action": action}
-        st.download_button("CSV", csv_bytes(events), "socialpulse-audit-log.csv", "text/csv",
-                           key="csv-audit-log", icon=":material/download:",
-                           disabled=not auth.allowed("export"),
-                           on_click=auth.record_export, args=("audit-log", filters))

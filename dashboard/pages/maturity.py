@@ -13,7 +13,7 @@ import streamlit as st
 from dashboard import data
 from dashboard.components import edits, executive_charts, states
 from dashboard.components.charts import chart_with_summary
-from dashboard.components.filters import require_warehouse
+from dashboard.components.filters import freshness_sidebar
 from dashboard.components.tables import table
 from socialpulse.warehouse import WarehouseError
 
@@ -22,7 +22,7 @@ ANSWERS = ["yes", "partly", "no"]
 MESSAGE = "_maturity_message"
 
 st.title("Maturity scorecard")
-db = require_warehouse()
+db = freshness_sidebar()
 
 
 def _save() -> None:
@@ -46,28 +46,34 @@ def _save() -> None:
                                  "counts it now.")
 
 
-with states.section("Scorecard"):
+# The scorecard feeds three sections: loaded once under its own guard, so a failure is one line
+# and the sections that do not need it (trend, questionnaire) still show.
+card = None
+with states.section("Maturity scores"):
     card = data.maturity_scorecard(db)
-    columns = st.columns(3)
-    columns[0].metric("Current stage", f"{card['current_stage']} · "
-                      f"{card['current_stage_name'] or 'none yet'}")
-    columns[1].metric("Next stage", card["next_stage"] or "all reached")
-    band = card["peer_band"]
-    columns[2].metric("Peer band", band["band"], help=f"Self-ratings {band['low']} to "
-                      f"{band['high']} of 10 in the MIT Sloan / Deloitte surveys.")
-    chart_with_summary(*executive_charts.stage_scores(card))
-    if not card.get("stored", True):
-        st.caption("Computed live: no month is stored yet (run `pulse analyze`).")
 
-with states.section("What blocks the next stage"):
-    st.subheader("What blocks the next stage")
-    if not card["blocking"]:
-        st.write("Nothing: every stage is reached.")
-    blocking = pd.DataFrame([{"criterion": b["id"], "description": b["description"],
-                              "source": b["source"], "score": b["score"]}
-                             for b in card["blocking"]])
-    if len(blocking):
-        table(blocking, "blocking criteria")
+if card is not None:
+    with states.section("Scorecard"):
+        columns = st.columns(3)
+        columns[0].metric("Current stage", f"{card['current_stage']} · "
+                          f"{card['current_stage_name'] or 'none yet'}")
+        columns[1].metric("Next stage", card["next_stage"] or "all reached")
+        band = card["peer_band"]
+        columns[2].metric("Peer band", band["band"], help=f"Self-ratings {band['low']} to "
+                          f"{band['high']} of 10 in the MIT Sloan / Deloitte surveys.")
+        chart_with_summary(*executive_charts.stage_scores(card))
+        if not card.get("stored", True):
+            st.caption("Computed live: no month is stored yet (run `pulse analyze`).")
+
+    with states.section("What blocks the next stage"):
+        st.subheader("What blocks the next stage")
+        if not card["blocking"]:
+            st.write("Nothing: every stage is reached.")
+        blocking = pd.DataFrame([{"criterion": b["id"], "description": b["description"],
+                                  "source": b["source"], "score": b["score"]}
+                                 for b in card["blocking"]])
+        if len(blocking):
+            table(blocking, "blocking criteria")
 
 with states.section("Trend"):
     st.subheader("Trend by month")
@@ -75,11 +81,12 @@ with states.section("Trend"):
     chart_with_summary(*executive_charts.maturity_trend(trend))
     table(trend, "maturity trend")
 
-with states.section("Criteria"), st.expander("Every criterion and its evidence"):
-    criteria = pd.DataFrame([{"stage": c["stage"], "criterion": c["id"],
-                              "description": c["description"], "source": c["source"],
-                              "score": c["score"]} for c in card["criteria"]])
-    table(criteria, "maturity criteria")
+if card is not None:
+    with states.section("Criteria"), st.expander("Every criterion and its evidence"):
+        criteria = pd.DataFrame([{"stage": c["stage"], "criterion": c["id"],
+                                  "description": c["description"], "source": c["source"],
+                                  "score": c["score"]} for c in card["criteria"]])
+        table(criteria, "maturity criteria")
 
 with states.section("Questionnaire"):
     st.subheader("Questionnaire")

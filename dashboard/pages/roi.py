@@ -15,40 +15,82 @@ from dashboard import data
 from dashboard.components import edits, executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
-from dashboard.components.tables import table
+from dashboard.components.tables import download_buttons, table
 from socialpulse.warehouse import WarehouseError
 
 log = logging.getLogger("dashboard")
 MESSAGE = "_roi_message"
 CASES = ("low", "base", "high")
+EDITABLE = (*CASES, "note")
+SHOWN = ("name", *CASES, "unit", "used_in", "source", "note")
 
 st.title("Return on investment")
 filters = sidebar_filters(with_brands=False)
 
 
-def _load_assumption(frame: pd.DataFrame) -> None:
-    """Put the chosen assumption's values in force into the three inputs."""
-    row = frame.set_index("name").loc[st.session_state["roi_name"]]
-    for case in CASES:
-        st.session_state[f"roi_{case}"] = float(row[case])
+def _editor_key() -> str:
+    """The editor's key, renewed after a save that stored everything, so it shows the values
+    now in force instead of the edits on top of them."""
+    return f"roi_editor_{st.session_state.setdefault('roi_editor_round', 0)}"
 
 
-def _save() -> None:
-    name = st.session_state.get("roi_name")
-    values = {case: float(st.session_state.get(f"roi_{case}") or 0.0) for case in CASES}
-    try:
-        change = data.set_roi_assumption(filters.db, name, values["low"], values["base"],
-                                         values["high"], edits.actor(), edits.role())
-    except (ValueError, WarehouseError) as error:
-        st.session_state[MESSAGE] = ("error", f"Not saved: {error}")
-        return
-    except Exception:
-        log.exception("ROI assumption %s failed", name)
-        st.session_state[MESSAGE] = ("error", "Not saved because of an internal error (it has "
-                                     "been logged); try again in a moment.")
-        return
-    st.session_state[MESSAGE] = ("success", f"Saved: {name} is now low {change['low']:g}, "
-                                 f"base {change['base']:g}, high {change['high']:g}.")
+def _editable(assumptions: pd.DataFrame) -> pd.DataFrame:
+    """The assumptions with steady column types (a note column of only None would otherwise
+    change type once a note is written, and the editor would drop the edits in progress)."""
+    frame = assumptions[list(SHOWN)].copy()
+    for column in ("low", "base", "high"):
+        frame[column] = frame[column].astype(float)
+    for column in ("name", "unit", "used_in", "source", "note"):
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+def _changes(frame: pd.DataFrame, edited_rows: dict) -> list[dict]:
+    """The edited rows whose values differ from those in force, as they would be stored."""
+    changes = []
+    for position, edited in sorted(edited_rows.items(), key=lambda item: int(item[0])):
+        row = frame.iloc[int(position)]
+        before = {c: None if pd.isna(row[c]) else row[c] for c in EDITABLE}
+        after = {**before, **edited}
+        after["note"] = (after["note"] or "").strip() or None
+        if after != before:
+            changes.append({"name": row["name"], **after})
+    return changes
+
+
+def _save(frame: pd.DataFrame) -> None:
+    """Store every changed row through ``data.set_roi_assumption`` (validated and audited there);
+    each row that is refused says why in one line, and keeps its edits to be corrected."""
+    edited = (st.session_state.get(_editor_key()) or {}).get("edited_rows", {})
+    messages, failed = [], False
+    for change in _changes(frame, edited):
+        name = change["name"]
+        missing = [c for c in CASES if change[c] is None]
+        if missing:
+            messages.append(("error", f"Not saved: {name}: give {' and '.join(missing)}."))
+            failed = True
+            continue
+        try:
+            stored = data.set_roi_assumption(filters.db, name, float(change["low"]),
+                                             float(change["base"]), float(change["high"]),
+                                             edits.actor(), edits.role(), note=change["note"])
+        except (ValueError, WarehouseError) as error:
+            messages.append(("error", f"Not saved: {error}"))
+            failed = True
+            continue
+        except Exception:
+            log.exception("ROI assumption %s failed", name)
+            messages.append(("error", f"Not saved: {name}, because of an internal error (it "
+                                      "has been logged); try again in a moment."))
+            failed = True
+            continue
+        messages.append(("success", f"Saved: {name} is now low {stored['low']:g}, base "
+                                    f"{stored['base']:g}, high {stored['high']:g}."))
+    if not messages:
+        messages.append(("info", "Nothing changed: edit low, base, high or note first."))
+    if not failed:
+        st.session_state["roi_editor_round"] += 1
+    st.session_state[MESSAGE] = messages
 
 
 def _lines(report: dict) -> pd.DataFrame:
@@ -76,19 +118,22 @@ with states.section("ROI"):
 with states.section("Assumptions"):
     st.subheader("Assumptions")
     assumptions = data.roi_assumptions(filters.db)
-    table(assumptions, "roi assumptions")
     if edits.may_edit("roi_edit"):
-        names = assumptions["name"].tolist()
-        if st.session_state.get("roi_name") not in names:
-            st.session_state["roi_name"] = names[0]
-            _load_assumption(assumptions)
-        st.selectbox("Assumption", names, key="roi_name", on_change=_load_assumption,
-                     args=(assumptions,), format_func=lambda n: n.replace("_", " "))
-        inputs = st.columns(3)
-        for column, case in zip(inputs, CASES, strict=True):
-            column.number_input(case.capitalize(), min_value=0.0, key=f"roi_{case}",
-                                format="%g")
-        st.button("Save assumption", key="save_roi", on_click=_save, icon=":material/save:")
+        shown = _editable(assumptions)
+        st.caption("Edit low, base or high (and a note saying why) in the table, then save.")
+        st.data_editor(shown, key=_editor_key(), hide_index=True, num_rows="fixed",
+                       column_order=("name", *EDITABLE, "unit", "used_in", "source"),
+                       height=35 * (len(shown) + 1) + 3,  # every row, no inner scrolling
+                       disabled=[c for c in shown.columns if c not in EDITABLE],
+                       column_config={
+                           "name": "Assumption", "unit": "Unit", "used_in": "Used in",
+                           "source": "Source", "note": st.column_config.TextColumn("Note"),
+                           **{c: st.column_config.NumberColumn(c.capitalize(), min_value=0.0,
+                                                               format="%g") for c in CASES}})
+        st.button("Save changes", key="save_roi", on_click=_save, args=(shown,),
+                  icon=":material/save:")
         edits.message(MESSAGE)
+        download_buttons(assumptions, "roi assumptions")
     else:
+        table(assumptions, "roi assumptions")
         st.caption("Your role may read the assumptions but not change them.")

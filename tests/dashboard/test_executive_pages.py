@@ -172,26 +172,86 @@ def test_a_questionnaire_answer_is_stored_audited_and_counted(internal_db_copy, 
         still_blocking.loc[still_blocking["score"] < 1, "criterion"])
 
 
-def test_an_roi_edit_is_stored_audited_and_changes_the_roi(internal_db_copy, monkeypatch):
+def edit_assumptions(app, rows: dict[str, dict]):
+    """Edit cells of the assumptions table as a browser user would, then press Save."""
+    editor = app.data_editor[0]
+    names = editor.value["name"].tolist()
+    app.session_state[editor.key] = {
+        "edited_rows": {names.index(name): cells for name, cells in rows.items()},
+        "added_rows": [], "deleted_rows": []}
+    return app.button(key="save_roi").click().run()
+
+
+def stored_assumptions(db) -> tuple[list, list]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        stored = con.execute("SELECT name, low, base, high, changed_by, note FROM "
+                             "roi_assumptions ORDER BY change_id").fetchall()
+        audited = con.execute("SELECT actor, role, target, detail FROM audit_log "
+                              "WHERE action = 'roi_edit' ORDER BY event_id").fetchall()
+    return stored, audited
+
+
+def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(internal_db_copy,
+                                                                       monkeypatch):
     app = run_page("roi", internal_db_copy, monkeypatch, QUARTER, role="marketing")
     before = app.metric[0].value
-    app.selectbox(key="roi_name").set_value("seats").run()
-    app.number_input(key="roi_low").set_value(10.0)
-    app.number_input(key="roi_base").set_value(20.0)
-    app.number_input(key="roi_high").set_value(30.0)
-    app.button(key="save_roi").click().run()
+    editor = app.data_editor[0]
+    assert editor.editing_mode == "fixed"
+    assert editor.value.set_index("name").loc["seats", "base"] != 20.0
+    edit_assumptions(app, {"seats": {"low": 10.0, "base": 20.0, "high": 30.0,
+                                     "note": "  board plan "}})
     assert not app.exception and not app.error
-    assert app.success[0].value == "Saved: seats is now low 10, base 20, high 30."
-    with duckdb.connect(str(internal_db_copy), read_only=True) as con:
-        stored = con.execute("SELECT low, base, high, changed_by FROM roi_assumptions "
-                             "WHERE name = 'seats'").fetchall()
-        audited = con.execute("SELECT actor, role, target, detail FROM audit_log "
-                              "WHERE action = 'roi_edit'").fetchall()
-    assert stored == [(10.0, 20.0, 30.0, "marketing-user")]
+    assert [m.value for m in app.success] == ["Saved: seats is now low 10, base 20, high 30."]
+    stored, audited = stored_assumptions(internal_db_copy)
+    assert stored == [("seats", 10.0, 20.0, 30.0, "marketing-user", "board plan")]
     assert audited == [("marketing-user", "marketing", "seats", "low 10, base 20, high 30")]
-    assumptions = next(t.value for t in app.dataframe if "used_in" in t.value.columns)
-    assert assumptions.set_index("name").loc["seats", "base"] == 20.0
+    # A fresh editor shows the values now in force, their source and note.
+    shown = app.data_editor[0]
+    assert shown.key != editor.key
+    row = shown.value.set_index("name").loc["seats"]
+    assert (row["low"], row["base"], row["high"], row["note"]) == (10.0, 20.0, 30.0,
+                                                                   "board plan")
+    assert row["source"].startswith("changed by marketing-user at ")
     assert app.metric[0].value != before  # more seats cost more licences
+    # Saving again without a change stores nothing.
+    app.button(key="save_roi").click().run()
+    assert [m.value for m in app.info if m.value.startswith("Nothing changed")]
+    assert stored_assumptions(internal_db_copy)[0] == stored
+
+
+def test_each_refused_row_says_why_in_one_line_and_the_others_are_saved(internal_db_copy,
+                                                                       monkeypatch):
+    app = run_page("roi", internal_db_copy, monkeypatch, QUARTER, role="admin")
+    current = app.data_editor[0].value.set_index("name")
+    base = current.loc["seats", "base"]
+    edit_assumptions(app, {
+        "seats": {"low": base + 1},  # above its base
+        "hourly_rate": {"high": None},  # a cleared cell
+        "licence_per_seat_month": {"base": current.loc["licence_per_seat_month", "high"],
+                             "note": "list price"},
+    })
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        f"Not saved: seats: expected low <= base <= high, got {base + 1:g}, {base:g}, "
+        f"{current.loc['seats', 'high']:g} (give low and high too)",
+        "Not saved: hourly_rate: give high."]
+    assert len(app.success) == 1 and app.success[0].value.startswith(
+        "Saved: licence_per_seat_month is now")
+    stored, audited = stored_assumptions(internal_db_copy)
+    assert [(name, note) for name, *_, note in stored] == [("licence_per_seat_month", "list price")]
+    assert [target for *_, target, _ in audited] == ["licence_per_seat_month"]
+    # The refused edits stay in the table to be corrected.
+    assert app.session_state[app.data_editor[0].key]["edited_rows"]
+
+
+def test_a_role_that_may_not_edit_gets_the_read_only_table(internal_db, monkeypatch):
+    app = run_page("roi", internal_db, monkeypatch, QUARTER, role="executive")
+    assert not app.exception and not app.error
+    assert len(app.data_editor) == 0
+    assumptions = next(t for t in app.dataframe if "used_in" in t.value.columns)
+    assert assumptions.editing_mode == "read_only"
+    assert "Your role may read the assumptions but not change them." in summaries(app)
+    assert not [b for b in app.button if b.key == "save_roi"]
 
 
 def test_roles_that_may_not_edit_get_no_form(internal_db, monkeypatch):
@@ -199,3 +259,97 @@ def test_roles_that_may_not_edit_get_no_form(internal_db, monkeypatch):
     maturity = run_page("maturity", internal_db, monkeypatch, role="executive")
     assert not [b for b in roi.button if b.key == "save_roi"]
     assert [b for b in maturity.button if b.key == "save_answer"] == []
+
+
+def test_a_failed_scorecard_leaves_the_trend_and_questionnaire(internal_db, monkeypatch):
+    from dashboard import data
+
+    def broken(db):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(data, "maturity_scorecard", broken)
+    app = run_page("maturity", internal_db, monkeypatch, role="admin")
+    assert not app.exception
+    assert [e.value for e in app.error] == [
+        "Maturity scores cannot be shown because of an internal error (it has been logged). "
+        "Try **Refresh data** in the sidebar or another period; if it persists, tell the "
+        "person who runs SocialPulse."]
+    assert len(app.get("vega_lite_chart")) == 1  # the trend by month
+    assert [s.value for s in app.main.subheader] == ["Trend by month", "Questionnaire"]
+    assert any("question_id" in t.value.columns for t in app.dataframe)
+
+
+@pytest.mark.parametrize("name", ["maturity", "audit_log"])
+def test_pages_without_filters_show_freshness_and_refresh(name, internal_db, monkeypatch):
+    app = run_page(name, internal_db, monkeypatch, role="admin")
+    assert not app.exception and not app.error
+    freshness = [c.value for c in app.sidebar.caption]
+    assert any(line.startswith("**demo**: ") and "UTC" in line for line in freshness)
+    assert any(line.startswith("**Last `pulse analyze`**") for line in freshness)
+    assert not [d for d in app.sidebar.date_input if d.key == "date_range"]
+    app.button(key="refresh").click().run()
+    assert not app.exception and app.title[0].value in ("Maturity scorecard", "Audit log")
+
+
+def test_the_shared_filters_stay_in_the_link_on_pages_without_them(internal_db, accounts,
+                                                                   monkeypatch):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.conftest import signed_in
+
+    monkeypatch.setenv("SOCIALPULSE_DB", str(internal_db))
+    monkeypatch.setattr("dashboard.auth.record", lambda *args, **kwargs: True)  # read-only db
+    app = signed_in(AppTest.from_file(str(internal.ROOT / "streamlit_app.py"),
+                                      default_timeout=90))
+    app.run()
+    app.segmented_control(key="period").set_value("30d").run()
+    for page in ("maturity", "audit_log", "roi"):
+        app.switch_page(f"dashboard/pages/{page}.py").run()
+        assert not app.exception
+        assert app.query_params == {"period": "30d"}
+    assert app.segmented_control(key="period").value == "30d"  # back on a page with filters
+
+
+def _events(db, now: datetime) -> None:
+    from datetime import timedelta
+
+    from socialpulse import audit
+
+    with open_warehouse(db) as con:
+        audit.record(con, "alice", "admin", "login", now=now - timedelta(days=2))
+        audit.record(con, "bob", "marketing", "export", "share-of-voice.csv",
+                     now=now - timedelta(hours=1))
+        audit.record(con, "carol", "admin", "login", now=now - timedelta(days=60))  # too old
+
+
+def test_the_audit_log_lists_filters_and_downloads_its_events(internal_db_copy, monkeypatch):
+    from datetime import UTC
+
+    _events(internal_db_copy, datetime.now(UTC))
+    app = run_page("audit_log", internal_db_copy, monkeypatch, role="auditor")
+    assert not app.exception and not app.error
+    shown = app.dataframe[0].value
+    assert shown[["actor", "action", "target"]].fillna("-").values.tolist() == [
+        ["bob", "export", "share-of-voice.csv"], ["alice", "login", "-"]]
+    assert summaries(app)[0].startswith("2 events from ")
+    assert {b.key for b in app.download_button} == {"csv-audit-log", "parquet-audit-log"}
+    app.text_input(key="audit_actor").set_value("alice").run()
+    assert app.dataframe[0].value["actor"].tolist() == ["alice"]
+    app.text_input(key="audit_actor").set_value("").run()
+    # A download is itself audited, and the log shows it at once (no stale cached copy).
+    app.download_button(key="csv-audit-log").click().run()
+    assert not app.exception
+    newest = app.dataframe[0].value.iloc[0]
+    assert (newest["actor"], newest["role"], newest["action"], newest["target"]) == (
+        "auditor-user", "auditor", "export", "audit-log.csv")
+
+
+def test_the_audit_log_is_for_auditors_and_admins_only(internal_db, monkeypatch):
+    from dashboard import data
+
+    app = run_page("audit_log", internal_db, monkeypatch, role="marketing")
+    assert [e.value for e in app.error] == ["Your role may not see the audit log."]
+    assert not app.dataframe and not app.download_button
+    day = date(2026, 10, 1)
+    assert data.audit_events(str(internal_db), day, day, role="marketing") is None
+    assert data.audit_events(str(internal_db), day, day, role="auditor").empty

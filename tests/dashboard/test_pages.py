@@ -410,6 +410,7 @@ def test_a_failed_shared_value_leaves_the_sections_after_it(broken, message, dra
     assert not app.exception
     assert [e.value.split(" cannot be shown")[0] for e in app.error] == [message]
     assert len(charts(app)) == drawn
+    assert summaries(app)[0].startswith("Mentions of Northwind ")  # still about the own brand
     metrics = {m.label: m.value for m in app.metric}
     if broken == "alerts":
         assert metrics["Alert episodes"] == "n/a" and "Mentions" in metrics
