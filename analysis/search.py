@@ -36,6 +36,7 @@ ORDERS = {
 COLUMNS = ["post_id", "created_at", "platform", "author", "text", "url", "brands", "reach",
            "engagements", "sentiment", "sentiment_source", "total"]
 TERM = re.compile(r'"([^"]+)"|(\S+)')
+RE2_SPECIAL = re.compile(r"([\\.+*?()|\[\]{}^$])")
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,9 @@ def search_window(con: duckdb.DuckDBPyConnection, period: Period) -> Period:
     return replace(period, start=max(start, period.start))
 
 
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+def _literal(term: str) -> str:
+    """``term`` as a regular expression that matches it literally (RE2 syntax)."""
+    return RE2_SPECIAL.sub(r"\\\1", term)
 
 
 def search_mentions(
@@ -103,28 +104,42 @@ def search_mentions(
     window = search_window(con, period) if terms else period
     brands_sql, brand_params = indexed_brand_filter(query.brands)
     platforms_sql, platform_params = platform_filter(query.platforms, "i.platform")
-    # Keywords read the texts of the window's posts only; every other filter reads the index.
+    # Keywords read the texts of the window's posts only (a case-insensitive regular expression
+    # of the literal keyword: RE2 finds it three times faster than ILIKE); every other filter
+    # reads the index, and the corrections only when a sentiment is chosen.
     text_sql = ("i.post_id IN (SELECT p.post_id FROM posts p WHERE p.created_at >= ? "
-                "AND p.created_at < ? AND " + " AND ".join(["p.text ILIKE ? ESCAPE '\\'"]
+                "AND p.created_at < ? AND " + " AND ".join(["regexp_matches(p.text, ?, 'i')"]
                                                          * len(terms)) + ")") if terms else "TRUE"
-    text_params = [window.since, window.until, *[_like(t) for t in terms]] if terms else []
+    text_params = [window.since, window.until, *[_literal(t) for t in terms]] if terms else []
     marks = ", ".join("?" for _ in query.sentiments)
-    sentiment_sql = f"{CORRECTED_LABEL} IN ({marks})" if query.sentiments else "TRUE"
+    corrections, sentiment_sql = (
+        ("LEFT JOIN sentiment_corrections c USING (post_id)", f"{CORRECTED_LABEL} IN ({marks})")
+        if query.sentiments else ("", "TRUE"))
     visible_sql, visible_params = visible_post_filter(role, "i")
     hits = f"""
-        SELECT i.post_id, i.created_at, i.platform, i.author_id, i.brands, i.reach,
-               i.engagements, {CORRECTED_LABEL} AS sentiment,
-               {CORRECTED_SOURCE} AS sentiment_source
-        FROM mention_index i LEFT JOIN sentiment_corrections c USING (post_id)
+        SELECT i.* FROM mention_index i {corrections}
         WHERE i.created_at >= ? AND i.created_at < ? AND {platforms_sql} AND {brands_sql}
           AND {visible_sql} AND {sentiment_sql} AND {text_sql}
     """
     params = [window.since, window.until, *platform_params, *brand_params, *visible_params,
               *query.sentiments, *text_params]
-    total = con.execute(f"SELECT count(*) FROM ({hits})", params).fetchall()[0][0]
+    order = f"ORDER BY {ORDERS[query.order]}, post_id"
+    # Without keywords the count reads the index alone, cheaper apart than as a window over
+    # millions of rows; with them the texts are scanned once, for the count and the page.
+    total = None if terms else con.execute(f"SELECT count(*) FROM ({hits})",
+                                           params).fetchall()[0][0]
     page = con.execute(
-        f"SELECT * FROM ({hits}) ORDER BY {ORDERS[query.order]}, post_id LIMIT ? OFFSET ?",
+        f"""
+        WITH page AS (
+            SELECT *{", count(*) OVER () AS total" if terms else ""} FROM ({hits})
+            {order} LIMIT ? OFFSET ?)
+        SELECT i.*, {CORRECTED_LABEL} AS sentiment, {CORRECTED_SOURCE} AS sentiment_source
+        FROM page i LEFT JOIN sentiment_corrections c USING (post_id)
+        {order}
+        """,
         [*params, limit, offset]).df()
+    if terms:
+        total = int(page["total"].iloc[0]) if len(page) else 0
     # The texts, links and handles of this page's rows only, looked up by their ids.
     details = con.execute(
         """
@@ -140,18 +155,39 @@ def search_mentions(
 def mentions_by_id(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], *,
                    role: str | None = None) -> pd.DataFrame:
     """The listed mentions (an alert's or a topic's examples) with their sentiment, in the
-    order given; unknown ids and posts ``role`` may not see are left out."""
+    order given; unknown ids and posts ``role`` may not see are left out.
+
+    The posts are looked up by their key; the sentiment comes from the mention index between
+    the first and the last of their dates, so neither read scans millions of rows."""
     visible_sql, visible_params = visible_post_filter(role)
-    return con.execute(
+    wanted = list(post_ids)
+    found = con.execute(
         f"""
-        SELECT p.post_id, p.created_at, p.platform, coalesce(a.handle, p.author_id) AS author,
-               p.text, p.url, coalesce(s.label, 'unscored') AS sentiment
-        FROM unnest(?::VARCHAR[]) WITH ORDINALITY AS wanted(post_id, position)
-        JOIN posts p USING (post_id)
-        LEFT JOIN authors a ON a.author_id = p.author_id
-        LEFT JOIN post_sentiment s ON s.post_id = p.post_id
-        WHERE {visible_sql}
-        ORDER BY wanted.position
+        WITH listed AS MATERIALIZED (  -- looked up by key first, then checked for visibility
+            SELECT post_id, created_at, platform, author_id, channel_id, text, url FROM posts
+            WHERE post_id IN (SELECT unnest(?::VARCHAR[])))
+        SELECT p.post_id, p.created_at, p.platform, p.author_id, p.text, p.url
+        FROM listed p WHERE {visible_sql}
         """,
-        [list(post_ids), *visible_params],
+        [wanted, *visible_params],
     ).df()
+    handles = con.execute(  # by key too: a join would hash every author
+        "SELECT author_id, handle FROM authors WHERE author_id IN (SELECT unnest(?::VARCHAR[]))",
+        [found["author_id"].dropna().unique().tolist()]).df()
+    found = found.merge(handles, on="author_id", how="left")
+    found.insert(3, "author", found.pop("handle").fillna(found.pop("author_id")))
+    # One seek per example on its own date (row groups are in time order), not a scan.
+    seeks = " UNION ALL ".join(
+        ["SELECT post_id, label FROM mention_index WHERE created_at = ? AND post_id = ?"]
+        * len(found))
+    labels = con.execute(
+        f"""
+        SELECT i.post_id, {CORRECTED_LABEL} AS sentiment
+        FROM ({seeks}) i LEFT JOIN sentiment_corrections c USING (post_id)
+        """,
+        [value for row in found[["created_at", "post_id"]].itertuples(index=False)
+         for value in (row.created_at.to_pydatetime(), row.post_id)],
+    ).df() if len(found) else pd.DataFrame(columns=["post_id", "sentiment"])
+    order = pd.DataFrame({"post_id": pd.Series(wanted, dtype=object)}).drop_duplicates()
+    shown = order.merge(found, on="post_id").merge(labels, on="post_id", how="left")
+    return shown.assign(sentiment=shown["sentiment"].fillna("unscored"))

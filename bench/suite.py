@@ -23,6 +23,7 @@ from analysis.sentiment import score_new_posts
 from bench import bench_rss, bench_slack_import
 from bench.analyze_run import measure_analyze
 from bench.bench_load import bulk_figures, executemany_baseline, load_profile
+from bench.bench_search import measure_search
 from bench.bench_sentiment import measure_sentiment
 from bench.demo_warehouse import (
     demo_tables,
@@ -170,6 +171,10 @@ def _analyze_and_pages(run: Run, size: Size, work: Path, say: Callable[[str], No
                     page["filter_s"], "s")
         if "profile" in page:
             run.profiles[f"page_{name}_warm_s"] = page["profile"]
+    say("timing the mention list and search")
+    for name, found in measure_search(path).items():
+        run.add(f"search_{name}_s", f"Mentions: {name.replace('_', ' ')} "
+                f"({found['matches']:,} matches)", found["seconds"], "s")
     if any(line.key == "analyze_peak_mib" and line.verdict == "MISS" for line in run.lines):
         run.profiles["analyze_peak_mib"] = "\n".join(
             f"{s['step']:<16} {s['seconds']:>9} s {s['peak_mib']:>9,} MiB" for s in steps)

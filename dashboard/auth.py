@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -90,7 +91,18 @@ def record(action: str, target: str | None = None, filters: dict | None = None,
            detail: str | None = None, *, db: str | None = None) -> bool:
     """Append an audit event for this session's user. The page goes on when the warehouse
     cannot be written (missing, busy past the wait): the failure is logged, False returned."""
-    user, role = current_user(), current_role()
+    return _append(current_user(), current_role(), action, target, filters, detail, db)
+
+
+def recorder(action: str, target: str | None = None) -> Callable[[], bool]:
+    """``record`` bound now to this session's user and role, for work that runs later outside
+    the session's script (a deferred download is built on Streamlit's download thread)."""
+    user, role, db = current_user(), current_role(), str(data.db_path())
+    return lambda: _append(user, role, action, target, None, None, db)
+
+
+def _append(user: str | None, role: str | None, action: str, target: str | None,
+            filters: dict | None, detail: str | None, db: str | None) -> bool:
     if not user:  # only a page run on its own (a test) has no user: nothing to attribute
         return False
     try:

@@ -24,6 +24,7 @@ import streamlit as st
 
 from analysis import influencers, search, share_of_voice, volume
 from analysis.period import Period
+from dashboard import reader
 from socialpulse.config import ConfigError, Settings, load_settings
 from socialpulse.warehouse import (
     WarehouseError,
@@ -148,7 +149,7 @@ QUERIES: dict[str, Callable] = {
 
 @st.cache_data(ttl=TTL_SECONDS, show_spinner=False, max_entries=500)
 def _query(name: str, db: str, version: int, args: tuple):
-    with open_warehouse(db, read_only=True) as con:
+    with reader.cursor(db, version) as con:
         return QUERIES[name](con, *args)
 
 
@@ -277,6 +278,7 @@ def write(db: str, action: Callable[[object], object]):
     if not Path(db).exists():
         raise WarehouseMissingError(f"{db}: no warehouse here; build the demo with `pulse demo`")
     deadline = time.monotonic() + CORRECTION_WAIT_SECONDS
+    reader.release(db, CORRECTION_WAIT_SECONDS)
     while True:
         try:
             with open_warehouse(db, wait_seconds=CORRECTION_WAIT_SECONDS) as con:
@@ -336,7 +338,6 @@ def kpi_scorecard(db: str, start: date, end: date) -> pd.DataFrame:
 # when department, location or employee-type filters are set: the stored tables hold one
 # segment type at a time, so those are computed live for the selected people.
 
-WRITE_WAIT_SECONDS = CORRECTION_WAIT_SECONDS
 EVER = date(9999, 12, 30)  # "as of" that includes every answer given so far
 SEGMENT_FILTERS = {"department": "departments", "location": "locations",
                    "employee_type": "employee_types"}
@@ -642,24 +643,6 @@ def kpis(f: Filters) -> pd.DataFrame:
     return query("kpis_from_rollups", f.db, f.start, f.end, settings().kpi_targets)
 
 
-def _write(db: str, action: Callable) -> object:
-    """Run ``action(con)`` on the warehouse opened read-write for that moment only, waiting for
-    readers of this server (as ``correct_sentiment`` does)."""
-    deadline = time.monotonic() + WRITE_WAIT_SECONDS
-    while True:
-        try:
-            with open_warehouse(db, wait_seconds=WRITE_WAIT_SECONDS) as con:
-                return action(con)
-        except (WarehouseLockedError, WarehouseMissingError, WarehouseOutdatedError):
-            raise
-        except WarehouseError:
-            if time.monotonic() > deadline:
-                raise WarehouseLockedError(
-                    f"{db}: the warehouse stayed busy with readers; try again in a moment"
-                ) from None
-            time.sleep(0.2)
-
-
 def answer_question(db: str, question_id: str, answer: str, by: str, role: str | None = None,
                     note: str | None = None) -> int:
     """Store a questionnaire answer and its audit event, as `pulse maturity answer` does."""
@@ -673,7 +656,7 @@ def answer_question(db: str, question_id: str, answer: str, by: str, role: str |
         audit.record(con, by, role, "questionnaire_answer", question_id, detail=answer)
         return answer_id
 
-    return _write(db, store)
+    return write(db, store)
 
 
 def set_roi_assumption(db: str, name: str, low: float, base: float, high: float, by: str,
@@ -689,7 +672,7 @@ def set_roi_assumption(db: str, name: str, low: float, base: float, high: float,
                      detail=f"low {low:g}, base {base:g}, high {high:g}")
         return change
 
-    return _write(db, store)
+    return write(db, store)
 
 
 def _audit_events(con, start: date, end: date, actor: str | None, action: str | None,

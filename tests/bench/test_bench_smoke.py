@@ -7,6 +7,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
+from bench.bench_search import CASES
 from bench.pages import discover
 from socialpulse.cli import app
 
@@ -17,6 +18,7 @@ FIGURES = {
     "load_vs_executemany", "size_mib_per_million_mentions", "sentiment_naive_rows_per_s",
     "sentiment_rows_per_s", "sentiment_speedup", "sentiment_seconds_per_million",
     "analyze_seconds", "analyze_peak_mib", "slack_messages_per_s", "rss_items_per_s",
+    *(f"search_{case}_s" for case in CASES),
 }
 
 

@@ -1,7 +1,9 @@
 """The real thing: `streamlit run` on a free port, driven by Debian's Chromium through Playwright.
 
-Screenshots of every page, and of the steps of the filter test, are kept under
-test-artifacts/screenshots/ for people to look at.
+One server and one browser for the module; the tour of the eleven pages runs in one signed-in
+session (the way a user moves through them, and eleven logins fewer). Screenshots of every page,
+and of the steps of the filter test, are kept under test-artifacts/screenshots/ for people to
+look at, with the downloaded report beside them.
 """
 
 import os
@@ -15,20 +17,33 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
+from tests.dashboard import test_internal_pages as internal
+
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+# URL path -> title, in the order of the navigation (streamlit_app.py).
 PAGES = {"": "Brand conversations", "topics_alerts": "Topics & alerts", "mentions": "Mentions",
-         "internal_engagement": "Internal engagement", "kpi_scorecard": "KPI scorecard"}
+         "internal_engagement": "Internal engagement", "internal_network": "Network and silos",
+         "push_pull": "Announcements and check-ins", "expert_finder": "Expert finder",
+         "kpi_scorecard": "KPI scorecard", "maturity": "Maturity scorecard",
+         "roi": "Return on investment", "audit_log": "Audit log"}
+WITHOUT_CHART = {"audit_log"}  # a table of events, nothing to draw
+# The pages the filter test walks through: those the sidebar's brands and dates apply to.
+FILTERED = ["topics_alerts", "mentions", "internal_engagement", "kpi_scorecard"]
+SECTIONS = ("Marketing", "Internal communications", "Executive", "Governance")
 CHART = ".vega-embed canvas, .vega-embed svg"
+ERROR = '[data-testid="stException"], [data-testid="stAlertContentError"]'
 IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 PASSWORD = "a long browser password"
 pytestmark = pytest.mark.browser
+internal_db = internal.internal_db  # the analysed demo with the internal and executive roll-ups
 
 
 def free_port() -> int:
@@ -79,13 +94,19 @@ def _healthy(url: str) -> bool:
 
 
 @pytest.fixture(scope="module")
-def server(analysed_db, tmp_path_factory):
-    """Its own copy of the warehouse: signing in and page views write the audit log."""
+def served_db(internal_db, tmp_path_factory) -> Path:
+    """Its own copy of the warehouse with everything `pulse analyze` stores (internal and
+    executive pages included): signing in and page views write the audit log."""
     import shutil
 
     db = tmp_path_factory.mktemp("served") / "demo.duckdb"
-    shutil.copy(analysed_db, db)
-    with start_streamlit(db, free_port()) as url:
+    shutil.copy(internal_db, db)
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(served_db):
+    with start_streamlit(served_db, free_port()) as url:
         yield url
 
 
@@ -110,6 +131,19 @@ def page(browser):
     context.close()
 
 
+@pytest.fixture(scope="module")
+def tour(browser, server):
+    """One session signed in as admin (who sees every page) for the tour of the pages."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                  accept_downloads=True)
+    page = context.new_page()
+    page.goto(server)
+    sign_in(page)
+    settle(page, "Brand conversations")
+    yield page
+    context.close()
+
+
 def sign_in(page: Page, role: str = "admin") -> None:
     """Fill the login form that every new session gets first."""
     page.wait_for_selector('h1:has-text("Sign in to SocialPulse")', timeout=60_000)
@@ -128,7 +162,8 @@ def settle(page: Page, title: str) -> None:
     """Wait until the page's script has finished and its first chart or table is drawn."""
     page.wait_for_selector(f'h1:has-text("{title}")', timeout=60_000)
     page.wait_for_selector(IDLE, timeout=60_000)
-    page.wait_for_selector(f'{CHART}, [data-testid="stDataFrame"]', timeout=60_000)
+    drawn = page.locator(f'{CHART}, [data-testid="stDataFrame"]').filter(visible=True)
+    drawn.first.wait_for(timeout=60_000)  # tables in a tab not shown are there, hidden
     page.wait_for_load_state("networkidle")
     page.wait_for_selector(IDLE, timeout=60_000)
 
@@ -157,26 +192,105 @@ def brands_chosen(page: Page) -> list[str]:
         "tags => tags.map(t => t.getAttribute('aria-label'))")
 
 
+def go_to(page: Page, title: str) -> None:
+    """Open a page through the sidebar navigation, as a user does (the session stays)."""
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title).click()
+
+
+def ask_experts(page: Page) -> None:
+    """The expert finder draws once asked about a topic."""
+    page.wait_for_selector('h1:has-text("Expert finder")', timeout=60_000)
+    page.wait_for_selector(IDLE, timeout=60_000)
+    page.locator('input[aria-label="Topic"]').fill("inventory")
+    page.keyboard.press("Enter")
+
+
+SETUPS = {"expert_finder": ask_experts}
+
+
+def no_errors(page: Page) -> None:
+    assert page.locator(ERROR).count() == 0
+    assert "Traceback" not in page.locator("body").inner_text()
+
+
 @pytest.mark.parametrize(("path", "title"), PAGES.items())
-def test_page_shows_its_title_and_a_drawn_chart_without_errors(server, page, path, title):
-    page.goto(f"{server}/{path}")
-    sign_in(page)
-    settle(page, title)
-    shoot(page, path or "home")
+def test_page_shows_its_title_and_a_drawn_chart_without_errors(tour, path, title):
+    go_to(tour, title)
+    if path in SETUPS:
+        SETUPS[path](tour)
+    settle(tour, title)
+    shoot(tour, path or "home")
     if path == "mentions":  # the list comes first; its charts are in the other tabs
         for tab in ("Map", "Influencers"):
-            page.get_by_role("tab", name=tab).click()
-            page.wait_for_selector(CHART, timeout=60_000)
-            shoot(page, f"mentions-{tab.lower()}")
-    assert page.locator("h1").first.inner_text() == title
-    canvas = page.locator(CHART).first.bounding_box()
-    assert canvas["width"] > 300 and canvas["height"] > 150
-    assert page.locator('[data-testid="stException"]').count() == 0
-    assert "Traceback" not in page.locator("body").inner_text()
-    # The navigation lists all three sections.
-    sidebar = page.locator('[data-testid="stSidebarNav"]').inner_text()
-    for section in ("Marketing", "Internal communications", "Executive"):
+            tour.get_by_role("tab", name=tab).click()
+            tour.locator(CHART).filter(visible=True).first.wait_for(timeout=60_000)
+            shoot(tour, f"mentions-{tab.lower()}")
+    assert tour.locator("h1").first.inner_text() == title
+    assert urlsplit(tour.url).path == f"/{path}"
+    if path in WITHOUT_CHART:
+        table = tour.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        assert table["width"] > 300 and table["height"] > 60
+    else:
+        canvas = tour.locator(CHART).filter(visible=True).first.bounding_box()
+        assert canvas["width"] > 300 and canvas["height"] > 150
+    no_errors(tour)
+    # Admin's navigation lists every section, and every page has the freshness panel.
+    sidebar = tour.locator('[data-testid="stSidebarNav"]').inner_text()
+    for section in SECTIONS:
         assert section in sidebar
+    assert tour.locator(SIDEBAR).get_by_role("button", name="Refresh data").count() == 1
+
+
+def test_a_link_to_a_page_lands_on_it_after_signing_in(server, page):
+    page.goto(f"{server}/roi")
+    sign_in(page)
+    settle(page, "Return on investment")
+    assert urlsplit(page.url).path == "/roi"
+    no_errors(page)
+
+
+def test_the_report_downloads_as_one_self_contained_html_file(tour, internal_db, served_db):
+    from datetime import date
+
+    import duckdb
+
+    from analysis.kpis import kpi_scorecard_from_rollups
+    from analysis.period import Period
+    from socialpulse.config import load_settings
+
+    go_to(tour, "KPI scorecard")
+    settle(tour, "KPI scorecard")
+    with tour.expect_download(timeout=60_000) as started:
+        tour.get_by_role("button", name="Download the report").click()
+    download = started.value
+    assert download.failure() is None
+    # The sidebar's default is the last quarter with data.
+    assert download.suggested_filename == "socialpulse-report-2026-08-01-to-2026-10-31.html"
+    saved = SCREENSHOTS.parent / download.suggested_filename
+    download.save_as(saved)
+    html = saved.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+    # Self-contained: nothing to fetch when it is opened.
+    assert not re.search(r"<(script|link|iframe|img)\b", html)
+    assert not re.search(r"(src|href)\s*=\s*[\"']?(https?:)?//", html)
+    assert html.count("<svg") == html.count("</svg>") == 3
+    assert "<th>KPI</th><th>Value (%)</th><th>Target (%)</th><th>Status</th>" in html
+    with duckdb.connect(str(internal_db), read_only=True) as con:  # what the server copied
+        kpis = kpi_scorecard_from_rollups(con, Period(date(2026, 8, 1), date(2026, 10, 31)),
+                                          load_settings().kpi_targets)
+    for kpi in kpis["kpi"]:
+        assert f"<tr><td>{kpi}</td>" in html
+    no_errors(tour)
+    # The download is audited, as every export is, once the file is built.
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        with duckdb.connect(str(served_db), read_only=True) as con:
+            exports = con.execute("SELECT actor, role FROM audit_log WHERE action = 'export' "
+                                  "AND target = ?", [download.suggested_filename]).fetchall()
+        if exports:
+            break
+        time.sleep(0.2)
+    assert exports == [("admin", "admin")]
 
 
 def test_click_through_change_filters_and_follow_the_shared_link(server, browser, page):
@@ -195,13 +309,15 @@ def test_click_through_change_filters_and_follow_the_shared_link(server, browser
     assert brands_chosen(page) == ["Northwind", "Summitline"]
     shoot(page, "filtered-brand-conversations")
 
-    # Every page in turn, through the sidebar navigation: the filters follow.
-    for path, title in list(PAGES.items())[1:] + [("", "Brand conversations")]:
-        page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title).click()
-        settle(page, title)
+    # Page after page, through the sidebar navigation: the filters follow, and stay in the
+    # link on a page they do not apply to (the maturity scorecard).
+    for path in [*FILTERED, "maturity", ""]:
+        go_to(page, PAGES[path])
+        settle(page, PAGES[path])
         assert "period=30d" in page.url and "brands=Northwind&brands=Summitline" in page.url
-        assert page.get_by_role("radio", name="30 d").get_attribute("aria-checked") == "true"
-        assert page.locator('[data-testid="stException"]').count() == 0
+        if path != "maturity":
+            assert page.get_by_role("radio", name="30 d").get_attribute("aria-checked") == "true"
+        no_errors(page)
         shoot(page, f"filtered-{path or 'home'}")
     assert metric(page, "Mentions") == narrowed
     shared = page.url

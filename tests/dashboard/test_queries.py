@@ -214,9 +214,13 @@ def test_keyword_search_matches_every_term_among_brand_mentions(con):
         ) == ["x:3"]
 
 
-def test_search_treats_like_wildcards_as_text(con):
+def test_search_treats_wildcards_and_pattern_characters_as_text(con):
     assert search_mentions(con, FORTNIGHT, MentionQuery("%"))["post_id"].tolist() == ["x:2"]
     assert search_mentions(con, FORTNIGHT, MentionQuery("_"))["post_id"].tolist() == ["rss:1"]
+    assert search_mentions(con, FORTNIGHT, MentionQuery('"100% r"'))["post_id"].tolist() == [
+        "x:2"]
+    for pattern in (".", "(", "[a-z]", "\\", "z+", "^N", "s$", "a|b", "{2}", "*"):
+        assert search_mentions(con, FORTNIGHT, MentionQuery(pattern)).empty, pattern
 
 
 def test_search_filters_and_columns(con):
