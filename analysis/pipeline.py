@@ -18,6 +18,7 @@ from analysis.mention_index import refresh_mention_index
 from analysis.network import refresh_network
 from analysis.notify import notify_new_alerts
 from analysis.push_pull import refresh_push_pull
+from analysis.roi import refresh_answered_posts
 from analysis.sentiment import score_new_posts
 from analysis.spikes import detect_alerts
 from analysis.topics import compute_topics
@@ -41,6 +42,7 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
          lambda con: f"{refresh_internal_metrics(con, settings):,} internal figures"),
         ("network", lambda con: f"{refresh_network(con, settings):,} network rows"),
         ("push_pull", lambda con: f"{refresh_push_pull(con, settings):,} push and pull rows"),
+        ("answered", lambda con: f"{refresh_answered_posts(con):,} answered posts"),
         ("maturity", lambda con: f"{refresh_maturity(con, settings):,} criterion scores"),
     ]
 

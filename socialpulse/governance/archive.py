@@ -28,10 +28,12 @@ from socialpulse.governance.retention import expired_posts_sql
 from socialpulse.warehouse.loader import transaction
 
 # Every table whose rows belong to one post, posts first (restore inserts in this order). The
-# mention index goes with its posts, so an archived or erased mention leaves no row behind.
+# mention index and the answered posts go with their posts: an archived or erased post leaves
+# no row behind.
 POST_TABLES: tuple[str, ...] = (
     "posts", "post_channels", "engagement_snapshots", "interactions", "brand_matches",
     "sentiment_scores", "sentiment_corrections", "post_topics", "mention_index",
+    "answered_posts",
 )
 MANIFEST = "manifest.json"
 MONTH = re.compile(r"\d{4}-\d{2}")

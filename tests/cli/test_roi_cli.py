@@ -5,6 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from analysis.roi import refresh_answered_posts
 from socialpulse.cli import app
 from socialpulse.warehouse import connect
 from tests.analysis.test_roi import ROI_TOML, build_fixture
@@ -19,6 +20,7 @@ def db(empty_db, tmp_path, monkeypatch):
     monkeypatch.setenv("SOCIALPULSE_CONFIG", str(config))
     con = connect(empty_db)
     build_fixture(con)
+    refresh_answered_posts(con)  # as `pulse analyze` does
     con.close()
     return empty_db
 

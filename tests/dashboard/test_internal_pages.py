@@ -22,6 +22,7 @@ from analysis.maturity import refresh_maturity
 from analysis.network import refresh_network
 from analysis.period import Period
 from analysis.push_pull import non_responders, refresh_push_pull
+from analysis.roi import refresh_answered_posts
 from socialpulse.config import load_settings
 from socialpulse.warehouse import open_warehouse
 
@@ -39,9 +40,10 @@ def internal_db(analysed_db, tmp_path_factory) -> Path:
     shutil.copy(analysed_db, path)
     settings = load_settings()
     with open_warehouse(path) as con:
-        for step in (refresh_internal_metrics, refresh_network, refresh_push_pull,
-                     refresh_maturity):
+        for step in (refresh_internal_metrics, refresh_network, refresh_push_pull):
             step(con, settings)
+        refresh_answered_posts(con)
+        refresh_maturity(con, settings)
         con.execute("CHECKPOINT")
     return path
 
