@@ -79,7 +79,9 @@ def answers_as_of(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, dict
     return {row["question_id"]: row for row in frame.to_dict(orient="records")}
 
 
-def _answered(criterion: Criterion, answer: dict | None) -> dict:
+def questionnaire_evidence(criterion: Criterion, answer: dict | None) -> dict:
+    """A questionnaire criterion's score and evidence from the answer in force (None: not
+    answered yet, which scores 0); the scorecard page applies a new answer with it at once."""
     if answer is None:
         return evidence(0.0, None, "not answered yet", question=criterion.question, answer=None)
     return evidence(ANSWER_SCORES[answer["answer"]], None, answer["note"],
@@ -93,7 +95,7 @@ def score_criteria(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: da
     rows = []
     for criterion in CRITERIA:
         found = (criterion.measure(con, settings, as_of) if criterion.source == "warehouse"
-                 else _answered(criterion, answers.get(criterion.id)))
+                 else questionnaire_evidence(criterion, answers.get(criterion.id)))
         rows.append({"id": criterion.id, "stage": criterion.stage,
                      "description": criterion.description, "source": criterion.source,
                      "score": found["score"], "evidence": found})

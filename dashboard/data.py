@@ -100,25 +100,6 @@ def _segment_values(con, segment: str, floor: int) -> list[str]:
     return selectable_values(con, segment, floor)
 
 
-def _active_people_per_week(con, start: date, end: date, segment: str | None,
-                            floor: int) -> pd.DataFrame:
-    from analysis.participation import active_people_per_week
-
-    return active_people_per_week(con, _period(start, end), segment, floor)
-
-
-def _check_ins(con, start: date, end: date) -> pd.DataFrame:
-    from analysis.push_pull import check_in_answer_rates
-
-    return check_in_answer_rates(con, _period(start, end))
-
-
-def _kpi_scorecard(con, start: date, end: date, targets) -> pd.DataFrame:
-    from analysis.kpis import kpi_scorecard
-
-    return kpi_scorecard(con, _period(start, end), targets)
-
-
 QUERIES: dict[str, Callable] = {
     "data_range": lambda con: volume.data_range(con),
     "coverage": lambda con: volume.rollup_coverage(con),
@@ -141,9 +122,6 @@ QUERIES: dict[str, Callable] = {
         influencers.top_authors(con, _period(start, end), brands, platforms, limit, role=role)),
     "places": lambda con, start, end, brands, platforms, role: influencers.mentions_by_place(
         con, _period(start, end), brands, platforms, role=role),
-    "active_people_per_week": _active_people_per_week,
-    "check_ins": _check_ins,
-    "kpi_scorecard": _kpi_scorecard,
 }
 
 
@@ -317,19 +295,6 @@ def correct_sentiment(db: str, post_id: str, label: str, by: str | None = None) 
     write(db, store)
 
 
-def active_people_per_week(db: str, start: date, end: date, segment: str | None) -> pd.DataFrame:
-    return query("active_people_per_week", db, start, end, segment,
-                 settings().privacy.min_group_size)
-
-
-def check_ins(db: str, start: date, end: date) -> pd.DataFrame:
-    return query("check_ins", db, start, end)
-
-
-def kpi_scorecard(db: str, start: date, end: date) -> pd.DataFrame:
-    return query("kpi_scorecard", db, start, end, settings().kpi_targets)
-
-
 # --- Internal communications and Executive pages ------------------------------------------------
 # These read what `pulse analyze` stored (internal_metrics, network_flow, network_people,
 # push_pull, maturity_scores), never posts, except the expert finder (a text search, bounded by
@@ -433,8 +398,8 @@ def _maturity(con, settings_: Settings) -> dict:
     for criterion in criteria:
         criterion["evidence"] = json.loads(criterion["evidence"])
         if criterion["source"] == "questionnaire":
-            found = maturity._answered(maturity.BY_ID[criterion["id"]],
-                                       answers.get(criterion["id"]))
+            found = maturity.questionnaire_evidence(maturity.BY_ID[criterion["id"]],
+                                                    answers.get(criterion["id"]))
             criterion.update(score=found["score"], evidence=found)
     return {**maturity.summarise(as_of, criteria), "stored": True}
 

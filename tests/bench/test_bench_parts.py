@@ -55,7 +55,10 @@ def test_bad_sizes_are_refused(text):
     ("analyze_peak_mib", 4096, "PASS"), ("analyze_peak_mib", 4097, "MISS"),
     ("page_kpi_scorecard_warm_s", 1.0, "PASS"), ("page_kpi_scorecard_warm_s", 1.2, "MISS"),
     ("page_kpi_scorecard_warm_s", "failed: boom", "MISS"),
-    ("page_kpi_scorecard_cold_s", 9.0, ""), ("analyze_seconds", 500, ""),
+    ("page_kpi_scorecard_cold_s", 3.0, "PASS"), ("page_kpi_scorecard_cold_s", 3.1, "MISS"),
+    ("page_roi_filter_s", 0.5, "PASS"), ("page_roi_filter_s", 0.51, "MISS"),
+    ("search_one_keyword_s", 0.99, "PASS"), ("search_one_keyword_s", 1.0, "MISS"),
+    ("analyze_seconds", 500, ""), ("search_details", 5, ""),
 ])
 def test_verdicts(key, value, verdict):
     assert Line(key, "label", value).verdict == verdict
