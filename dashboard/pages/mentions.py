@@ -52,7 +52,8 @@ def mention_list() -> None:
         if results.empty:
             what = f"matches “{text.strip()}”" if text.strip() else "was found"
             states.empty(f"No mention {what} {span}: try fewer words, another sentiment, or "
-                         "more brands, platforms or days in the sidebar.")
+                         "more brands, platforms or days in the sidebar. Mentions collected "
+                         "since the last `pulse analyze` are listed once it has run.")
         else:
             total = int(results["total"].iloc[0])
             first = (page - 1) * PAGE_SIZE + 1
