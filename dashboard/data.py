@@ -1,10 +1,10 @@
 """The dashboard's only door to the warehouse: cached calls into the analysis functions.
 
-Each query opens a short read-only connection and closes it, so collectors and `pulse analyze`
-can write between two page views (DuckDB allows one writing process or many reading ones, not
-both at once). Results are cached per warehouse version (the file's modification time): a page
-refresh after a collector has written shows the new data, and an unchanged warehouse is never
-queried twice for the same filters.
+Queries share one read-only connection while they keep coming (``dashboard.reader``), closed
+when idle, so collectors and `pulse analyze` can write between two page views (DuckDB allows
+one writing process or many reading ones, not both at once). Results are cached per warehouse
+version (the file's modification time): a page refresh after a collector has written shows the
+new data, and an unchanged warehouse is never queried twice for the same filters.
 
 Listening pages read what `pulse analyze` stored (``brand_daily``, ``topics``, ``alerts``,
 ``mention_index``); the mention list reads the texts of its shown page only, and a keyword search
@@ -352,10 +352,10 @@ def _push_pull(con, kind: str, start: date, end: date, segment: str, role: str |
                filters: tuple = (), floor: int = 5) -> pd.DataFrame:
     from analysis import push_pull
 
-    reader = push_pull.announcement_reach if kind == "announcement" else (
+    rates = push_pull.announcement_reach if kind == "announcement" else (
         push_pull.check_in_answers)
-    return reader(con, _period(start, end), segment, role=role, filters=dict(filters),
-                  min_group_size=floor)
+    return rates(con, _period(start, end), segment, role=role, filters=dict(filters),
+                 min_group_size=floor)
 
 
 def _non_responders(con, post_id: str, floor: int) -> pd.DataFrame:
