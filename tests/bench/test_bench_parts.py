@@ -187,3 +187,18 @@ def test_machine_description_reads_proc(tmp_path):
     (tmp_path / "meminfo").write_text("MemTotal:       24576000 kB\nMemFree: 1 kB\n")
     assert cpu_model(tmp_path / "cpuinfo") == "Test EPYC 9000"
     assert memory_gib(tmp_path / "meminfo") == 23.4
+
+
+def test_profiles_name_no_folder_of_the_machine():
+    import sysconfig
+
+    from bench.profiling import ROOT, profile_text, without_machine_paths
+
+    stdlib = sysconfig.get_paths()["stdlib"]
+    line = (f"1 0.1 {ROOT}/analysis/sentiment.py:120(score_new_posts) "
+            f"{stdlib}/threading.py:295(wait) /opt/py/lib/python3.12/site-packages/x.py:1(f)")
+    assert without_machine_paths(line) == (
+        "1 0.1 ./analysis/sentiment.py:120(score_new_posts) <stdlib>/threading.py:295(wait) "
+        "<site-packages>/x.py:1(f)")
+    text = profile_text(lambda: sorted(range(1000)))
+    assert str(ROOT) not in text and stdlib not in text
