@@ -29,18 +29,14 @@ def _row(kpi: str, figure: dict, target: float, definition: str) -> dict:
     }
 
 
-def kpi_scorecard(
-    con: duckdb.DuckDBPyConnection, period: Period, targets: KpiTargets
-) -> pd.DataFrame:
-    """One row per KPI: value (%), target (%), met, numerator, denominator, definition."""
-    brands = brand_summary(con, period)
-    own = brands[~brands["is_competitor"]]
-    own_mentions = int(own["mentions"].sum())
-    all_mentions = int(brands["mentions"].sum())
+def _listening_rows(brands: pd.DataFrame, targets: KpiTargets) -> list[dict]:
+    """Share of voice and net sentiment of the own brands, from one row per brand with its
+    mentions, scored, positive and negative counts and ``is_competitor``."""
+    own = brands[~brands["is_competitor"].astype(bool)] if len(brands) else brands
+    own_mentions, all_mentions = int(own["mentions"].sum()), int(brands["mentions"].sum())
     own_scored = int(own["scored"].sum())
     own_net = int(own["positive"].sum() - own["negative"].sum())
-    check_ins = check_in_answer_rates(con, period)
-    rows = [
+    return [
         _row("Share of voice",
              {"numerator": own_mentions, "denominator": all_mentions,
               "value": 100.0 * own_mentions / all_mentions if all_mentions else None},
@@ -49,6 +45,16 @@ def kpi_scorecard(
              {"numerator": own_net, "denominator": own_scored,
               "value": 100.0 * own_net / own_scored if own_scored else None},
              targets.net_sentiment, "(positive - negative) / scored own-brand mentions x 100"),
+    ]
+
+
+def kpi_scorecard(
+    con: duckdb.DuckDBPyConnection, period: Period, targets: KpiTargets
+) -> pd.DataFrame:
+    """One row per KPI: value (%), target (%), met, numerator, denominator, definition."""
+    check_ins = check_in_answer_rates(con, period)
+    rows = [
+        *_listening_rows(brand_summary(con, period), targets),
         _row("Interactive users", interactive_users(con, period), targets.interactive_users,
              "employees with a post, reply, reaction or mention / directory x 100"),
         _row("Stickiness (DAU/MAU)", stickiness(con, period), targets.stickiness,
@@ -114,11 +120,6 @@ def kpi_scorecard_from_rollups(
     (met / near / missed, see ``kpi_status``)."""
     from analysis.share_of_voice import share_of_voice
 
-    brands = share_of_voice(con, period)
-    own = brands[~brands["is_competitor"].astype(bool)] if len(brands) else brands
-    own_mentions, all_mentions = int(own["mentions"].sum()), int(brands["mentions"].sum())
-    own_scored = int(own["scored"].sum())
-    own_net = int(own["positive"].sum() - own["negative"].sum())
     internal = con.execute(_STORED_INTERNAL, [period.start, period.end]).df()
     by_metric = {m: internal[internal["metric"] == m] for m in
                  ("interactive_users", "stickiness", "reply_rate")}
@@ -127,14 +128,7 @@ def kpi_scorecard_from_rollups(
         "WHERE kind = 'check-in' AND segment_type = 'all' AND created_at >= ? "
         "AND created_at < ?", [period.since, period.until]).fetchall()[0]
     rows = [
-        _row("Share of voice",
-             {"numerator": own_mentions, "denominator": all_mentions,
-              "value": 100.0 * own_mentions / all_mentions if all_mentions else None},
-             targets.share_of_voice, "own-brand mentions / brand + competitor mentions x 100"),
-        _row("Net sentiment",
-             {"numerator": own_net, "denominator": own_scored,
-              "value": 100.0 * own_net / own_scored if own_scored else None},
-             targets.net_sentiment, "(positive - negative) / scored own-brand mentions x 100"),
+        *_listening_rows(share_of_voice(con, period), targets),
         _row("Interactive users", _latest(by_metric["interactive_users"]),
              targets.interactive_users, "employees with a post, reply, reaction or mention / "
              "directory x 100, in the latest month of the period"),
