@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import streamlit.testing.v1.app_test as app_test
 
 from analysis.engagement import refresh_brand_daily
 from analysis.mention_index import refresh_mention_index
@@ -69,3 +70,17 @@ def signed_in(app, role: str = "admin", user: str | None = None):
     app.session_state["role"] = role
     app.session_state["login_at"] = datetime.now(UTC)
     return app
+
+
+@pytest.fixture
+def downloaded(monkeypatch):
+    """The bytes behind a download button, as a browser would receive them."""
+    stores = []
+
+    class Recording(app_test.MemoryMediaFileStorage):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            stores.append(self)
+
+    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
+    return lambda button: stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content

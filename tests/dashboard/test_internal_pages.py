@@ -14,7 +14,6 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit.testing.v1.app_test as app_test
 from streamlit.testing.v1 import AppTest
 
 from analysis.internal_metrics import refresh_internal_metrics
@@ -25,6 +24,7 @@ from analysis.push_pull import non_responders, refresh_push_pull
 from analysis.roi import refresh_answered_posts
 from socialpulse.config import load_settings
 from socialpulse.warehouse import open_warehouse
+from tests.dashboard.test_pages import chart_data, summaries
 
 ROOT = Path(__file__).resolve().parents[2]
 INTERNAL = {"internal_engagement": "Internal engagement", "internal_network": "Network and silos",
@@ -55,19 +55,6 @@ def internal_db_copy(internal_db, tmp_path) -> Path:
     return copy
 
 
-@pytest.fixture
-def downloaded(monkeypatch):
-    """The bytes behind a download button, as a browser would receive them."""
-    stores = []
-
-    class Recording(app_test.MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-    return lambda button: stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
-
 
 def run_page(name: str, db: Path, monkeypatch, query: dict | None = None,
              role: str | None = None, setup=None) -> AppTest:
@@ -81,14 +68,6 @@ def run_page(name: str, db: Path, monkeypatch, query: dict | None = None,
     if setup:
         setup(app)
     return app
-
-
-def chart_data(chart) -> pd.DataFrame:
-    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
-
-
-def summaries(app: AppTest) -> list[str]:
-    return [c.value for c in app.main.caption]
 
 
 def everything_shown(app: AppTest) -> str:

@@ -8,7 +8,6 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 import pytest
-import streamlit.testing.v1.app_test as app_test
 from streamlit.testing.v1 import AppTest
 
 from analysis import search
@@ -61,19 +60,6 @@ def summaries(app: AppTest) -> list[str]:
 def widget(app: AppTest, kind: str, key: str):
     return next(w for w in getattr(app, kind) if w.key == key)
 
-
-@pytest.fixture
-def downloaded(monkeypatch):
-    """The bytes behind a download button, as a browser would receive them."""
-    stores = []
-
-    class Recording(app_test.MemoryMediaFileStorage):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            stores.append(self)
-
-    monkeypatch.setattr(app_test, "MemoryMediaFileStorage", Recording)
-    return lambda button: stores[-1].get_file(button.proto.url.rsplit("/", 1)[-1]).content
 
 
 @pytest.mark.parametrize(("name", "title"), PAGES.items())
