@@ -7,15 +7,12 @@ a training example for `pulse sentiment train`.
 
 from __future__ import annotations
 
-import logging
-
 import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from socialpulse.warehouse import WarehouseError
+from dashboard.components import edits
 
-log = logging.getLogger("dashboard")
 LABELS = ["positive", "neutral", "negative"]
 MESSAGE = "_correction_message"
 
@@ -27,15 +24,10 @@ def _save(db: str) -> None:
     if not post_id or not label:
         st.session_state[MESSAGE] = ("warning", "Choose a mention and its sentiment first.")
         return
-    try:
-        data.correct_sentiment(db, post_id, label)
-    except (ValueError, WarehouseError) as error:
-        st.session_state[MESSAGE] = ("error", f"Not saved: {error}")
-        return
-    except Exception:
-        log.exception("sentiment correction of %s failed", post_id)
-        st.session_state[MESSAGE] = ("error", "Not saved because of an internal error (it has "
-                                     "been logged); try again in a moment.")
+    _, refused = edits.attempt(lambda: data.correct_sentiment(db, post_id, label),
+                               f"sentiment correction of {post_id}")
+    if refused:
+        st.session_state[MESSAGE] = ("error", refused)
         return
     st.session_state[MESSAGE] = (
         "success", f"Saved: {post_id} is now {label}, kept as a training label. The list shows "

@@ -7,11 +7,18 @@ allows it. Every edit is written with its audit event (``dashboard.data``).
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+from typing import TypeVar
+
 import streamlit as st
 
 from dashboard import data
+from socialpulse.warehouse import WarehouseError
 
 DEFAULT_ACTOR = "dashboard"
+log = logging.getLogger("dashboard")
+T = TypeVar("T")
 
 
 def role() -> str | None:
@@ -33,3 +40,19 @@ def message(key: str) -> None:
     found = st.session_state.pop(key, None)
     for kind, text in [found] if isinstance(found, tuple) else found or []:
         getattr(st, kind)(text)
+
+
+def attempt(write: Callable[[], T], what: str, subject: str | None = None
+            ) -> tuple[T | None, str | None]:
+    """Run a save: ``(its result, None)``, or ``(None, why it was not saved)`` in one line. A
+    refused value or a busy warehouse says why; anything else is logged as ``what`` failing
+    and said as an internal error (of ``subject`` when several things are saved at once)."""
+    try:
+        return write(), None
+    except (ValueError, WarehouseError) as error:
+        return None, f"Not saved: {error}"
+    except Exception:
+        log.exception("%s failed", what)
+        of = f": {subject}," if subject else ""
+        return None, (f"Not saved{of} because of an internal error (it has been logged); try "
+                      "again in a moment.")

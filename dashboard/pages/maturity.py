@@ -5,8 +5,6 @@ Reads the newest month end `pulse analyze` stored in ``maturity_scores``, with t
 questionnaire's answers as they stand now, so an answer given here counts at once.
 """
 
-import logging
-
 import pandas as pd
 import streamlit as st
 
@@ -15,9 +13,7 @@ from dashboard.components import edits, executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import freshness_sidebar
 from dashboard.components.tables import table
-from socialpulse.warehouse import WarehouseError
 
-log = logging.getLogger("dashboard")
 ANSWERS = ["yes", "partly", "no"]
 MESSAGE = "_maturity_message"
 
@@ -32,15 +28,11 @@ def _save() -> None:
     if not question or not answer:
         st.session_state[MESSAGE] = ("warning", "Choose a question and an answer first.")
         return
-    try:
-        data.answer_question(db, question, answer, edits.actor(), edits.role(), note)
-    except (ValueError, WarehouseError) as error:
-        st.session_state[MESSAGE] = ("error", f"Not saved: {error}")
-        return
-    except Exception:
-        log.exception("questionnaire answer to %s failed", question)
-        st.session_state[MESSAGE] = ("error", "Not saved because of an internal error (it has "
-                                     "been logged); try again in a moment.")
+    _, refused = edits.attempt(
+        lambda: data.answer_question(db, question, answer, edits.actor(), edits.role(), note),
+        f"questionnaire answer to {question}")
+    if refused:
+        st.session_state[MESSAGE] = ("error", refused)
         return
     st.session_state[MESSAGE] = ("success", f"Saved: “{answer}” to {question}; the scorecard "
                                  "counts it now.")

@@ -6,8 +6,6 @@ someone changes them (here or with `pulse roi set`): each change is kept with wh
 audited.
 """
 
-import logging
-
 import pandas as pd
 import streamlit as st
 
@@ -16,9 +14,7 @@ from dashboard.components import edits, executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import download_buttons, table
-from socialpulse.warehouse import WarehouseError
 
-log = logging.getLogger("dashboard")
 MESSAGE = "_roi_message"
 CASES = ("low", "base", "high")
 EDITABLE = (*CASES, "note")
@@ -70,18 +66,13 @@ def _save(frame: pd.DataFrame) -> None:
             messages.append(("error", f"Not saved: {name}: give {' and '.join(missing)}."))
             failed = True
             continue
-        try:
-            stored = data.set_roi_assumption(filters.db, name, float(change["low"]),
-                                             float(change["base"]), float(change["high"]),
-                                             edits.actor(), edits.role(), note=change["note"])
-        except (ValueError, WarehouseError) as error:
-            messages.append(("error", f"Not saved: {error}"))
-            failed = True
-            continue
-        except Exception:
-            log.exception("ROI assumption %s failed", name)
-            messages.append(("error", f"Not saved: {name}, because of an internal error (it "
-                                      "has been logged); try again in a moment."))
+        stored, refused = edits.attempt(
+            lambda c=change, n=name: data.set_roi_assumption(
+                filters.db, n, float(c["low"]), float(c["base"]), float(c["high"]),
+                edits.actor(), edits.role(), note=c["note"]),
+            f"ROI assumption {name}", subject=name)
+        if refused:
+            messages.append(("error", refused))
             failed = True
             continue
         messages.append(("success", f"Saved: {name} is now low {stored['low']:g}, base "
