@@ -11,7 +11,7 @@ import pandas as pd
 
 from analysis.participation import interactive_users, reply_rate, stickiness
 from analysis.period import Period
-from analysis.push_pull import check_in_answer_rates
+from analysis.push_pull import check_in_answer_rates, check_in_totals
 from analysis.share_of_voice import brand_summary
 from socialpulse.config import KpiTargets
 
@@ -123,10 +123,7 @@ def kpi_scorecard_from_rollups(
     internal = con.execute(_STORED_INTERNAL, [period.start, period.end]).df()
     by_metric = {m: internal[internal["metric"] == m] for m in
                  ("interactive_users", "stickiness", "reply_rate")}
-    answered, audience = con.execute(
-        "SELECT coalesce(sum(responded), 0), coalesce(sum(audience), 0) FROM push_pull "
-        "WHERE kind = 'check-in' AND segment_type = 'all' AND created_at >= ? "
-        "AND created_at < ?", [period.since, period.until]).fetchall()[0]
+    _, answered, audience = check_in_totals(con, period)
     rows = [
         *_listening_rows(share_of_voice(con, period), targets),
         _row("Interactive users", _latest(by_metric["interactive_users"]),

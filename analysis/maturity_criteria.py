@@ -22,6 +22,7 @@ import pandas as pd
 
 from analysis.period import Period
 from analysis.privacy import reportable_groups
+from analysis.push_pull import check_in_totals
 from analysis.response import response_performance
 from socialpulse.config import KpiTargets, Settings
 
@@ -341,12 +342,7 @@ def cross_department_flow(
 
 def check_ins_answered(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) -> dict:
     period = window(as_of, 365)
-    check_ins, responded, audience = con.execute(
-        "SELECT count(*), coalesce(sum(responded), 0), coalesce(sum(audience), 0) "
-        "FROM push_pull WHERE kind = 'check-in' AND segment_type = 'all' "
-        "AND created_at >= ? AND created_at < ?",
-        [period.since, period.until],
-    ).fetchall()[0]
+    check_ins, responded, audience = check_in_totals(con, period)
     rate = _percent(responded, audience)
     target = settings.kpi_targets.check_in_answer_rate
     return evidence(grade(rate, target), period, None if check_ins else "no check-in in the year",

@@ -192,6 +192,19 @@ def refresh_push_pull(con: duckdb.DuckDBPyConnection, settings: Settings) -> int
         con.unregister("_push_pull_groups")
 
 
+def check_in_totals(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[int, int, int]:
+    """The stored check-ins posted in ``period``, everyone who answered them and their whole
+    audience (restricted channels included: an organisation-wide figure for the KPI table and
+    the maturity scorecard, never a list of posts)."""
+    check_ins, responded, audience = con.execute(
+        "SELECT count(*), coalesce(sum(responded), 0), coalesce(sum(audience), 0) "
+        "FROM push_pull WHERE kind = 'check-in' AND segment_type = 'all' "
+        "AND created_at >= ? AND created_at < ?",
+        [period.since, period.until],
+    ).fetchall()[0]
+    return int(check_ins), int(responded), int(audience)
+
+
 def _stored(con: duckdb.DuckDBPyConnection, kind: str, period: Period, segment: str,
             names: tuple[str, str, str], role: str | None) -> pd.DataFrame:
     """Stored rows of ``kind``; a post in a restricted channel only for the roles it is for."""
