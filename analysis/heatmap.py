@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 import duckdb
 import pandas as pd
 
-from analysis.participation import THREADS
+from analysis.participation import CONTRIBUTIONS, THREADS
 from analysis.period import Period
 from analysis.privacy import OTHER, SEGMENTS, folded_directory
 
@@ -43,14 +43,10 @@ WITHHELD_REASON = "privacy floor: a group below it, or a cell that would reveal 
 # metric -> (numerator, denominator, scale) over the cell's chosen people ``s`` with their
 # activity ``a`` and threads ``t``: value = numerator / denominator x scale, or the numerator
 # itself when there is no denominator.
-# The people of ``participation.CONTRIBUTIONS`` in the period, each once, with the period
-# pushed into both of its reads.
-ACTIVE = """
-    SELECT p.author_id AS person FROM posts p JOIN channels c USING (channel_id)
-    WHERE c.scope = 'internal' AND p.created_at >= $since AND p.created_at < $until
-    UNION
-    SELECT actor_id FROM interactions
-    WHERE kind IN ('reaction', 'mention') AND created_at >= $since AND created_at < $until
+# The people of ``participation.CONTRIBUTIONS`` in the period, each once.
+ACTIVE = f"""
+    SELECT DISTINCT person FROM ({CONTRIBUTIONS})
+    WHERE created_at >= $since AND created_at < $until
 """
 _THREADS = f"""
     SELECT person, count(*) AS threads, count(first_reply) AS answered FROM ({THREADS})
