@@ -31,7 +31,7 @@ from collections.abc import Mapping, Sequence
 import duckdb
 import pandas as pd
 
-from analysis.participation import CONTRIBUTIONS, THREADS
+from analysis.participation import CONTRIBUTIONS, PERIOD_THREADS
 from analysis.period import Period
 from analysis.privacy import OTHER, SEGMENTS, folded_directory
 
@@ -49,8 +49,8 @@ ACTIVE = f"""
     WHERE created_at >= $since AND created_at < $until
 """
 _THREADS = f"""
-    SELECT person, count(*) AS threads, count(first_reply) AS answered FROM ({THREADS})
-    WHERE created_at >= $since AND created_at < $until GROUP BY person
+    SELECT person, count(*) AS threads, count(first_reply) AS answered FROM ({PERIOD_THREADS})
+    GROUP BY person
 """
 _NO_ACTIVE = "SELECT NULL::VARCHAR AS person WHERE false"
 _NO_THREADS = "SELECT NULL::VARCHAR AS person, 0 AS threads, 0 AS answered WHERE false"

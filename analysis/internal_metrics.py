@@ -40,7 +40,12 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from analysis.participation import CONTRIBUTION_EVENTS, CONTRIBUTIONS, THREADS
+from analysis.participation import (
+    CONTRIBUTION_EVENTS,
+    CONTRIBUTIONS,
+    PERIOD_THREADS,
+    THREADS,
+)
 from analysis.period import Period
 from analysis.privacy import BELOW_FLOOR, filter_condition, folded_directory, selection_problem
 from socialpulse.config import Settings
@@ -321,16 +326,8 @@ per_person AS (
     SELECT person, count(*) AS n, count(DISTINCT day) AS days FROM selected
     WHERE created_at >= $since AND created_at < $until GROUP BY person
 ),
-threads AS (  -- THREADS of the period, its replies read from the period's start on
-    SELECT t.post_id,
-           min(r.created_at) FILTER (r.author_id IS DISTINCT FROM t.author_id) AS first_reply
-    FROM posts t JOIN channels c ON c.channel_id = t.channel_id AND c.scope = 'internal'
-    LEFT JOIN (SELECT coalesce(thread_id, parent_id) AS root, author_id, created_at
-               FROM posts WHERE kind = 'reply' AND created_at >= $since) r
-           ON r.root = t.post_id
-    WHERE t.kind = 'post' AND t.created_at >= $since AND t.created_at < $until
-      AND t.author_id IN (SELECT person FROM chosen)
-    GROUP BY t.post_id
+threads AS (
+    SELECT * FROM ({PERIOD_THREADS}) WHERE person IN (SELECT person FROM chosen)
 )
 SELECT (SELECT count(*) FROM chosen) AS people,
        (SELECT count(*) FROM per_person) AS active,

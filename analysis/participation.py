@@ -34,15 +34,20 @@ CONTRIBUTIONS = """
 # Internal threads (top-level posts) with the first reply by someone other than their author:
 # an author adding to their own thread is not an answer. A reply belongs to the thread its
 # ``thread_id`` names (every importer sets it to the root), else to its parent.
-THREADS = """
+_THREADS = """
     SELECT t.post_id, t.author_id AS person, t.channel_id, t.created_at,
            min(r.created_at) FILTER (r.author_id IS DISTINCT FROM t.author_id) AS first_reply
     FROM posts t JOIN channels c ON c.channel_id = t.channel_id AND c.scope = 'internal'
     LEFT JOIN (SELECT coalesce(thread_id, parent_id) AS root, author_id, created_at
-               FROM posts WHERE kind = 'reply') r ON r.root = t.post_id
-    WHERE t.kind = 'post'
+               FROM posts WHERE kind = 'reply'{replies}) r ON r.root = t.post_id
+    WHERE t.kind = 'post'{threads}
     GROUP BY t.post_id, t.author_id, t.channel_id, t.created_at
 """
+THREADS = _THREADS.format(replies="", threads="")
+# The threads started in [$since, $until), their replies read from $since on (no reply comes
+# before its thread): the same rows as THREADS filtered, without reading every reply ever.
+PERIOD_THREADS = _THREADS.format(replies=" AND created_at >= $since",
+                                 threads=" AND t.created_at >= $since AND t.created_at < $until")
 
 
 def active_people_per_week(
