@@ -11,14 +11,13 @@ results, so the second run is the query's own cost.
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
 from pathlib import Path
-
-import pandas as pd
 
 from analysis.period import Period
 from analysis.search import MentionQuery, search_mentions
+from analysis.volume import data_range
 from bench.demo_warehouse import timed
+from dashboard.components.filters import DEFAULT_PRESET, preset_range
 from socialpulse.warehouse import default_db_path, open_warehouse
 
 ROLE = "marketing"
@@ -31,18 +30,11 @@ CASES = {
 }
 
 
-def default_quarter(last: date) -> Period:
-    """The dashboard's default preset: the quarter ending on the last day with data."""
-    start = (pd.Timestamp(last) - pd.DateOffset(months=3)).date() + timedelta(days=1)
-    return Period(start, last)
-
-
 def measure_search(db: Path) -> dict[str, dict]:
     """Seconds and matches of each case."""
     results = {}
     with open_warehouse(db, read_only=True) as con:
-        last = con.execute("SELECT max(day) FROM brand_daily").fetchall()[0][0]
-        period = default_quarter(last)
+        period = Period(*preset_range(DEFAULT_PRESET, *data_range(con)))  # as the sidebar
         for name, query in CASES.items():
             search_mentions(con, period, query, role=ROLE)
             found, seconds = timed(lambda q=query: search_mentions(con, period, q, role=ROLE))
