@@ -111,11 +111,6 @@ def _cached(f: Filters, version: int) -> bytes:
     return build_report(f).encode("utf-8")
 
 
-def report_bytes(f: Filters) -> bytes:
-    """The report, built once per view and warehouse version."""
-    return _cached(f, data.warehouse_version(f.db))
-
-
 def report_builder(f: Filters, then: Callable[[], object] | None = None
                    ) -> Callable[[], bytes]:
     """The report as a deferred download: built when the button is clicked, on Streamlit's
