@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 import time
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -514,6 +515,9 @@ def audit_command(
 @app.command("archive")
 def archive_command(
     dry_run: Annotated[bool, typer.Option(help="Say what would move; move nothing.")] = False,
+    as_of: Annotated[str | None, typer.Option(
+        help="YYYY-MM-DD[THH:MM]: judge age as of then (UTC), e.g. to rehearse a retention "
+             "change; default now.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     by: ByOption = None,
 ) -> None:
@@ -522,9 +526,13 @@ def archive_command(
     from socialpulse.governance.archive import ArchiveError, archive
 
     try:
+        now = datetime.fromisoformat(as_of).replace(tzinfo=UTC) if as_of else None
+    except ValueError:
+        fail(f"--as-of: expected a date YYYY-MM-DD or YYYY-MM-DDTHH:MM, got {as_of!r}")
+    try:
         settings = load_settings()
         with open_warehouse(State.db) as con:
-            result = archive(con, settings.retention, dry_run=dry_run)
+            result = archive(con, settings.retention, now=now, dry_run=dry_run)
             if not dry_run:
                 audit.record(con, actor(by), None, "archive",
                              target=settings.retention.archive_dir,
@@ -588,7 +596,6 @@ def hold_add(
     by: ByOption = None,
 ) -> None:
     """Place a legal hold on a channel, an author or a date range; audited."""
-    from datetime import date
 
     from socialpulse import audit
     from socialpulse.governance.holds import add_hold
@@ -766,7 +773,6 @@ def maturity_command(
     computed live from the warehouse."""
     if ctx.invoked_subcommand is not None:
         return
-    from datetime import date
 
     from analysis.maturity import live_history, scorecard
 
