@@ -14,35 +14,52 @@ from dashboard import auth
 st.set_page_config(page_title="SocialPulse", page_icon=":material/monitoring:", layout="wide")
 
 SECTIONS = {
-        "Marketing": [
-            st.Page("dashboard/pages/brand_conversations.py", title="Brand conversations",
-                    icon=":material/campaign:", default=True),
-            st.Page("dashboard/pages/topics_alerts.py", title="Topics & alerts",
-                    icon=":material/notifications_active:"),
-            st.Page("dashboard/pages/mentions.py", title="Mentions", icon=":material/forum:"),
-        ],
-        "Internal communications": [
-            st.Page("dashboard/pages/internal_engagement.py", title="Internal engagement",
-                    icon=":material/groups:"),
-            st.Page("dashboard/pages/internal_network.py", title="Network and silos",
-                    icon=":material/hub:"),
-            st.Page("dashboard/pages/push_pull.py",
-                    title="Announcements and check-ins", icon=":material/campaign:"),
-            st.Page("dashboard/pages/expert_finder.py", title="Expert finder",
-                    icon=":material/person_search:"),
-        ],
-        "Executive": [
-            st.Page("dashboard/pages/kpi_scorecard.py", title="KPI scorecard",
-                    icon=":material/insights:"),
-            st.Page("dashboard/pages/maturity.py", title="Maturity scorecard",
-                    icon=":material/stairs:"),
-            st.Page("dashboard/pages/roi.py", title="Return on investment",
-                    icon=":material/savings:"),
-        ],
-        "Governance": [
-            st.Page("dashboard/pages/audit_log.py", title="Audit log",
-                    icon=":material/policy:"),
-        ],
+    "Marketing": [
+        st.Page(
+            "dashboard/pages/brand_conversations.py",
+            title="Brand conversations",
+            icon=":material/campaign:",
+            default=True,
+        ),
+        st.Page(
+            "dashboard/pages/topics_alerts.py",
+            title="Topics & alerts",
+            icon=":material/notifications_active:",
+        ),
+        st.Page("dashboard/pages/mentions.py", title="Mentions", icon=":material/forum:"),
+    ],
+    "Internal communications": [
+        st.Page(
+            "dashboard/pages/internal_engagement.py",
+            title="Internal engagement",
+            icon=":material/groups:",
+        ),
+        st.Page(
+            "dashboard/pages/internal_network.py", title="Network and silos", icon=":material/hub:"
+        ),
+        st.Page(
+            "dashboard/pages/push_pull.py",
+            title="Announcements and check-ins",
+            icon=":material/campaign:",
+        ),
+        st.Page(
+            "dashboard/pages/expert_finder.py",
+            title="Expert finder",
+            icon=":material/person_search:",
+        ),
+    ],
+    "Executive": [
+        st.Page(
+            "dashboard/pages/kpi_scorecard.py", title="KPI scorecard", icon=":material/insights:"
+        ),
+        st.Page(
+            "dashboard/pages/maturity.py", title="Maturity scorecard", icon=":material/stairs:"
+        ),
+        st.Page("dashboard/pages/roi.py", title="Return on investment", icon=":material/savings:"),
+    ],
+    "Governance": [
+        st.Page("dashboard/pages/audit_log.py", title="Audit log", icon=":material/policy:"),
+    ],
 }
 
 if auth.signed_in():
@@ -59,5 +76,8 @@ try:
 except Exception:
     # Pages guard their own sections; this is the last line: log it, never show a traceback.
     logging.getLogger("dashboard").exception("page %s failed", page.title)
-    st.error("This page cannot be shown because of an internal error (it has been logged). "
-             "Try **Refresh data** in the sidebar, or another page.", icon=":material/error:")
+    st.error(
+        "This page cannot be shown because of an internal error (it has been logged). "
+        "Try **Refresh data** in the sidebar, or another page.",
+        icon=":material/error:",
+    )

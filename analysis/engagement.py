@@ -139,7 +139,7 @@ def brand_metrics(
     condition, params = brand_filter(brands)
     frame = con.execute(
         f"""
-        SELECT {', '.join(dimensions)}, bool_or(is_competitor) AS is_competitor,
+        SELECT {", ".join(dimensions)}, bool_or(is_competitor) AS is_competitor,
                sum(mentions) AS mentions, sum(likes) AS likes, sum(shares) AS shares,
                sum(replies) AS replies, sum(quotes) AS quotes, sum(engagements) AS engagements,
                sum(reach) AS reach, string_agg(DISTINCT reach_method, '; ') AS reach_method,
@@ -172,8 +172,9 @@ def brand_metrics(
     )
 
 
-def unique_authors(con: duckdb.DuckDBPyConnection, period: Period,
-                   brands: Sequence[str] | None = None) -> pd.DataFrame:
+def unique_authors(
+    con: duckdb.DuckDBPyConnection, period: Period, brands: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Distinct authors and sites per brand over the period (not additive over days, so read
     from posts rather than the roll-up)."""
     condition, params = brand_filter(brands)

@@ -33,8 +33,18 @@ ANSWER_POINTS = 2.0
 EVIDENCE_POSTS = 3
 SNIPPET_CHARS = 80
 
-COLUMNS = ["person_id", "person", "department", "location", "score", "posts",
-           "replies_received", "reactions_received", "answers", "evidence"]
+COLUMNS = [
+    "person_id",
+    "person",
+    "department",
+    "location",
+    "score",
+    "posts",
+    "replies_received",
+    "reactions_received",
+    "answers",
+    "evidence",
+]
 
 # Letters and digits in any script: DuckDB's regular expressions (RE2) read ``\b`` as ASCII only,
 # which would find "équipe" inside "coéquipe".
@@ -86,15 +96,22 @@ def find_experts(
     condition, condition_params = filter_condition(filters)
     for i in range(len(condition_params)):  # the statement's other parameters are named
         condition = condition.replace("?", f"$filter{i}", 1)
-    params = {"since": _moment(since), "until": _moment(until, next_day=True), "limit": limit,
-              **{f"word{i}": pattern for i, pattern in enumerate(patterns)},
-              **{f"filter{i}": value for i, value in enumerate(condition_params)}}
+    params = {
+        "since": _moment(since),
+        "until": _moment(until, next_day=True),
+        "limit": limit,
+        **{f"word{i}": pattern for i, pattern in enumerate(patterns)},
+        **{f"filter{i}": value for i, value in enumerate(condition_params)},
+    }
     con.register("_expert_departments", folding(con, min_group_size, ("department",)))
     con.register("_expert_locations", folding(con, min_group_size, ("location",)))
     try:
         with folded_directory(con, min_group_size) as people_sql:
-            chosen = (f"WHERE e.author_id IN (SELECT person FROM ({people_sql}) "
-                      f"WHERE {condition})" if filters else "")
+            chosen = (
+                f"WHERE e.author_id IN (SELECT person FROM ({people_sql}) WHERE {condition})"
+                if filters
+                else ""
+            )
             experts = con.execute(
                 f"""
                 WITH visible AS (

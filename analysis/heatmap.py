@@ -35,8 +35,16 @@ from analysis.participation import CONTRIBUTIONS, PERIOD_THREADS
 from analysis.period import Period
 from analysis.privacy import OTHER, SEGMENTS, folded_directory
 
-COLUMNS = ["department", "location", "people", "numerator", "denominator", "value",
-           "withheld", "reason"]
+COLUMNS = [
+    "department",
+    "location",
+    "people",
+    "numerator",
+    "denominator",
+    "value",
+    "withheld",
+    "reason",
+]
 # What a withheld cell says instead of a number: the same for both passes (see above).
 WITHHELD_REASON = "privacy floor: a group below it, or a cell that would reveal one"
 
@@ -56,12 +64,14 @@ _NO_ACTIVE = "SELECT NULL::VARCHAR AS person WHERE false"
 _NO_THREADS = "SELECT NULL::VARCHAR AS person, 0 AS threads, 0 AS answered WHERE false"
 METRICS = {
     # share of the cell's people with a contribution in the period (SWOOP)
-    "interactive_users": ("count(a.person) FILTER (s.chosen)", "count(*) FILTER (s.chosen)",
-                          100.0),
+    "interactive_users": ("count(a.person) FILTER (s.chosen)", "count(*) FILTER (s.chosen)", 100.0),
     "active_people": ("count(a.person) FILTER (s.chosen)", "NULL", None),
     # threads the cell's people started that someone else answered / those threads
-    "reply_rate": ("coalesce(sum(t.answered) FILTER (s.chosen), 0)",
-                   "coalesce(sum(t.threads) FILTER (s.chosen), 0)", 100.0),
+    "reply_rate": (
+        "coalesce(sum(t.answered) FILTER (s.chosen), 0)",
+        "coalesce(sum(t.threads) FILTER (s.chosen), 0)",
+        100.0,
+    ),
 }
 
 _GRID = """
@@ -121,13 +131,17 @@ def _metric_sql(metric: str) -> dict[str, str]:
         raise ValueError(f"unknown metric {metric!r}; expected one of {', '.join(METRICS)}")
     numerator, denominator, _ = METRICS[metric]
     needs = f"{numerator} {denominator}"
-    return {"numerator": numerator, "denominator": denominator,
-            "active": ACTIVE if "a.person" in needs else _NO_ACTIVE,
-            "threads": _THREADS if "t." in needs else _NO_THREADS}
+    return {
+        "numerator": numerator,
+        "denominator": denominator,
+        "active": ACTIVE if "a.person" in needs else _NO_ACTIVE,
+        "threads": _THREADS if "t." in needs else _NO_THREADS,
+    }
 
 
-def complementary_suppression(cells: pd.DataFrame, withheld: pd.Series,
-                              min_group_size: int) -> pd.Series:
+def complementary_suppression(
+    cells: pd.DataFrame, withheld: pd.Series, min_group_size: int
+) -> pd.Series:
     """Withhold, in each row and column whose withheld cells hold 1 to floor - 1 people or
     whose only withheld cell with people could be recovered from the total, its smallest
     visible cell (fewest people, then by name), until no line gives a cell away.
@@ -143,8 +157,12 @@ def complementary_suppression(cells: pd.DataFrame, withheld: pd.Series,
             candidates = cells[exposed & ~withheld]
             if candidates.empty:
                 continue
-            smallest = (candidates.sort_values(["people", "department", "location"])
-                        .groupby(line).head(1).index)
+            smallest = (
+                candidates.sort_values(["people", "department", "location"])
+                .groupby(line)
+                .head(1)
+                .index
+            )
             withheld[smallest] = True
             added = True
         if not added:
@@ -181,11 +199,17 @@ def segment_grid(
     floor = min_group_size
     outside = cells["everyone"] - cells["people"]
     several_types = len(filters.get("employee_type", ())) > 1
-    primary = ((cells["people"] < floor) | outside.between(1, floor - 1)
-               | (cells["small_part"] & several_types))
+    primary = (
+        (cells["people"] < floor)
+        | outside.between(1, floor - 1)
+        | (cells["small_part"] & several_types)
+    )
     withheld = complementary_suppression(cells, primary, floor)
-    cells["value"] = cells["numerator"] if scale is None else (
-        scale * cells["numerator"] / cells["denominator"].where(cells["denominator"] > 0))
+    cells["value"] = (
+        cells["numerator"]
+        if scale is None
+        else (scale * cells["numerator"] / cells["denominator"].where(cells["denominator"] > 0))
+    )
     shown = ["people", "numerator", "denominator", "value"]
     cells[shown] = cells[shown].astype(float).where(~withheld)
     cells["withheld"] = withheld

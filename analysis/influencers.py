@@ -13,8 +13,14 @@ from analysis.volume import platform_filter
 from socialpulse.access import visible_post_filter
 
 
-def influencers(con: duckdb.DuckDBPyConnection, period: Period, brand: str,
-                limit: int = 20, *, role: str | None = None) -> pd.DataFrame:
+def influencers(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    brand: str,
+    limit: int = 20,
+    *,
+    role: str | None = None,
+) -> pd.DataFrame:
     """External authors ranked by reach (followers) and the engagement their mentions of
     ``brand`` earned, with their net sentiment and their last mention (posts ``role`` sees)."""
     visible_sql, visible_params = visible_post_filter(role)
@@ -48,12 +54,18 @@ def influencers(con: duckdb.DuckDBPyConnection, period: Period, brand: str,
     ).df()
 
 
-def geo_mentions(con: duckdb.DuckDBPyConnection, period: Period,
-                 brands: list[str] | None = None, *, role: str | None = None) -> pd.DataFrame:
+def geo_mentions(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    brands: list[str] | None = None,
+    *,
+    role: str | None = None,
+) -> pd.DataFrame:
     """Mentions per country and city (for a map), with mean coordinates where known."""
     visible_sql, visible_params = visible_post_filter(role)
-    chosen = brands or [b for (b,) in con.execute(
-        "SELECT DISTINCT brand FROM brand_matches").fetchall()]
+    chosen = brands or [
+        b for (b,) in con.execute("SELECT DISTINCT brand FROM brand_matches").fetchall()
+    ]
     return con.execute(
         f"""
         SELECT p.country, p.city, count(DISTINCT p.post_id) AS mentions,
@@ -108,15 +120,18 @@ def top_authors(
     ).df()
 
 
-def _indexed_mentions(period: Period, brands: Sequence[str] | None,
-                      platforms: Sequence[str] | None, role: str | None) -> tuple[str, list]:
+def _indexed_mentions(
+    period: Period, brands: Sequence[str] | None, platforms: Sequence[str] | None, role: str | None
+) -> tuple[str, list]:
     """The WHERE condition (and parameters) on ``mention_index i`` for a view's mentions."""
     brands_sql, brand_params = indexed_brand_filter(brands)
     platforms_sql, platform_params = platform_filter(platforms, "i.platform")
     visible_sql, visible_params = visible_post_filter(role, "i")
-    return (f"i.created_at >= ? AND i.created_at < ? AND {platforms_sql} AND {brands_sql} "
-            f"AND {visible_sql}",
-            [period.since, period.until, *platform_params, *brand_params, *visible_params])
+    return (
+        f"i.created_at >= ? AND i.created_at < ? AND {platforms_sql} AND {brands_sql} "
+        f"AND {visible_sql}",
+        [period.since, period.until, *platform_params, *brand_params, *visible_params],
+    )
 
 
 def mentions_by_place(

@@ -54,18 +54,37 @@ from socialpulse.warehouse.loader import transaction
 GRAINS = ("week", "month")
 SEGMENT_TYPES = ("all", "department", "location", "employee_type", "channel")
 ALL_EMPLOYEES = "All employees"
-METRICS = ("dau", "wau", "mau", "stickiness", "active_people", "activation", "interactive_users",
-           "lurker_share", "contributor_share", "top1_contribution_share", "gini", "reply_rate",
-           "median_minutes_to_first_reply")
-DIRECTORY_METRICS = ("activation", "interactive_users", "lurker_share", "contributor_share",
-                     "top1_contribution_share", "gini")
+METRICS = (
+    "dau",
+    "wau",
+    "mau",
+    "stickiness",
+    "active_people",
+    "activation",
+    "interactive_users",
+    "lurker_share",
+    "contributor_share",
+    "top1_contribution_share",
+    "gini",
+    "reply_rate",
+    "median_minutes_to_first_reply",
+)
+DIRECTORY_METRICS = (
+    "activation",
+    "interactive_users",
+    "lurker_share",
+    "contributor_share",
+    "top1_contribution_share",
+    "gini",
+)
 SUMMARY_METRICS = ("active_people", "interactive_users", "stickiness", "reply_rate", "gini")
 STICKINESS_WINDOW_DAYS = 28
 
 # The week or month a moment falls in, for each grain.
 _BY_GRAIN = " UNION ALL ".join(
     f"SELECT '{g}' AS grain, date_trunc('{g}', {{column}})::DATE AS period_start, * FROM {{source}}"
-    for g in GRAINS)
+    for g in GRAINS
+)
 
 _STAGING = {
     # Each directory person's segments, as the privacy floor lets them be reported.
@@ -115,7 +134,7 @@ _STAGING = {
     "_im_person_periods": f"""
         SELECT grain, period_start, segment_type, segment_value, person,
                sum(n) AS n, count(*) AS days
-        FROM ({_BY_GRAIN.format(column='day', source='_im_segment_days')}) GROUP BY ALL
+        FROM ({_BY_GRAIN.format(column="day", source="_im_segment_days")}) GROUP BY ALL
     """,
 }
 
@@ -152,7 +171,7 @@ firsts AS (
 ),
 newly_active AS (
     SELECT grain, period_start, segment_type, segment_value, count(*) AS people
-    FROM ({_BY_GRAIN.format(column='first_day', source='firsts')}) GROUP BY ALL
+    FROM ({_BY_GRAIN.format(column="first_day", source="firsts")}) GROUP BY ALL
 ),
 ranked AS (
     SELECT pp.grain, pp.period_start, pp.segment_type, pp.segment_value, pp.n, s.people,
@@ -183,7 +202,7 @@ thread_stats AS (
     SELECT grain, period_start, segment_type, segment_value, count(*) AS threads,
            count(first_reply) AS answered,
            median((epoch(first_reply) - epoch(created_at)) / 60) AS median_minutes
-    FROM ({_BY_GRAIN.format(column='created_at', source='thread_segments')}) GROUP BY ALL
+    FROM ({_BY_GRAIN.format(column="created_at", source="thread_segments")}) GROUP BY ALL
 ),
 frame AS (
     SELECT p.*, s.segment_type, s.segment_value, s.people
@@ -216,8 +235,10 @@ LEFT JOIN thread_stats t USING (grain, period_start, segment_type, segment_value
 
 
 def _metric(name: str, numerator: str, denominator: str, value: str) -> str:
-    return (f"{{'metric': '{name}', 'numerator': ({numerator})::DOUBLE, "
-            f"'denominator': ({denominator})::DOUBLE, 'value': ({value})::DOUBLE}}")
+    return (
+        f"{{'metric': '{name}', 'numerator': ({numerator})::DOUBLE, "
+        f"'denominator': ({denominator})::DOUBLE, 'value': ({value})::DOUBLE}}"
+    )
 
 
 # Wide rows to one row per metric; a zero denominator gives no value rather than zero.
@@ -225,24 +246,43 @@ _LONG = f"""
 WITH wide AS ({_WIDE}),
 long AS (
     SELECT grain, period_start, segment_type, segment_value, unnest([
-        {_metric('dau', 'person_days', 'days', 'person_days / nullif(days, 0)')},
-        {_metric('wau', 'active_sum', 'weeks', 'active_sum / nullif(weeks, 0)')},
-        {_metric('mau', 'mau', 'NULL', 'mau')},
-        {_metric('stickiness', 'person_days / nullif(days, 0)', 'mau',
-                 '100 * person_days / nullif(days, 0) / nullif(mau, 0)')},
-        {_metric('active_people', 'active', 'NULL', 'active')},
-        {_metric('activation', 'ever_active', 'people', '100 * ever_active / people')},
-        {_metric('interactive_users', 'active', 'people', '100 * active / people')},
-        {_metric('lurker_share', 'people - active', 'people', '100 * (people - active) / people')},
-        {_metric('contributor_share', 'active - heavy', 'people',
-                 '100 * (active - heavy) / people')},
-        {_metric('top1_contribution_share', 'top_contributions', 'contributions',
-                 '100 * top_contributions / nullif(contributions, 0)')},
-        {_metric('gini', 'contributions', 'people',
-                 '2 * ((people - active) * contributions + rank_weighted)'
-                 ' / nullif(people * contributions, 0) - (people + 1) / people')},
-        {_metric('reply_rate', 'answered', 'threads', '100 * answered / nullif(threads, 0)')},
-        {_metric('median_minutes_to_first_reply', 'NULL', 'answered', 'median_minutes')},
+        {_metric("dau", "person_days", "days", "person_days / nullif(days, 0)")},
+        {_metric("wau", "active_sum", "weeks", "active_sum / nullif(weeks, 0)")},
+        {_metric("mau", "mau", "NULL", "mau")},
+        {
+    _metric(
+        "stickiness",
+        "person_days / nullif(days, 0)",
+        "mau",
+        "100 * person_days / nullif(days, 0) / nullif(mau, 0)",
+    )
+},
+        {_metric("active_people", "active", "NULL", "active")},
+        {_metric("activation", "ever_active", "people", "100 * ever_active / people")},
+        {_metric("interactive_users", "active", "people", "100 * active / people")},
+        {_metric("lurker_share", "people - active", "people", "100 * (people - active) / people")},
+        {
+    _metric("contributor_share", "active - heavy", "people", "100 * (active - heavy) / people")
+},
+        {
+    _metric(
+        "top1_contribution_share",
+        "top_contributions",
+        "contributions",
+        "100 * top_contributions / nullif(contributions, 0)",
+    )
+},
+        {
+    _metric(
+        "gini",
+        "contributions",
+        "people",
+        "2 * ((people - active) * contributions + rank_weighted)"
+        " / nullif(people * contributions, 0) - (people + 1) / people",
+    )
+},
+        {_metric("reply_rate", "answered", "threads", "100 * answered / nullif(threads, 0)")},
+        {_metric("median_minutes_to_first_reply", "NULL", "answered", "median_minutes")},
     ]) AS m
     FROM wide
 )
@@ -295,8 +335,11 @@ def internal_metric_series(
 ) -> pd.DataFrame:
     """One stored metric for every week or month overlapping ``start``..``end`` and every value
     of the segment: period_start, segment_value, numerator, denominator, value."""
-    for name, value, allowed in (("metric", metric, METRICS), ("grain", grain, GRAINS),
-                                 ("segment_type", segment_type, SEGMENT_TYPES)):
+    for name, value, allowed in (
+        ("metric", metric, METRICS),
+        ("grain", grain, GRAINS),
+        ("segment_type", segment_type, SEGMENT_TYPES),
+    ):
         if value not in allowed:
             raise ValueError(f"unknown {name} {value!r}; expected one of {', '.join(allowed)}")
     return con.execute(
@@ -368,32 +411,66 @@ def internal_summary(
     with folded_directory(con, min_group_size) as people_sql:
         problem = selection_problem(con, people_sql, filters, min_group_size)
         if problem:
-            return {**result, "withheld": True, "reason": BELOW_FLOOR, "detail": problem,
-                    "people": None, "metrics": {}}
+            return {
+                **result,
+                "withheld": True,
+                "reason": BELOW_FLOOR,
+                "detail": problem,
+                "people": None,
+                "metrics": {},
+            }
         condition, params = filter_condition(filters)
         for i in range(len(params)):  # the statement's other parameters are named
             condition = condition.replace("?", f"$filter{i}", 1)
         sql = _SUMMARY.format(people=people_sql, condition=condition)
         named = {f"filter{i}": value for i, value in enumerate(params)}
-        row = con.execute(sql, {
-            **named, "start": period.start, "end": period.end, "since": period.since,
-            "until": period.until,
-            "mau_since": min(period.since,
-                             period.until - timedelta(days=STICKINESS_WINDOW_DAYS)),
-        }).fetchall()[0]
+        row = con.execute(
+            sql,
+            {
+                **named,
+                "start": period.start,
+                "end": period.end,
+                "since": period.since,
+                "until": period.until,
+                "mau_since": min(
+                    period.since, period.until - timedelta(days=STICKINESS_WINDOW_DAYS)
+                ),
+            },
+        ).fetchall()[0]
     people, active, person_days, contributions, rank_weighted, days, mau, threads, answered = row
     dau = person_days / days if days else None
-    gini = (2 * ((people - active) * contributions + rank_weighted) / (people * contributions)
-            - (people + 1) / people) if contributions else None
+    gini = (
+        (
+            2 * ((people - active) * contributions + rank_weighted) / (people * contributions)
+            - (people + 1) / people
+        )
+        if contributions
+        else None
+    )
     metrics = {
         "active_people": {"numerator": active, "denominator": None, "value": active},
-        "interactive_users": {"numerator": active, "denominator": people,
-                              "value": _ratio(active, people)},
-        "stickiness": {"numerator": dau, "denominator": mau,
-                       "value": _ratio(dau, mau) if dau is not None else None},
-        "reply_rate": {"numerator": answered, "denominator": threads,
-                       "value": _ratio(answered, threads)},
+        "interactive_users": {
+            "numerator": active,
+            "denominator": people,
+            "value": _ratio(active, people),
+        },
+        "stickiness": {
+            "numerator": dau,
+            "denominator": mau,
+            "value": _ratio(dau, mau) if dau is not None else None,
+        },
+        "reply_rate": {
+            "numerator": answered,
+            "denominator": threads,
+            "value": _ratio(answered, threads),
+        },
         "gini": {"numerator": contributions, "denominator": people, "value": gini},
     }
-    return {**result, "withheld": False, "reason": None, "detail": None, "people": people,
-            "metrics": metrics}
+    return {
+        **result,
+        "withheld": False,
+        "reason": None,
+        "detail": None,
+        "people": people,
+        "metrics": metrics,
+    }

@@ -37,14 +37,26 @@ def _listening_rows(brands: pd.DataFrame, targets: KpiTargets) -> list[dict]:
     own_scored = int(own["scored"].sum())
     own_net = int(own["positive"].sum() - own["negative"].sum())
     return [
-        _row("Share of voice",
-             {"numerator": own_mentions, "denominator": all_mentions,
-              "value": 100.0 * own_mentions / all_mentions if all_mentions else None},
-             targets.share_of_voice, "own-brand mentions / brand + competitor mentions x 100"),
-        _row("Net sentiment",
-             {"numerator": own_net, "denominator": own_scored,
-              "value": 100.0 * own_net / own_scored if own_scored else None},
-             targets.net_sentiment, "(positive - negative) / scored own-brand mentions x 100"),
+        _row(
+            "Share of voice",
+            {
+                "numerator": own_mentions,
+                "denominator": all_mentions,
+                "value": 100.0 * own_mentions / all_mentions if all_mentions else None,
+            },
+            targets.share_of_voice,
+            "own-brand mentions / brand + competitor mentions x 100",
+        ),
+        _row(
+            "Net sentiment",
+            {
+                "numerator": own_net,
+                "denominator": own_scored,
+                "value": 100.0 * own_net / own_scored if own_scored else None,
+            },
+            targets.net_sentiment,
+            "(positive - negative) / scored own-brand mentions x 100",
+        ),
     ]
 
 
@@ -55,18 +67,38 @@ def kpi_scorecard(
     check_ins = check_in_answer_rates(con, period)
     rows = [
         *_listening_rows(brand_summary(con, period), targets),
-        _row("Interactive users", interactive_users(con, period), targets.interactive_users,
-             "employees with a post, reply, reaction or mention / directory x 100"),
-        _row("Stickiness (DAU/MAU)", stickiness(con, period), targets.stickiness,
-             "mean daily active / active in the last 28 days x 100"),
-        _row("Internal reply rate", reply_rate(con, period), targets.reply_rate,
-             "threads with a reply / threads x 100"),
-        _row("Check-in answer rate",
-             {"numerator": int(check_ins["answered"].sum()),
-              "denominator": int(check_ins["audience"].sum()),
-              "value": (100.0 * check_ins["answered"].sum() / check_ins["audience"].sum()
-                        if len(check_ins) else None)},
-             targets.check_in_answer_rate, "audience members who answered / audience x 100"),
+        _row(
+            "Interactive users",
+            interactive_users(con, period),
+            targets.interactive_users,
+            "employees with a post, reply, reaction or mention / directory x 100",
+        ),
+        _row(
+            "Stickiness (DAU/MAU)",
+            stickiness(con, period),
+            targets.stickiness,
+            "mean daily active / active in the last 28 days x 100",
+        ),
+        _row(
+            "Internal reply rate",
+            reply_rate(con, period),
+            targets.reply_rate,
+            "threads with a reply / threads x 100",
+        ),
+        _row(
+            "Check-in answer rate",
+            {
+                "numerator": int(check_ins["answered"].sum()),
+                "denominator": int(check_ins["audience"].sum()),
+                "value": (
+                    100.0 * check_ins["answered"].sum() / check_ins["audience"].sum()
+                    if len(check_ins)
+                    else None
+                ),
+            },
+            targets.check_in_answer_rate,
+            "audience members who answered / audience x 100",
+        ),
     ]
     return pd.DataFrame(rows)
 
@@ -97,16 +129,22 @@ _STORED_INTERNAL = """
 
 def _pooled(rows: pd.DataFrame) -> dict:
     numerator, denominator = rows["numerator"].sum(), rows["denominator"].sum()
-    return {"numerator": round(float(numerator), 2), "denominator": round(float(denominator), 2),
-            "value": 100.0 * numerator / denominator if len(rows) and denominator else None}
+    return {
+        "numerator": round(float(numerator), 2),
+        "denominator": round(float(denominator), 2),
+        "value": 100.0 * numerator / denominator if len(rows) and denominator else None,
+    }
 
 
 def _latest(rows: pd.DataFrame) -> dict:
     if rows.empty:
         return {"numerator": None, "denominator": None, "value": None}
     last = rows.iloc[-1]
-    return {"numerator": last["numerator"], "denominator": last["denominator"],
-            "value": last["value"]}
+    return {
+        "numerator": last["numerator"],
+        "denominator": last["denominator"],
+        "value": last["value"],
+    }
 
 
 def kpi_scorecard_from_rollups(
@@ -121,24 +159,47 @@ def kpi_scorecard_from_rollups(
     from analysis.share_of_voice import share_of_voice
 
     internal = con.execute(_STORED_INTERNAL, [period.start, period.end]).df()
-    by_metric = {m: internal[internal["metric"] == m] for m in
-                 ("interactive_users", "stickiness", "reply_rate")}
+    by_metric = {
+        m: internal[internal["metric"] == m]
+        for m in ("interactive_users", "stickiness", "reply_rate")
+    }
     _, answered, audience = check_in_totals(con, period)
     rows = [
         *_listening_rows(share_of_voice(con, period), targets),
-        _row("Interactive users", _latest(by_metric["interactive_users"]),
-             targets.interactive_users, "employees with a post, reply, reaction or mention / "
-             "directory x 100, in the latest month of the period"),
-        _row("Stickiness (DAU/MAU)", _pooled(by_metric["stickiness"]), targets.stickiness,
-             "mean daily active / monthly active x 100, months of the period pooled"),
-        _row("Internal reply rate", _pooled(by_metric["reply_rate"]), targets.reply_rate,
-             "threads with a reply by someone else / threads x 100, months of the period"),
-        _row("Check-in answer rate",
-             {"numerator": int(answered), "denominator": int(audience),
-              "value": 100.0 * answered / audience if audience else None},
-             targets.check_in_answer_rate, "audience members who answered / audience x 100"),
+        _row(
+            "Interactive users",
+            _latest(by_metric["interactive_users"]),
+            targets.interactive_users,
+            "employees with a post, reply, reaction or mention / "
+            "directory x 100, in the latest month of the period",
+        ),
+        _row(
+            "Stickiness (DAU/MAU)",
+            _pooled(by_metric["stickiness"]),
+            targets.stickiness,
+            "mean daily active / monthly active x 100, months of the period pooled",
+        ),
+        _row(
+            "Internal reply rate",
+            _pooled(by_metric["reply_rate"]),
+            targets.reply_rate,
+            "threads with a reply by someone else / threads x 100, months of the period",
+        ),
+        _row(
+            "Check-in answer rate",
+            {
+                "numerator": int(answered),
+                "denominator": int(audience),
+                "value": 100.0 * answered / audience if audience else None,
+            },
+            targets.check_in_answer_rate,
+            "audience members who answered / audience x 100",
+        ),
     ]
     frame = pd.DataFrame(rows)
-    frame.insert(3, "status", [kpi_status(v, t) for v, t in zip(frame["value"], frame["target"],
-                                                                 strict=True)])
+    frame.insert(
+        3,
+        "status",
+        [kpi_status(v, t) for v, t in zip(frame["value"], frame["target"], strict=True)],
+    )
     return frame

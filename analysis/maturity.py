@@ -30,16 +30,18 @@ BLOCKING = 3
 
 def questions() -> list[dict]:
     """The questionnaire: one yes / partly / no question per questionnaire criterion."""
-    return [{"id": c.id, "stage": c.stage, "stage_name": STAGES[c.stage - 1][1],
-             "question": c.question} for c in CRITERIA if c.source == "questionnaire"]
+    return [
+        {"id": c.id, "stage": c.stage, "stage_name": STAGES[c.stage - 1][1], "question": c.question}
+        for c in CRITERIA
+        if c.source == "questionnaire"
+    ]
 
 
 def check_answer(question_id: str, answer: str, answered_by: str = "?") -> None:
     """Raise ValueError, in one line, for an unknown question or answer, or no author."""
     criterion = BY_ID.get(question_id)
     if criterion is None or criterion.source != "questionnaire":
-        raise ValueError(f"unknown question {question_id!r}: `pulse maturity questions` "
-                         "lists them")
+        raise ValueError(f"unknown question {question_id!r}: `pulse maturity questions` lists them")
     if answer not in ANSWER_SCORES:
         raise ValueError(f"unknown answer {answer!r}: expected yes, partly or no")
     if not answered_by.strip():
@@ -84,9 +86,15 @@ def questionnaire_evidence(criterion: Criterion, answer: dict | None) -> dict:
     answered yet, which scores 0); the scorecard page applies a new answer with it at once."""
     if answer is None:
         return evidence(0.0, None, "not answered yet", question=criterion.question, answer=None)
-    return evidence(ANSWER_SCORES[answer["answer"]], None, answer["note"],
-                    question=criterion.question, answer=answer["answer"],
-                    answered_by=answer["answered_by"], answered_at=answer["answered_at"])
+    return evidence(
+        ANSWER_SCORES[answer["answer"]],
+        None,
+        answer["note"],
+        question=criterion.question,
+        answer=answer["answer"],
+        answered_by=answer["answered_by"],
+        answered_at=answer["answered_at"],
+    )
 
 
 def score_criteria(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) -> list[dict]:
@@ -94,11 +102,21 @@ def score_criteria(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: da
     answers = answers_as_of(con, as_of)
     rows = []
     for criterion in CRITERIA:
-        found = (criterion.measure(con, settings, as_of) if criterion.source == "warehouse"
-                 else questionnaire_evidence(criterion, answers.get(criterion.id)))
-        rows.append({"id": criterion.id, "stage": criterion.stage,
-                     "description": criterion.description, "source": criterion.source,
-                     "score": found["score"], "evidence": found})
+        found = (
+            criterion.measure(con, settings, as_of)
+            if criterion.source == "warehouse"
+            else questionnaire_evidence(criterion, answers.get(criterion.id))
+        )
+        rows.append(
+            {
+                "id": criterion.id,
+                "stage": criterion.stage,
+                "description": criterion.description,
+                "source": criterion.source,
+                "score": found["score"],
+                "evidence": found,
+            }
+        )
     return rows
 
 
@@ -130,9 +148,10 @@ def summarise(as_of: date, criteria: list[dict]) -> dict:
         blocking = unmet.sort_values("score", kind="stable").head(BLOCKING).to_dict("records")
     return {
         "as_of": as_of.isoformat(),
-        "stages": [{"stage": n, "name": name, "motto": motto, "score": score,
-                    "reached": n <= current}
-                   for (n, name, motto), score in zip(STAGES, stage_scores, strict=True)],
+        "stages": [
+            {"stage": n, "name": name, "motto": motto, "score": score, "reached": n <= current}
+            for (n, name, motto), score in zip(STAGES, stage_scores, strict=True)
+        ],
         "current_stage": current,
         "current_stage_name": STAGES[current - 1][1] if current else None,
         "next_stage": next_stage,
@@ -173,13 +192,33 @@ def compute_scores(
 ) -> pd.DataFrame:
     """Criterion scores per date, shaped like ``maturity_scores``."""
     computed_at = datetime.now().replace(microsecond=0)
-    rows = [{"as_of": as_of, "stage": row["stage"], "criterion_id": row["id"],
-             "description": row["description"], "source": row["source"],
-             "score": row["score"], "evidence": json.dumps(row["evidence"]),
-             "computed_at": computed_at}
-            for as_of in dates for row in score_criteria(con, settings, as_of)]
-    return pd.DataFrame(rows, columns=["as_of", "stage", "criterion_id", "description", "source",
-                                       "score", "evidence", "computed_at"])
+    rows = [
+        {
+            "as_of": as_of,
+            "stage": row["stage"],
+            "criterion_id": row["id"],
+            "description": row["description"],
+            "source": row["source"],
+            "score": row["score"],
+            "evidence": json.dumps(row["evidence"]),
+            "computed_at": computed_at,
+        }
+        for as_of in dates
+        for row in score_criteria(con, settings, as_of)
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "as_of",
+            "stage",
+            "criterion_id",
+            "description",
+            "source",
+            "score",
+            "evidence",
+            "computed_at",
+        ],
+    )
 
 
 def refresh_maturity(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
@@ -196,15 +235,21 @@ def history_of(scores: pd.DataFrame) -> pd.DataFrame:
     columns = [name.lower() for _, name, _ in STAGES]
     if scores.empty:
         return pd.DataFrame(columns=["as_of", *columns, "current_stage", "current_stage_name"])
-    wide = (scores.groupby(["as_of", "stage"])["score"].mean().round(2).unstack("stage")
-            .reindex(columns=range(1, 7), fill_value=0.0))
+    wide = (
+        scores.groupby(["as_of", "stage"])["score"]
+        .mean()
+        .round(2)
+        .unstack("stage")
+        .reindex(columns=range(1, 7), fill_value=0.0)
+    )
     reached = (wide >= REACHED_AT).cumprod(axis=1)
     wide.columns = columns
     wide["current_stage"] = reached.sum(axis=1).astype(int)
     names = {0: None, **{n: name for n, name, _ in STAGES}}
     wide["current_stage_name"] = wide["current_stage"].map(names).astype(object)
     wide["current_stage_name"] = wide["current_stage_name"].where(
-        wide["current_stage_name"].notna(), None)
+        wide["current_stage_name"].notna(), None
+    )
     result = wide.reset_index()
     result["as_of"] = pd.to_datetime(result["as_of"]).dt.date
     return result
@@ -212,8 +257,9 @@ def history_of(scores: pd.DataFrame) -> pd.DataFrame:
 
 def history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The stored trend (what `refresh_maturity` wrote): one row per month end."""
-    return history_of(con.execute(
-        "SELECT as_of, stage, score FROM maturity_scores ORDER BY as_of").df())
+    return history_of(
+        con.execute("SELECT as_of, stage, score FROM maturity_scores ORDER BY as_of").df()
+    )
 
 
 def live_history(
@@ -228,12 +274,18 @@ def evidence_text(found: dict) -> str:
     numbers = found["numbers"]
     if "question" in numbers:
         parts = [numbers["answer"] or "not answered"]
-        parts += [f"by {numbers['answered_by']} on {numbers['answered_at'][:10]}"] if (
-            numbers["answer"]) else []
+        parts += (
+            [f"by {numbers['answered_by']} on {numbers['answered_at'][:10]}"]
+            if (numbers["answer"])
+            else []
+        )
     else:
-        parts = [f"{name.removesuffix('_pct').replace('_', ' ')} {value}"
-                 + ("%" if name.endswith("_pct") else "")
-                 for name, value in numbers.items() if value is not None and value != []]
+        parts = [
+            f"{name.removesuffix('_pct').replace('_', ' ')} {value}"
+            + ("%" if name.endswith("_pct") else "")
+            for name, value in numbers.items()
+            if value is not None and value != []
+        ]
     if found.get("note") and found["note"] != "not answered yet":
         parts.append(found["note"])
     return "; ".join(parts)

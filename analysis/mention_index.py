@@ -66,19 +66,22 @@ def refresh_mention_index(con: duckdb.DuckDBPyConnection, full: bool = False) ->
     first_time = full or stored is None
     if first_time:
         con.execute("DELETE FROM mention_index")
-        written = con.execute(
-            f"INSERT INTO mention_index {_ROWS.format(days='TRUE')}").fetchall()[0][0]
+        written = con.execute(f"INSERT INTO mention_index {_ROWS.format(days='TRUE')}").fetchall()[
+            0
+        ][0]
     else:
         days = touched_days(con, pd.Timestamp(stored).to_pydatetime())
         written = 0
         if not days.empty:
             con.register("_days", days)
             try:
-                con.execute("DELETE FROM mention_index "
-                            "WHERE created_at::DATE IN (SELECT day FROM _days)")
+                con.execute(
+                    "DELETE FROM mention_index WHERE created_at::DATE IN (SELECT day FROM _days)"
+                )
                 written = con.execute(
-                    "INSERT INTO mention_index " + _ROWS.format(
-                        days="p.created_at::DATE IN (SELECT day FROM _days)")).fetchall()[0][0]
+                    "INSERT INTO mention_index "
+                    + _ROWS.format(days="p.created_at::DATE IN (SELECT day FROM _days)")
+                ).fetchall()[0][0]
             finally:
                 con.unregister("_days")
     save_cursor(con, WATERMARK[0], WATERMARK[1], started.isoformat())

@@ -164,9 +164,14 @@ def _flow(
     with folded_directory(con, min_group_size) as people_sql:
         problem = selection_problem(con, people_sql, filters, min_group_size)
         condition, condition_params = filter_condition(filters)
-        yield (SELECTED_FLOW.format(people=people_sql, condition=condition, segment=segment,
-                                    kinds=EDGE_KINDS),
-               [*condition_params, period.start, period.end], filters.get(segment), problem)
+        yield (
+            SELECTED_FLOW.format(
+                people=people_sql, condition=condition, segment=segment, kinds=EDGE_KINDS
+            ),
+            [*condition_params, period.start, period.end],
+            filters.get(segment),
+            problem,
+        )
 
 
 def _withheld(columns: list[str], reason: str) -> pd.DataFrame:
@@ -176,8 +181,11 @@ def _withheld(columns: list[str], reason: str) -> pd.DataFrame:
 
 
 def flow_share(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department",
-    filters: Mapping[str, Sequence[str]] | None = None, min_group_size: int = 5,
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    segment: str = "department",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    min_group_size: int = 5,
 ) -> dict[str, float | None]:
     """Edges between different (reported) segments / all edges x 100, over the stored months that
     overlap ``period``; with ``filters``, over the edges that involve the selected people (and
@@ -193,13 +201,19 @@ def flow_share(
             """,
             params,
         ).fetchall()[0]
-    return {"numerator": cross, "denominator": total,
-            "value": 100.0 * cross / total if total else None}
+    return {
+        "numerator": cross,
+        "denominator": total,
+        "value": 100.0 * cross / total if total else None,
+    }
 
 
 def ei_index(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department",
-    filters: Mapping[str, Sequence[str]] | None = None, min_group_size: int = 5,
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    segment: str = "department",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    min_group_size: int = 5,
 ) -> pd.DataFrame:
     """Per reported segment: external edges (leaving or entering it), internal edges (both ends
     inside) and the E-I index, most inward-looking first; ``filters`` as for ``flow_share``,
@@ -318,13 +332,19 @@ def centrality(pairs: pd.DataFrame) -> tuple[pd.DataFrame, str]:
         method = f"sampled {BETWEENNESS_SAMPLES} of {people} (seed {BETWEENNESS_SEED})"
         log.info("network: betweenness %s", method)
         betweenness = nx.betweenness_centrality(
-            graph, k=BETWEENNESS_SAMPLES, normalized=True, seed=BETWEENNESS_SEED)
+            graph, k=BETWEENNESS_SAMPLES, normalized=True, seed=BETWEENNESS_SEED
+        )
     else:
         method = "exact"
         betweenness = nx.betweenness_centrality(graph, normalized=True)
     degree = nx.degree_centrality(graph) if people > 1 else dict.fromkeys(graph, 0.0)
-    return pd.DataFrame({"person_id": list(degree), "degree": list(degree.values()),
-                         "betweenness": [betweenness[p] for p in degree]}), method
+    return pd.DataFrame(
+        {
+            "person_id": list(degree),
+            "degree": list(degree.values()),
+            "betweenness": [betweenness[p] for p in degree],
+        }
+    ), method
 
 
 def personas(people: pd.DataFrame) -> np.ndarray:
@@ -334,8 +354,12 @@ def personas(people: pd.DataFrame) -> np.ndarray:
     got = people["responses_received"].to_numpy(dtype=float)
     responding = made - people["threads_started"].to_numpy(dtype=float)
     return np.select(
-        [made < ACTIVE_MIN_CONTRIBUTIONS, got >= CATALYST_RATIO * made,
-         got >= ENGAGER_RATIO * made, responding >= RESPONDER_SHARE * made],
+        [
+            made < ACTIVE_MIN_CONTRIBUTIONS,
+            got >= CATALYST_RATIO * made,
+            got >= ENGAGER_RATIO * made,
+            responding >= RESPONDER_SHARE * made,
+        ],
         ["Observer", "Catalyst", "Engager", "Responder"],
         default="Broadcaster",
     )
@@ -343,8 +367,12 @@ def personas(people: pd.DataFrame) -> np.ndarray:
 
 def departments_linked(pairs: pd.DataFrame, departments: pd.Series) -> pd.Series:
     """Per person, the distinct departments of the people they interacted with."""
-    ends = pd.concat([pairs[["a", "b"]].set_axis(["person_id", "other"], axis=1),
-                      pairs[["b", "a"]].set_axis(["person_id", "other"], axis=1)])
+    ends = pd.concat(
+        [
+            pairs[["a", "b"]].set_axis(["person_id", "other"], axis=1),
+            pairs[["b", "a"]].set_axis(["person_id", "other"], axis=1),
+        ]
+    )
     ends["department"] = ends["other"].map(departments)
     return ends.groupby("person_id")["department"].nunique()
 
@@ -361,10 +389,14 @@ def compute_people(con: duckdb.DuckDBPyConnection, window: Period) -> pd.DataFra
     people["persona"] = personas(people)
     top = max(1, math.ceil(BRIDGE_TOP_SHARE * len(measures)))
     rank = people["betweenness"].rank(method="min", ascending=False)
-    people["is_bridge"] = ((rank <= top) & (people["betweenness"] > 0)
-                           & (people["departments_linked"] >= BRIDGE_MIN_DEPARTMENTS))
+    people["is_bridge"] = (
+        (rank <= top)
+        & (people["betweenness"] > 0)
+        & (people["departments_linked"] >= BRIDGE_MIN_DEPARTMENTS)
+    )
     return people.drop(columns="department").assign(
-        window_start=window.start, window_end=window.end, betweenness_method=method)
+        window_start=window.start, window_end=window.end, betweenness_method=method
+    )
 
 
 def refresh_network(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
@@ -374,8 +406,9 @@ def refresh_network(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
     leave the 90-day window.
     """
     floor = settings.privacy.min_group_size
-    flow = pd.concat([compute_flow(con, segment, floor) for segment in FLOW_SEGMENTS],
-                     ignore_index=True)
+    flow = pd.concat(
+        [compute_flow(con, segment, floor) for segment in FLOW_SEGMENTS], ignore_index=True
+    )
     window = network_window(con)
     people = compute_people(con, window) if window else pd.DataFrame()
     computed_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
@@ -390,7 +423,9 @@ def refresh_network(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
 
 
 def bridging_people(
-    con: duckdb.DuckDBPyConnection, limit: int = 10, min_group_size: int = 5,
+    con: duckdb.DuckDBPyConnection,
+    limit: int = 10,
+    min_group_size: int = 5,
     filters: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """The people who link silos, highest betweenness first; departments folded by the privacy
@@ -401,8 +436,11 @@ def bridging_people(
     try:
         with folded_directory(con, min_group_size) as people_sql:
             condition, params = filter_condition(filters)
-            chosen = (f"AND n.person_id IN (SELECT person FROM ({people_sql}) WHERE {condition})"
-                      if filters else "")
+            chosen = (
+                f"AND n.person_id IN (SELECT person FROM ({people_sql}) WHERE {condition})"
+                if filters
+                else ""
+            )
             return con.execute(
                 f"""
                 SELECT n.person_id, coalesce(a.display_name, n.person_id) AS person,
@@ -420,8 +458,11 @@ def bridging_people(
 
 
 def flow_matrix(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "department",
-    filters: Mapping[str, Sequence[str]] | None = None, min_group_size: int = 5,
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    segment: str = "department",
+    filters: Mapping[str, Sequence[str]] | None = None,
+    min_group_size: int = 5,
 ) -> pd.DataFrame:
     """Edges from each reported segment to each other one (and to itself) over the stored months
     that overlap ``period``, with each cell's share of its source's edges (%): the matrix view

@@ -40,8 +40,10 @@ log = logging.getLogger(__name__)
 
 RETRY_HTTP_STATUS = frozenset({408, 425, 429})
 SNIPPET = 140  # characters of an example post shown in a message
-KIND_MEANING = {"crisis": "negative mentions far above the brand's own baseline",
-                "peak": "mentions far above the brand's own baseline"}
+KIND_MEANING = {
+    "crisis": "negative mentions far above the brand's own baseline",
+    "peak": "mentions far above the brand's own baseline",
+}
 
 
 class DeliveryError(Exception):
@@ -83,9 +85,15 @@ def notify_new_alerts(
             else:
                 delivered.append(endpoint.name)
         _record(con, alert["alert_id"], delivered, errors)
-        rows.append({"alert_id": alert["alert_id"], "episode_key": alert["episode_key"],
-                     "text": describe_alert(alert), "delivered": delivered,
-                     "error": "; ".join(errors) or None})
+        rows.append(
+            {
+                "alert_id": alert["alert_id"],
+                "episode_key": alert["episode_key"],
+                "text": describe_alert(alert),
+                "delivered": delivered,
+                "error": "; ".join(errors) or None,
+            }
+        )
     return pd.DataFrame(rows, columns=outcome.columns) if rows else outcome
 
 
@@ -94,12 +102,19 @@ def configured_endpoints(config: Alerts) -> list[Endpoint]:
     endpoints = []
     if config.email is not None:
         email = config.email
-        endpoints.append(Endpoint(f"e-mail via {email.host}:{email.port}",
-                                  lambda alert: send_email(alert, email, config.timeout_seconds)))
+        endpoints.append(
+            Endpoint(
+                f"e-mail via {email.host}:{email.port}",
+                lambda alert: send_email(alert, email, config.timeout_seconds),
+            )
+        )
     for number, hook in enumerate(config.webhooks, start=1):
-        endpoints.append(Endpoint(
-            f"webhook {number} ({hook.format}, {urlsplit(hook.url).netloc})",
-            lambda alert, hook=hook: post_webhook(alert, hook, config.timeout_seconds)))
+        endpoints.append(
+            Endpoint(
+                f"webhook {number} ({hook.format}, {urlsplit(hook.url).netloc})",
+                lambda alert, hook=hook: post_webhook(alert, hook, config.timeout_seconds),
+            )
+        )
     return endpoints
 
 
@@ -112,19 +127,30 @@ def deliver(endpoint: Endpoint, alert: Mapping[str, Any], config: Alerts) -> str
             return None
         except DeliveryError as error:
             if not error.transient or attempt == config.retries:
-                log.error("alert %s not sent through %s after %d tr%s: %s", alert["episode_key"],
-                          endpoint.name, attempt, "y" if attempt == 1 else "ies", error)
+                log.error(
+                    "alert %s not sent through %s after %d tr%s: %s",
+                    alert["episode_key"],
+                    endpoint.name,
+                    attempt,
+                    "y" if attempt == 1 else "ies",
+                    error,
+                )
                 return f"{endpoint.name}: {error}"
-            log.warning("alert %s: %s failed (try %d of %d), retrying in %.1fs: %s",
-                        alert["episode_key"], endpoint.name, attempt, config.retries, pause, error)
+            log.warning(
+                "alert %s: %s failed (try %d of %d), retrying in %.1fs: %s",
+                alert["episode_key"],
+                endpoint.name,
+                attempt,
+                config.retries,
+                pause,
+                error,
+            )
             time.sleep(pause)
             pause *= 2
     return None  # unreachable: retries >= 1
 
 
-def _pending(
-    con: duckdb.DuckDBPyConnection, config: Alerts, now: datetime | None
-) -> pd.DataFrame:
+def _pending(con: duckdb.DuckDBPyConnection, config: Alerts, now: datetime | None) -> pd.DataFrame:
     """Alerts never delivered whose episode is recent enough to be news, with the links and
     texts of their example posts. Older ones are marked as not sent, once."""
     clock = naive_utc(now) if now is not None else data_clock(con)
@@ -134,11 +160,15 @@ def _pending(
     con.execute(
         "UPDATE alerts SET notification_error = ? WHERE notified_at IS NULL "
         "AND notification_error IS NULL AND window_end < ?",
-        [f"not sent: the episode ended over {config.notify_max_age_hours} h before the "
-         "newest data", oldest])
+        [
+            f"not sent: the episode ended over {config.notify_max_age_hours} h before the "
+            "newest data",
+            oldest,
+        ],
+    )
     return con.execute(
         f"""
-        SELECT {', '.join(f'a.{c}' for c in ALERT_COLUMNS)},
+        SELECT {", ".join(f"a.{c}" for c in ALERT_COLUMNS)},
                coalesce((SELECT list({{'url': p.url, 'text': p.text}}
                                      ORDER BY list_position(a.example_post_ids, p.post_id))
                          FROM posts p WHERE list_contains(a.example_post_ids, p.post_id)), [])
@@ -151,13 +181,18 @@ def _pending(
     ).df()
 
 
-def _record(con: duckdb.DuckDBPyConnection, alert_id: int, delivered: list[str],
-            errors: list[str]) -> None:
+def _record(
+    con: duckdb.DuckDBPyConnection, alert_id: int, delivered: list[str], errors: list[str]
+) -> None:
     con.execute(
         "UPDATE alerts SET notified_at = CASE WHEN ? THEN ?::TIMESTAMP ELSE notified_at END, "
         "notification_error = ? WHERE alert_id = ?",
-        [bool(delivered), datetime.now(UTC).replace(tzinfo=None), "; ".join(errors) or None,
-         alert_id],
+        [
+            bool(delivered),
+            datetime.now(UTC).replace(tzinfo=None),
+            "; ".join(errors) or None,
+            alert_id,
+        ],
     )
 
 
@@ -168,7 +203,7 @@ def _examples(alert: Mapping[str, Any]) -> list[dict]:
 
 def _snippet(text: str | None) -> str:
     text = " ".join((text or "").split())
-    return text if len(text) <= SNIPPET else text[:SNIPPET - 1] + "…"
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1] + "…"
 
 
 def _count(value: float) -> str:
@@ -215,8 +250,9 @@ def send_email(alert: Mapping[str, Any], email: AlertEmail, timeout: float) -> N
     if email.username and email.password_variable:
         password = os.environ.get(email.password_variable)
         if password is None:
-            raise DeliveryError(f"environment variable {email.password_variable} is not set",
-                                transient=False)
+            raise DeliveryError(
+                f"environment variable {email.password_variable} is not set", transient=False
+            )
     try:
         with smtplib.SMTP(email.host, email.port, timeout=timeout) as smtp:
             if email.starttls:
@@ -226,13 +262,18 @@ def send_email(alert: Mapping[str, Any], email: AlertEmail, timeout: float) -> N
             refused = smtp.send_message(email_message(alert, email))
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
-        raise DeliveryError(f"all recipients refused: {codes}",
-                            transient=all(400 <= c < 500 for c in codes)) from None
+        raise DeliveryError(
+            f"all recipients refused: {codes}", transient=all(400 <= c < 500 for c in codes)
+        ) from None
     except smtplib.SMTPResponseException as error:
-        message = error.smtp_error.decode(errors="replace") if isinstance(
-            error.smtp_error, bytes) else str(error.smtp_error)
-        raise DeliveryError(f"SMTP {error.smtp_code} {message}",
-                            transient=400 <= error.smtp_code < 500) from None
+        message = (
+            error.smtp_error.decode(errors="replace")
+            if isinstance(error.smtp_error, bytes)
+            else str(error.smtp_error)
+        )
+        raise DeliveryError(
+            f"SMTP {error.smtp_code} {message}", transient=400 <= error.smtp_code < 500
+        ) from None
     except (smtplib.SMTPNotSupportedError, ssl.SSLError) as error:
         raise DeliveryError(f"{type(error).__name__}: {error}", transient=False) from None
     except (smtplib.SMTPException, OSError) as error:
@@ -267,34 +308,60 @@ def _teams_card(alert: Mapping[str, Any], text: str) -> dict:
     """An Adaptive Card in the message envelope that Teams incoming webhooks and Workflows'
     'when a webhook request is received' accept."""
     body: list[dict] = [
-        {"type": "TextBlock", "text": text, "weight": "Bolder", "size": "Medium", "wrap": True,
-         "color": "Attention" if alert["kind"] == "crisis" else "Accent"},
+        {
+            "type": "TextBlock",
+            "text": text,
+            "weight": "Bolder",
+            "size": "Medium",
+            "wrap": True,
+            "color": "Attention" if alert["kind"] == "crisis" else "Accent",
+        },
         {"type": "FactSet", "facts": [{"title": n, "value": v} for n, v in _facts(alert)]},
     ]
     examples = _examples(alert)
     if examples:
         body.append({"type": "TextBlock", "text": "Example mentions", "weight": "Bolder"})
-        body += [{"type": "TextBlock", "wrap": True,
-                  "text": f"[{_snippet(e['text'])}]({e['url']})" if e["url"] else
-                  _snippet(e["text"])} for e in examples]
-    card = {"$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
-            "type": "AdaptiveCard", "version": "1.4", "body": body}
-    return {"type": "message", "attachments": [
-        {"contentType": "application/vnd.microsoft.card.adaptive", "contentUrl": None,
-         "content": card}]}
+        body += [
+            {
+                "type": "TextBlock",
+                "wrap": True,
+                "text": f"[{_snippet(e['text'])}]({e['url']})" if e["url"] else _snippet(e["text"]),
+            }
+            for e in examples
+        ]
+    card = {
+        "$schema": "http://adaptivecards.io/schemas/adaptive-card.json",
+        "type": "AdaptiveCard",
+        "version": "1.4",
+        "body": body,
+    }
+    return {
+        "type": "message",
+        "attachments": [
+            {
+                "contentType": "application/vnd.microsoft.card.adaptive",
+                "contentUrl": None,
+                "content": card,
+            }
+        ],
+    }
 
 
 def post_webhook(alert: Mapping[str, Any], hook: AlertWebhook, timeout: float) -> None:
     """POST the alert as JSON; any 2xx reply is a delivery."""
     try:
-        response = requests.post(hook.url, json=webhook_body(alert, hook.format),
-                                 timeout=timeout)
-    except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
-            requests.exceptions.InvalidSchema) as error:
+        response = requests.post(hook.url, json=webhook_body(alert, hook.format), timeout=timeout)
+    except (
+        requests.exceptions.InvalidURL,
+        requests.exceptions.MissingSchema,
+        requests.exceptions.InvalidSchema,
+    ) as error:
         raise DeliveryError(f"bad webhook address: {error}", transient=False) from None
     except requests.RequestException as error:
         raise DeliveryError(type(error).__name__, transient=True) from None
     if not 200 <= response.status_code < 300:
         status = response.status_code
-        raise DeliveryError(f"HTTP {status} {response.text[:200]}".strip(),
-                            transient=status >= 500 or status in RETRY_HTTP_STATUS)
+        raise DeliveryError(
+            f"HTTP {status} {response.text[:200]}".strip(),
+            transient=status >= 500 or status in RETRY_HTTP_STATUS,
+        )

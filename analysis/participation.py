@@ -46,8 +46,10 @@ _THREADS = """
 THREADS = _THREADS.format(replies="", threads="")
 # The threads started in [$since, $until), their replies read from $since on (no reply comes
 # before its thread): the same rows as THREADS filtered, without reading every reply ever.
-PERIOD_THREADS = _THREADS.format(replies=" AND created_at >= $since",
-                                 threads=" AND t.created_at >= $since AND t.created_at < $until")
+PERIOD_THREADS = _THREADS.format(
+    replies=" AND created_at >= $since",
+    threads=" AND t.created_at >= $since AND t.created_at < $until",
+)
 
 
 def active_people_per_week(
@@ -62,8 +64,10 @@ def active_people_per_week(
     join = ""
     if segment:
         con.register("_privacy_groups", mapping)
-        join = (f"JOIN authors a ON a.author_id = c.person "
-                f"JOIN _privacy_groups g ON g.value = coalesce(a.{segment}, 'Unknown')")
+        join = (
+            f"JOIN authors a ON a.author_id = c.person "
+            f"JOIN _privacy_groups g ON g.value = coalesce(a.{segment}, 'Unknown')"
+        )
         group_sql = "g.reported"
     try:
         return con.execute(
@@ -92,8 +96,11 @@ def interactive_users(con: duckdb.DuckDBPyConnection, period: Period) -> dict[st
         """,
         [period.since, period.until],
     ).fetchall()[0]
-    return {"numerator": active, "denominator": directory,
-            "value": 100.0 * active / directory if directory else None}
+    return {
+        "numerator": active,
+        "denominator": directory,
+        "value": 100.0 * active / directory if directory else None,
+    }
 
 
 def stickiness(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, float]:
@@ -110,8 +117,11 @@ def stickiness(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, floa
         """,
         [period.until, period.until],
     ).fetchall()[0]
-    return {"numerator": round(dau, 1), "denominator": mau,
-            "value": 100.0 * dau / mau if mau else None}
+    return {
+        "numerator": round(dau, 1),
+        "denominator": mau,
+        "value": 100.0 * dau / mau if mau else None,
+    }
 
 
 def reply_rate(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, float]:
@@ -124,5 +134,8 @@ def reply_rate(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, floa
         """,
         [period.since, period.until],
     ).fetchall()[0]
-    return {"numerator": answered, "denominator": threads,
-            "value": 100.0 * answered / threads if threads else None}
+    return {
+        "numerator": answered,
+        "denominator": threads,
+        "value": 100.0 * answered / threads if threads else None,
+    }

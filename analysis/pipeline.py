@@ -33,13 +33,14 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
     return [
         ("sentiment", lambda con: f"{score_new_posts(con):,} posts scored"),
         ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
-        ("mention_index",
-         lambda con: f"{refresh_mention_index(con):,} mentions indexed"),
+        ("mention_index", lambda con: f"{refresh_mention_index(con):,} mentions indexed"),
         ("topics", lambda con: f"{len(refresh_topics(con)):,} topics"),
         ("alerts", lambda con: f"{len(detect_alerts(con, settings)):,} episodes found"),
         ("notifications", lambda con: f"{len(notify_new_alerts(con, settings)):,} alerts sent"),
-        ("internal_metrics",
-         lambda con: f"{refresh_internal_metrics(con, settings):,} internal figures"),
+        (
+            "internal_metrics",
+            lambda con: f"{refresh_internal_metrics(con, settings):,} internal figures",
+        ),
         ("network", lambda con: f"{refresh_network(con, settings):,} network rows"),
         ("push_pull", lambda con: f"{refresh_push_pull(con, settings):,} push and pull rows"),
         ("answered", lambda con: f"{refresh_answered_posts(con):,} answered posts"),
@@ -54,8 +55,11 @@ def refresh_topics(con: duckdb.DuckDBPyConnection):
     return compute_topics(con, periods=None if first_time else 2)
 
 
-def run_analysis(con: duckdb.DuckDBPyConnection, settings: Settings,
-                 report: Callable[[str, str], None] | None = None) -> dict[str, str]:
+def run_analysis(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    report: Callable[[str, str], None] | None = None,
+) -> dict[str, str]:
     """Run every step; ``report(step, outcome)`` is called as each finishes."""
     outcomes = {}
     for name, step in steps(settings):

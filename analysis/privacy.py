@@ -59,8 +59,11 @@ def folding(
 ) -> pd.DataFrame:
     """Every value of ``segments`` with the group it is reported as (None: withheld), as rows,
     so SQL can join it: columns segment_type, value, reported."""
-    rows = [(segment, value, reported) for segment in segments
-            for value, reported in reportable_groups(con, segment, min_group_size).items()]
+    rows = [
+        (segment, value, reported)
+        for segment in segments
+        for value, reported in reportable_groups(con, segment, min_group_size).items()
+    ]
     return pd.DataFrame(rows, columns=["segment_type", "value", "reported"], dtype=object)
 
 
@@ -84,10 +87,14 @@ def folded_directory(con: duckdb.DuckDBPyConnection, min_group_size: int) -> Ite
     columns = ", ".join(f"{s}.reported AS {s}" for s in SEGMENTS)
     joins = " ".join(
         f"LEFT JOIN _privacy_folding {s} ON {s}.segment_type = '{s}' "
-        f"AND {s}.value = coalesce(a.{s}, 'Unknown')" for s in SEGMENTS)
+        f"AND {s}.value = coalesce(a.{s}, 'Unknown')"
+        for s in SEGMENTS
+    )
     try:
-        yield (f"SELECT a.author_id AS person, {columns} FROM authors a {joins} "
-               "WHERE a.scope = 'internal' AND a.in_directory")
+        yield (
+            f"SELECT a.author_id AS person, {columns} FROM authors a {joins} "
+            "WHERE a.scope = 'internal' AND a.in_directory"
+        )
     finally:
         con.unregister("_privacy_folding")
 
@@ -133,8 +140,10 @@ def selection_problem(
         allowed = set(reported[SEGMENTS.index(segment)]) - {None}
         unknown = [v for v in values if v not in allowed]
         if unknown:
-            return (f"{', '.join(map(str, unknown))}: not reported on its own ({BELOW_FLOOR}); "
-                    f"choose among {', '.join(sorted(allowed)) or 'nothing'}")
+            return (
+                f"{', '.join(map(str, unknown))}: not reported on its own ({BELOW_FLOOR}); "
+                f"choose among {', '.join(sorted(allowed)) or 'nothing'}"
+            )
     params: dict[str, object] = {segment: values for segment, values in filters.items()}
     match = {segment: f"list_contains(${segment}::VARCHAR[], {segment})" for segment in filters}
 
@@ -153,7 +162,8 @@ def selection_problem(
             params[f"{segment}_{i}"] = value
             counts.append(f"count(*) FILTER ({others} AND {segment} = ${segment}_{i})")
     people, *parts = con.execute(
-        f"SELECT {', '.join(counts)} FROM ({people_sql})", params).fetchall()[0]
+        f"SELECT {', '.join(counts)} FROM ({people_sql})", params
+    ).fetchall()[0]
     if people < min_group_size:
         return f"the selection is a {BELOW_FLOOR}"
     if any(0 < part < min_group_size for part in parts):

@@ -205,8 +205,14 @@ def check_in_totals(con: duckdb.DuckDBPyConnection, period: Period) -> tuple[int
     return int(check_ins), int(responded), int(audience)
 
 
-def _stored(con: duckdb.DuckDBPyConnection, kind: str, period: Period, segment: str,
-            names: tuple[str, str, str], role: str | None) -> pd.DataFrame:
+def _stored(
+    con: duckdb.DuckDBPyConnection,
+    kind: str,
+    period: Period,
+    segment: str,
+    names: tuple[str, str, str],
+    role: str | None,
+) -> pd.DataFrame:
     """Stored rows of ``kind``; a post in a restricted channel only for the roles it is for."""
     if segment not in SEGMENTS:
         raise ValueError(f"unknown segment {segment!r}; expected one of {', '.join(SEGMENTS)}")
@@ -264,8 +270,10 @@ _SELECTED = """
     GROUP BY ALL ORDER BY t.created_at, t.post_id, segment_value
 """
 _GROUPS = {"all": "'All'", "department": "reported.department", "location": "reported.location"}
-_NAMES = {"announcement": ("reached", "reach", "median_minutes_to_respond"),
-          "check-in": ("answered", "answer_rate", "median_minutes_to_answer")}
+_NAMES = {
+    "announcement": ("reached", "reach", "median_minutes_to_respond"),
+    "check-in": ("answered", "answer_rate", "median_minutes_to_answer"),
+}
 
 
 def _named(sql: str, params: list, prefix: str) -> tuple[str, dict]:
@@ -308,23 +316,51 @@ def selected_rates(
     with folded_directory(con, min_group_size) as people_sql:
         problem = selection_problem(con, people_sql, filters, min_group_size)
         if problem:
-            empty = pd.DataFrame(columns=["post_id", "created_at", "channel", "headline",
-                                          "segment_value", "audience", *_NAMES[kind]])
+            empty = pd.DataFrame(
+                columns=[
+                    "post_id",
+                    "created_at",
+                    "channel",
+                    "headline",
+                    "segment_value",
+                    "audience",
+                    *_NAMES[kind],
+                ]
+            )
             empty.attrs["withheld"] = problem
             return empty
-        where = ("AND p.kind = $kind AND p.created_at >= $since AND p.created_at < $until "
-                 f"AND {visible}")
+        where = (
+            f"AND p.kind = $kind AND p.created_at >= $since AND p.created_at < $until AND {visible}"
+        )
         sql = _people(where) + _SELECTED.format(
-            people=people_sql, group=_GROUPS[segment], condition=condition, other=OTHER,
-            responded=responded, rate=rate, minutes=minutes)
-        return con.execute(sql, {"kind": kind, "since": period.since, "until": period.until,
-                                 "floor": min_group_size, **visible_params,
-                                 **condition_params}).df()
+            people=people_sql,
+            group=_GROUPS[segment],
+            condition=condition,
+            other=OTHER,
+            responded=responded,
+            rate=rate,
+            minutes=minutes,
+        )
+        return con.execute(
+            sql,
+            {
+                "kind": kind,
+                "since": period.since,
+                "until": period.until,
+                "floor": min_group_size,
+                **visible_params,
+                **condition_params,
+            },
+        ).df()
 
 
 def announcement_reach(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all", *,
-    role: str | None = None, filters: Mapping[str, Sequence[str]] | None = None,
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    segment: str = "all",
+    *,
+    role: str | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
     min_group_size: int = 5,
 ) -> pd.DataFrame:
     """Reach of each announcement posted in the period, overall ('all') or per department or
@@ -332,22 +368,26 @@ def announcement_reach(
     Stored, or with department / location / employee-type ``filters`` computed live for the
     people they select (``selected_rates``)."""
     if any(filters.values() if filters else ()):
-        return selected_rates(con, "announcement", period, segment, filters, min_group_size,
-                              role=role)
+        return selected_rates(
+            con, "announcement", period, segment, filters, min_group_size, role=role
+        )
     return _stored(con, "announcement", period, segment, _NAMES["announcement"], role)
 
 
 def check_in_answers(
-    con: duckdb.DuckDBPyConnection, period: Period, segment: str = "all", *,
-    role: str | None = None, filters: Mapping[str, Sequence[str]] | None = None,
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    segment: str = "all",
+    *,
+    role: str | None = None,
+    filters: Mapping[str, Sequence[str]] | None = None,
     min_group_size: int = 5,
 ) -> pd.DataFrame:
     """Answers to each check-in posted in the period, overall ('all') or per department or
     location, so the crisis team sees where the message did not land; stored, or live for the
     people ``filters`` select, as ``announcement_reach``."""
     if any(filters.values() if filters else ()):
-        return selected_rates(con, "check-in", period, segment, filters, min_group_size,
-                              role=role)
+        return selected_rates(con, "check-in", period, segment, filters, min_group_size, role=role)
     return _stored(con, "check-in", period, segment, _NAMES["check-in"], role)
 
 

@@ -28,8 +28,11 @@ from socialpulse.warehouse.loader import transaction
 
 EMV_LABEL = "indicative only (AMEC Barcelona Principles reject AVE)"
 TRACED = ("value", "low", "base", "high", "unit", "source")
-SCENARIO_RULES = {"low": "low benefits + high costs", "base": "base values",
-                  "high": "high benefits + low costs"}
+SCENARIO_RULES = {
+    "low": "low benefits + high costs",
+    "base": "base values",
+    "high": "high benefits + low costs",
+}
 
 
 @dataclass(frozen=True)
@@ -49,39 +52,68 @@ LINES: tuple[Line, ...] = (
     Line("tools", "Tools", "cost", ("tools_per_month", "months")),
     Line("staff_time", "Staff time", "cost", ("staff_hours_per_month", "hourly_rate", "months")),
     Line("training", "Training (one-off)", "cost", ("training_one_off",), one_off=True),
-    Line("support_deflection", "Support deflection", "benefit",
-         ("answered_mentions", "cost_per_ticket")),
-    Line("search_time_saved", "Search time saved", "benefit",
-         ("questions_answered", "minutes_saved_per_answer", "hourly_rate"), divisor=60),
-    Line("recruiting", "Recruiting", "benefit",
-         ("hires_per_year", "saving_per_hire", "months"), divisor=12),
-    Line("attributed_revenue", "Attributed revenue", "benefit",
-         ("attributed_revenue_per_month", "months")),
-    Line("earned_media_value", f"Earned media value, {EMV_LABEL}", "benefit",
-         ("potential_reach", "cpm"), divisor=1000),
+    Line(
+        "support_deflection",
+        "Support deflection",
+        "benefit",
+        ("answered_mentions", "cost_per_ticket"),
+    ),
+    Line(
+        "search_time_saved",
+        "Search time saved",
+        "benefit",
+        ("questions_answered", "minutes_saved_per_answer", "hourly_rate"),
+        divisor=60,
+    ),
+    Line(
+        "recruiting",
+        "Recruiting",
+        "benefit",
+        ("hires_per_year", "saving_per_hire", "months"),
+        divisor=12,
+    ),
+    Line(
+        "attributed_revenue",
+        "Attributed revenue",
+        "benefit",
+        ("attributed_revenue_per_month", "months"),
+    ),
+    Line(
+        "earned_media_value",
+        f"Earned media value, {EMV_LABEL}",
+        "benefit",
+        ("potential_reach", "cpm"),
+        divisor=1000,
+    ),
 )
 
 VOLUMES = {
     "answered_mentions": (
-        "mentions", "warehouse: external posts by others (reposts excluded) created in the period "
-        "that an owned account replied to by the period's end"),
+        "mentions",
+        "warehouse: external posts by others (reposts excluded) created in the period "
+        "that an owned account replied to by the period's end",
+    ),
     "questions_answered": (
-        "questions", "warehouse: internal top-level posts (not announcements or check-ins) "
+        "questions",
+        "warehouse: internal top-level posts (not announcements or check-ins) "
         "containing '?' created in the period "
-        "that someone other than the asker replied to by the period's end"),
+        "that someone other than the asker replied to by the period's end",
+    ),
     "potential_reach": (
-        "potential reach", "warehouse: sum of brand_daily.reach of own brands over the period "
-        "(unknown reach counts as nothing)"),
+        "potential reach",
+        "warehouse: sum of brand_daily.reach of own brands over the period "
+        "(unknown reach counts as nothing)",
+    ),
 }
 
 
 ASSUMPTIONS: tuple[str, ...] = tuple(
-    name for name, field in Roi.model_fields.items() if field.annotation is RoiRange)
+    name for name, field in Roi.model_fields.items() if field.annotation is RoiRange
+)
 
 
 def _unit(settings: Settings, name: str) -> str:
-    return type(settings.roi).model_fields[name].description.format(
-        currency=settings.roi.currency)
+    return type(settings.roi).model_fields[name].description.format(currency=settings.roi.currency)
 
 
 def _when(moment: datetime) -> str:
@@ -90,23 +122,39 @@ def _when(moment: datetime) -> str:
 
 def _in_force(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, dict]:
     """Each assumption's values and where they come from: the newest stored change, else config."""
-    rows = con.execute(
-        """
+    rows = (
+        con.execute(
+            """
         SELECT name, low, base, high, changed_by, changed_at, note FROM roi_assumptions
         QUALIFY row_number() OVER (PARTITION BY name ORDER BY change_id DESC) = 1
         """
-    ).df().set_index("name")
+        )
+        .df()
+        .set_index("name")
+    )
     values = {}
     for name in ASSUMPTIONS:
         default = getattr(settings.roi, name)
-        entry = {"low": default.low, "base": default.base, "high": default.high,
-                 "unit": _unit(settings, name), "source": "config default",
-                 "changed_by": None, "changed_at": None, "note": None}
+        entry = {
+            "low": default.low,
+            "base": default.base,
+            "high": default.high,
+            "unit": _unit(settings, name),
+            "source": "config default",
+            "changed_by": None,
+            "changed_at": None,
+            "note": None,
+        }
         if name in rows.index:
             row = rows.loc[name]
-            entry.update(low=float(row.low), base=float(row.base), high=float(row.high),
-                         changed_by=row.changed_by, changed_at=_when(row.changed_at),
-                         note=None if pd.isna(row.note) else row.note)
+            entry.update(
+                low=float(row.low),
+                base=float(row.base),
+                high=float(row.high),
+                changed_by=row.changed_by,
+                changed_at=_when(row.changed_at),
+                note=None if pd.isna(row.note) else row.note,
+            )
             entry["source"] = f"changed by {row.changed_by} at {entry['changed_at']}"
         values[name] = entry
     return values
@@ -115,8 +163,9 @@ def _in_force(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, d
 def assumptions(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
     """The assumptions in force, each with its unit, the lines that use it and its source, so a
     reader can check the inputs beside the result."""
-    used_in = {name: ", ".join(line.name for line in LINES if name in line.factors)
-               for name in ASSUMPTIONS}
+    used_in = {
+        name: ", ".join(line.name for line in LINES if name in line.factors) for name in ASSUMPTIONS
+    }
     frame = pd.DataFrame.from_dict(_in_force(con, settings), orient="index")
     frame.index.name = "name"
     frame = frame.reset_index()
@@ -124,15 +173,24 @@ def assumptions(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFr
     return frame
 
 
-def set_assumption(con: duckdb.DuckDBPyConnection, name: str, base: float,
-                   low: float | None = None, high: float | None = None, *, changed_by: str,
-                   note: str | None = None, settings: Settings | None = None) -> dict:
+def set_assumption(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    base: float,
+    low: float | None = None,
+    high: float | None = None,
+    *,
+    changed_by: str,
+    note: str | None = None,
+    settings: Settings | None = None,
+) -> dict:
     """Append a change; a low or high left out keeps the value in force (from ``settings``, by
     default the configuration file). Raise ``ValueError`` (one line) for an unknown name, no
     author, or values that are negative, not finite or out of order."""
     if name not in ASSUMPTIONS:
-        raise ValueError(f"unknown ROI assumption {name!r}; expected one of "
-                         f"{', '.join(ASSUMPTIONS)}")
+        raise ValueError(
+            f"unknown ROI assumption {name!r}; expected one of {', '.join(ASSUMPTIONS)}"
+        )
     if not changed_by or not changed_by.strip():
         raise ValueError("say who changes the assumption")
     current = _in_force(con, settings or load_settings())[name]
@@ -142,16 +200,25 @@ def set_assumption(con: duckdb.DuckDBPyConnection, name: str, base: float,
         if not math.isfinite(value) or value < 0:
             raise ValueError(f"{name}: values must be finite and not negative, got {value}")
     if not low <= base <= high:
-        raise ValueError(f"{name}: expected low <= base <= high, got {low:g}, {base:g}, "
-                         f"{high:g} (give low and high too)")
+        raise ValueError(
+            f"{name}: expected low <= base <= high, got {low:g}, {base:g}, "
+            f"{high:g} (give low and high too)"
+        )
     changed_at = datetime.now(UTC).replace(tzinfo=None)
     con.execute(
         "INSERT INTO roi_assumptions (name, low, base, high, changed_by, changed_at, note) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [name, float(low), float(base), float(high), changed_by, changed_at, note],
     )
-    return {"name": name, "low": float(low), "base": float(base), "high": float(high),
-            "changed_by": changed_by, "changed_at": _when(changed_at), "note": note}
+    return {
+        "name": name,
+        "low": float(low),
+        "base": float(base),
+        "high": float(high),
+        "changed_by": changed_by,
+        "changed_at": _when(changed_at),
+        "note": note,
+    }
 
 
 # What an answer is (the metric reference): an external mention (not a repost, not by an owned
@@ -200,15 +267,19 @@ def count_volumes(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, f
         """,
         {"since": period.since, "until": period.until, "start": period.start, "end": period.end},
     ).fetchall()[0]
-    return {"answered_mentions": answered, "questions_answered": questions,
-            "potential_reach": float(reach)}
+    return {
+        "answered_mentions": answered,
+        "questions_answered": questions,
+        "potential_reach": float(reach),
+    }
 
 
 def default_period(con: duckdb.DuckDBPyConnection, months: int = 12) -> Period:
     """The last ``months`` months of data, ending on the newest post's day and starting no
     earlier than the oldest, so costs are never counted for months without data."""
     first, last = con.execute(
-        "SELECT min(created_at)::DATE, max(created_at)::DATE FROM posts").fetchall()[0]
+        "SELECT min(created_at)::DATE, max(created_at)::DATE FROM posts"
+    ).fetchall()[0]
     if last is None:
         raise ValueError("the warehouse has no posts: load data first (pulse demo, pulse import)")
     return Period(max(first, last - relativedelta(months=months) + timedelta(days=1)), last)
@@ -229,8 +300,9 @@ def parse_period(con: duckdb.DuckDBPyConnection, text: str | None) -> Period:
         return Period(date.fromisoformat(start.strip()), date.fromisoformat(end.strip()))
     except ValueError as error:
         reason = f": {error}" if str(error) else ""
-        raise ValueError(f"period {text!r}: expected START:END as YYYY-MM-DD:YYYY-MM-DD or "
-                         f"last-12m{reason}") from None
+        raise ValueError(
+            f"period {text!r}: expected START:END as YYYY-MM-DD:YYYY-MM-DD or last-12m{reason}"
+        ) from None
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
@@ -240,7 +312,8 @@ def _round(value: float | None, digits: int = 2) -> float | None:
 def _compute(line: Line, inputs: dict[str, dict], case: str) -> float:
     """The line's value with every assumption at ``case`` (volumes do not vary)."""
     return math.prod(inputs[f].get(case, inputs[f].get("value")) for f in line.factors) / (
-        line.divisor)
+        line.divisor
+    )
 
 
 def _number(value: float) -> str:
@@ -248,25 +321,31 @@ def _number(value: float) -> str:
 
 
 def _describe(line: Line, inputs: dict[str, dict], value: float) -> dict:
-    parts = " x ".join(_number(inputs[f].get("base", inputs[f].get("value")))
-                       for f in line.factors)
+    parts = " x ".join(_number(inputs[f].get("base", inputs[f].get("value"))) for f in line.factors)
     divide = f" / {line.divisor:g}" if line.divisor != 1 else ""
-    return {"formula": " x ".join(line.factors) + divide,
-            "calculation": f"{parts}{divide} = {value:,.2f}"}
+    return {
+        "formula": " x ".join(line.factors) + divide,
+        "calculation": f"{parts}{divide} = {value:,.2f}",
+    }
 
 
 def _summary(benefits: float, costs: float, one_off: float, months: float) -> dict:
     monthly_net = (benefits - (costs - one_off)) / months
     return {
-        "benefits": _round(benefits), "costs": _round(costs),
+        "benefits": _round(benefits),
+        "costs": _round(costs),
         "net_benefit": _round(benefits - costs),
         "roi_pct": _round(100 * (benefits - costs) / costs) if costs else None,
         "payback_months": _round(one_off / monthly_net) if monthly_net > 0 else None,
     }
 
 
-def roi_report(con: duckdb.DuckDBPyConnection, settings: Settings, period: Period,
-               include_emv: bool | None = None) -> dict:
+def roi_report(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    period: Period,
+    include_emv: bool | None = None,
+) -> dict:
     """Every cost and benefit line with its inputs, formula and low / base / high values; the
     totals, ROI %, payback in months (one-off costs / monthly net benefit, where the monthly net
     benefit is benefits less recurring costs per month; None when it is not positive) and the
@@ -279,17 +358,26 @@ def roi_report(con: duckdb.DuckDBPyConnection, settings: Settings, period: Perio
     for name, value in count_volumes(con, period).items():
         unit, source = VOLUMES[name]
         inputs[name] = {"value": value, "unit": unit, "source": source}
-    inputs["months"] = {"value": months, "unit": "months",
-                        "source": f"period: {period.days} days x 12 / 365"}
+    inputs["months"] = {
+        "value": months,
+        "unit": "months",
+        "source": f"period: {period.days} days x 12 / 365",
+    }
     lines = {"cost": [], "benefit": []}
     for line in LINES:
         if line.name == "earned_media_value" and not include_emv:
             continue
         values = {case: _compute(line, inputs, case) for case in ("low", "base", "high")}
-        entry = {"name": line.name, "label": line.label, **_describe(line, inputs, values["base"]),
-                 "inputs": {f: {k: v for k, v in inputs[f].items() if k in TRACED}
-                            for f in line.factors},
-                 **{case: _round(v) for case, v in values.items()}, "one_off": line.one_off}
+        entry = {
+            "name": line.name,
+            "label": line.label,
+            **_describe(line, inputs, values["base"]),
+            "inputs": {
+                f: {k: v for k, v in inputs[f].items() if k in TRACED} for f in line.factors
+            },
+            **{case: _round(v) for case, v in values.items()},
+            "one_off": line.one_off,
+        }
         if line.name == "earned_media_value":
             entry["note"] = EMV_LABEL
         lines[line.kind].append((entry, values))
@@ -298,21 +386,30 @@ def roi_report(con: duckdb.DuckDBPyConnection, settings: Settings, period: Perio
         benefits = sum(values[case] for _, values in lines["benefit"])
         costs = sum(values[cost_case] for _, values in lines["cost"])
         one_off = sum(values[cost_case] for entry, values in lines["cost"] if entry["one_off"])
-        scenarios[case] = {"rule": SCENARIO_RULES[case], **_summary(benefits, costs, one_off,
-                                                                     months)}
+        scenarios[case] = {
+            "rule": SCENARIO_RULES[case],
+            **_summary(benefits, costs, one_off, months),
+        }
     base = scenarios["base"]
     one_off = sum(values["base"] for entry, values in lines["cost"] if entry["one_off"])
     return {
-        "period": {"start": period.start.isoformat(), "end": period.end.isoformat(),
-                   "days": period.days, "months": _round(months, 4)},
+        "period": {
+            "start": period.start.isoformat(),
+            "end": period.end.isoformat(),
+            "days": period.days,
+            "months": _round(months, 4),
+        },
         "currency": settings.roi.currency,
         "definition": "ROI = (benefits - costs) / costs x 100 over the period",
         "benefits": [entry for entry, _ in lines["benefit"]],
         "costs": [entry for entry, _ in lines["cost"]],
-        "totals": {"benefits": base["benefits"], "costs": base["costs"],
-                   "one_off_costs": _round(one_off),
-                   "recurring_costs": _round(base["costs"] - one_off),
-                   "net_benefit": base["net_benefit"]},
+        "totals": {
+            "benefits": base["benefits"],
+            "costs": base["costs"],
+            "one_off_costs": _round(one_off),
+            "recurring_costs": _round(base["costs"] - one_off),
+            "net_benefit": base["net_benefit"],
+        },
         "roi_pct": base["roi_pct"],
         "payback_months": base["payback_months"],
         "scenarios": scenarios,

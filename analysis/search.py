@@ -33,8 +33,20 @@ ORDERS = {
     "reach": "reach DESC NULLS LAST, created_at DESC",
     "newest": "created_at DESC",
 }
-COLUMNS = ["post_id", "created_at", "platform", "author", "text", "url", "brands", "reach",
-           "engagements", "sentiment", "sentiment_source", "total"]
+COLUMNS = [
+    "post_id",
+    "created_at",
+    "platform",
+    "author",
+    "text",
+    "url",
+    "brands",
+    "reach",
+    "engagements",
+    "sentiment",
+    "sentiment_source",
+    "total",
+]
 TERM = re.compile(r'"([^"]+)"|(\S+)')
 RE2_SPECIAL = re.compile(r"([\\.+*?()|\[\]{}^$])")
 
@@ -65,10 +77,17 @@ def search_window(con: duckdb.DuckDBPyConnection, period: Period) -> Period:
             SELECT day, sum(sum(mentions)) OVER (ORDER BY day DESC) AS newer
             FROM brand_daily WHERE day BETWEEN ? AND ? GROUP BY day)
         WHERE newer <= ?
-        """, [period.start, period.end, MAX_SEARCH_MENTIONS]).fetchall()[0][0]
+        """,
+        [period.start, period.end, MAX_SEARCH_MENTIONS],
+    ).fetchall()[0][0]
     if start is None:  # the newest day alone holds more (it is read whole), or no roll-up yet
-        start = con.execute("SELECT max(day) FROM brand_daily WHERE day BETWEEN ? AND ?",
-                            [period.start, period.end]).fetchall()[0][0] or period.start
+        start = (
+            con.execute(
+                "SELECT max(day) FROM brand_daily WHERE day BETWEEN ? AND ?",
+                [period.start, period.end],
+            ).fetchall()[0][0]
+            or period.start
+        )
     return replace(period, start=max(start, period.start))
 
 
@@ -108,15 +127,23 @@ def search_mentions(
     # case-insensitive regular expression of the literal keyword: RE2 finds it three times
     # faster than ILIKE); every other filter reads the index, and the corrections only when a
     # sentiment is chosen.
-    matched = ("WITH matched AS MATERIALIZED (SELECT p.post_id FROM posts p "
-               "WHERE p.created_at >= ? AND p.created_at < ? AND "
-               + " AND ".join(["regexp_matches(p.text, ?, 'i')"] * len(terms)) + "),"
-               ) if terms else "WITH"
+    matched = (
+        (
+            "WITH matched AS MATERIALIZED (SELECT p.post_id FROM posts p "
+            "WHERE p.created_at >= ? AND p.created_at < ? AND "
+            + " AND ".join(["regexp_matches(p.text, ?, 'i')"] * len(terms))
+            + "),"
+        )
+        if terms
+        else "WITH"
+    )
     matched_params = [window.since, window.until, *map(_literal, terms)] if terms else []
     marks = ", ".join("?" for _ in query.sentiments)
     corrections, sentiment_sql = (
         ("LEFT JOIN sentiment_corrections c USING (post_id)", f"{CORRECTED_LABEL} IN ({marks})")
-        if query.sentiments else ("", "TRUE"))
+        if query.sentiments
+        else ("", "TRUE")
+    )
     visible_sql, visible_params = visible_post_filter(role, "i")
     hits = f"""
         SELECT i.* FROM mention_index i {corrections}
@@ -124,13 +151,20 @@ def search_mentions(
           AND {visible_sql} AND {sentiment_sql}
           AND {"i.post_id IN (SELECT post_id FROM matched)" if terms else "TRUE"}
     """
-    params = [window.since, window.until, *platform_params, *brand_params, *visible_params,
-              *query.sentiments]
+    params = [
+        window.since,
+        window.until,
+        *platform_params,
+        *brand_params,
+        *visible_params,
+        *query.sentiments,
+    ]
     order = f"ORDER BY {ORDERS[query.order]}, post_id"
     # Without keywords the count reads the index alone, cheaper apart than as a window over
     # millions of rows; with them the texts are scanned once, for the count and the page.
-    total = None if terms else con.execute(f"SELECT count(*) FROM ({hits})",
-                                           params).fetchall()[0][0]
+    total = (
+        None if terms else con.execute(f"SELECT count(*) FROM ({hits})", params).fetchall()[0][0]
+    )
     page = con.execute(
         f"""
         {matched} page AS (
@@ -140,7 +174,8 @@ def search_mentions(
         FROM page i LEFT JOIN sentiment_corrections c USING (post_id)
         {order}
         """,
-        [*matched_params, *params, limit, offset]).df()
+        [*matched_params, *params, limit, offset],
+    ).df()
     if terms:
         total = int(page["total"].iloc[0]) if len(page) else 0
     details = posts_by_id(con, page["post_id"].tolist(), role=role)
@@ -149,8 +184,9 @@ def search_mentions(
     return shown.assign(total=total)[COLUMNS]
 
 
-def mentions_by_id(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], *,
-                   role: str | None = None) -> pd.DataFrame:
+def mentions_by_id(
+    con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], *, role: str | None = None
+) -> pd.DataFrame:
     """The listed mentions (an alert's or a topic's examples) with their sentiment, in the
     order given; unknown ids and posts ``role`` may not see are left out.
 
@@ -161,22 +197,31 @@ def mentions_by_id(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], *,
     # One seek per example on its own date (row groups are in time order), not a scan.
     seeks = " UNION ALL ".join(
         ["SELECT post_id, label FROM mention_index WHERE created_at = ? AND post_id = ?"]
-        * len(found))
-    labels = con.execute(
-        f"""
+        * len(found)
+    )
+    labels = (
+        con.execute(
+            f"""
         SELECT i.post_id, {CORRECTED_LABEL} AS sentiment
         FROM ({seeks}) i LEFT JOIN sentiment_corrections c USING (post_id)
         """,
-        [value for row in found[["created_at", "post_id"]].itertuples(index=False)
-         for value in (row.created_at.to_pydatetime(), row.post_id)],
-    ).df() if len(found) else pd.DataFrame(columns=["post_id", "sentiment"])
+            [
+                value
+                for row in found[["created_at", "post_id"]].itertuples(index=False)
+                for value in (row.created_at.to_pydatetime(), row.post_id)
+            ],
+        ).df()
+        if len(found)
+        else pd.DataFrame(columns=["post_id", "sentiment"])
+    )
     order = pd.DataFrame({"post_id": pd.Series(wanted, dtype=object)}).drop_duplicates()
     shown = order.merge(found, on="post_id").merge(labels, on="post_id", how="left")
     return shown.assign(sentiment=shown["sentiment"].fillna("unscored"))
 
 
-def posts_by_id(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], *,
-                role: str | None = None) -> pd.DataFrame:
+def posts_by_id(
+    con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], *, role: str | None = None
+) -> pd.DataFrame:
     """post_id, created_at, platform, author (handle, else id), text and url of the listed
     posts that ``role`` may see, in no particular order. Both reads go by primary key: a join
     would hash every post or every author (0.2 s at ten million mentions) to find a page."""
@@ -193,7 +238,8 @@ def posts_by_id(con: duckdb.DuckDBPyConnection, post_ids: Sequence[str], *,
     ).df()
     handles = con.execute(
         "SELECT author_id, handle FROM authors WHERE author_id IN (SELECT unnest(?::VARCHAR[]))",
-        [found["author_id"].dropna().unique().tolist()]).df()
+        [found["author_id"].dropna().unique().tolist()],
+    ).df()
     found = found.merge(handles, on="author_id", how="left")
     found.insert(3, "author", found.pop("handle").fillna(found.pop("author_id")))
     return found

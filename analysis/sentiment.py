@@ -46,8 +46,11 @@ def label_of(compound: float) -> str:
 
 def labels_of(compound: pd.Series) -> pd.Series:
     """``label_of`` over a column, vectorised; missing scores are 'unscored'."""
-    labels = np.select([compound >= POSITIVE_AT, compound <= NEGATIVE_AT, compound.notna()],
-                       ["positive", "negative", "neutral"], default="unscored")
+    labels = np.select(
+        [compound >= POSITIVE_AT, compound <= NEGATIVE_AT, compound.notna()],
+        ["positive", "negative", "neutral"],
+        default="unscored",
+    )
     return pd.Series(labels, index=compound.index)
 
 
@@ -78,14 +81,13 @@ def _score_chunk(chunk: tuple[str, list[str]]) -> list[tuple[float, float, float
     return [score_text(text, language) for text in texts]
 
 
-def score_texts(texts: pd.Series, language: str = "en", workers: int | None = None
-                ) -> pd.DataFrame:
+def score_texts(texts: pd.Series, language: str = "en", workers: int | None = None) -> pd.DataFrame:
     """Scores for each distinct text (index: the text), in parallel for large batches."""
     unique = texts.drop_duplicates().tolist()
     workers = workers or os.cpu_count() or 1
     if len(unique) >= PARALLEL_FROM and workers > 1:
         size = -(-len(unique) // (workers * 4))
-        chunks = [(language, unique[i:i + size]) for i in range(0, len(unique), size)]
+        chunks = [(language, unique[i : i + size]) for i in range(0, len(unique), size)]
         with ProcessPoolExecutor(workers) as pool:
             rows = [row for part in pool.map(_score_chunk, chunks) for row in part]
     else:
@@ -110,8 +112,10 @@ def fill_missing_languages(con: duckdb.DuckDBPyConnection) -> int:
     missing["language"] = missing["text"].map(detected)
     con.register("_languages", missing[["post_id", "language"]])
     try:
-        con.execute("UPDATE posts SET language = l.language FROM _languages l "
-                    "WHERE posts.post_id = l.post_id")
+        con.execute(
+            "UPDATE posts SET language = l.language FROM _languages l "
+            "WHERE posts.post_id = l.post_id"
+        )
     finally:
         con.unregister("_languages")
     return len(missing)
@@ -143,8 +147,10 @@ def score_new_posts(con: duckdb.DuckDBPyConnection, workers: int | None = None) 
                 scores = score_texts(group["text"], language, workers).reset_index()
                 scores["model_version"] = LEXICONS[language]
             else:
-                scores = group[["text"]].assign(**dict.fromkeys(SCORE_COLUMNS, np.nan),
-                                                model_version="none: language not supported")
+                scores = group[["text"]].assign(
+                    **dict.fromkeys(SCORE_COLUMNS, np.nan),
+                    model_version="none: language not supported",
+                )
             frames.append(scores.assign(language=language))
         con.register("_scores", pd.concat(frames, ignore_index=True))
         return con.execute(
@@ -175,7 +181,16 @@ def correct(con: duckdb.DuckDBPyConnection, post_id: str, label: str, by: str) -
         raise ValueError(f"{label!r}: expected positive, neutral or negative")
     if not con.execute("SELECT count(*) FROM posts WHERE post_id = ?", [post_id]).fetchall()[0][0]:
         raise ValueError(f"{post_id}: no such post")
-    upsert(con, "sentiment_corrections", pd.DataFrame({
-        "post_id": [post_id], "label": [label], "corrected_by": [by],
-        "corrected_at": [pd.Timestamp.now(tz="UTC").tz_localize(None)]}))
+    upsert(
+        con,
+        "sentiment_corrections",
+        pd.DataFrame(
+            {
+                "post_id": [post_id],
+                "label": [label],
+                "corrected_by": [by],
+                "corrected_at": [pd.Timestamp.now(tz="UTC").tz_localize(None)],
+            }
+        ),
+    )
     con.execute("UPDATE sentiment_scores SET human_label = ? WHERE post_id = ?", [label, post_id])

@@ -38,12 +38,19 @@ class TrainingError(ValueError):
 
 
 def build_pipeline() -> Pipeline:
-    features = ColumnTransformer([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "text"),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True,
-                                  max_features=50_000), "text"),
-        ("vader", "passthrough", SCORE_COLUMNS),
-    ])
+    features = ColumnTransformer(
+        [
+            ("words", TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True), "text"),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, max_features=50_000
+                ),
+                "text",
+            ),
+            ("vader", "passthrough", SCORE_COLUMNS),
+        ]
+    )
     classifier = LogisticRegression(max_iter=2000, class_weight="balanced", C=4.0)
     return Pipeline([("features", features), ("classifier", classifier)])
 
@@ -78,22 +85,35 @@ def read_labelled(path: Path) -> pd.DataFrame:
         score = pd.to_numeric(frame["score"], errors="coerce")
         frame = frame[score.notna()].assign(score=score[score.notna()])
         low, high = frame["score"].min(), frame["score"].max()
-        scaled = (2 * (frame["score"] - low) / (high - low) - 1) if high > low else 0 * frame[
-            "score"]
-        frame["label"] = np.select([scaled >= SCORE_BAND, scaled <= -SCORE_BAND],
-                                   ["positive", "negative"], default="neutral")
+        scaled = (
+            (2 * (frame["score"] - low) / (high - low) - 1) if high > low else 0 * frame["score"]
+        )
+        frame["label"] = np.select(
+            [scaled >= SCORE_BAND, scaled <= -SCORE_BAND],
+            ["positive", "negative"],
+            default="neutral",
+        )
     return frame.reset_index(drop=True)
 
 
-def _metrics(truth: pd.Series, predicted: pd.Series, continuous: pd.Series | None,
-             scores: pd.Series | None) -> dict:
+def _metrics(
+    truth: pd.Series, predicted: pd.Series, continuous: pd.Series | None, scores: pd.Series | None
+) -> dict:
     result = {
         "n": int(len(truth)),
         "accuracy": round(float(accuracy_score(truth, predicted)), 4),
-        "macro_f1": round(float(f1_score(truth, predicted, average="macro",
-                                         labels=list(LABELS), zero_division=0)), 4),
-        "weighted_f1": round(float(f1_score(truth, predicted, average="weighted",
-                                            labels=list(LABELS), zero_division=0)), 4),
+        "macro_f1": round(
+            float(
+                f1_score(truth, predicted, average="macro", labels=list(LABELS), zero_division=0)
+            ),
+            4,
+        ),
+        "weighted_f1": round(
+            float(
+                f1_score(truth, predicted, average="weighted", labels=list(LABELS), zero_division=0)
+            ),
+            4,
+        ),
     }
     if scores is not None and continuous is not None and len(truth) > 2:
         result["pearson_r"] = round(float(pearsonr(scores, continuous).statistic), 4)
@@ -115,8 +135,7 @@ def evaluate(data: pd.DataFrame, folds: int | None = None) -> dict[str, dict]:
     inputs = with_vader_scores(data["text"])
     truth = data["label"]
     scores = data.get("score")
-    results = {"vader": _metrics(truth, labels_of(inputs["compound"]), inputs["compound"],
-                                 scores)}
+    results = {"vader": _metrics(truth, labels_of(inputs["compound"]), inputs["compound"], scores)}
     if folds:
         _check_trainable(truth, folds)
         predicted = pd.Series(index=data.index, dtype=object)
@@ -135,8 +154,10 @@ def _check_trainable(labels: pd.Series, folds: int) -> None:
         raise TrainingError(f"need at least {MIN_EXAMPLES} labelled texts, have {len(labels)}")
     counts = labels.value_counts()
     if len(counts) < 2 or counts.min() < folds:
-        raise TrainingError(f"need at least two labels with {folds}+ examples each; have "
-                            + ", ".join(f"{k}: {v}" for k, v in counts.items()))
+        raise TrainingError(
+            f"need at least two labels with {folds}+ examples each; have "
+            + ", ".join(f"{k}: {v}" for k, v in counts.items())
+        )
 
 
 @dataclass
@@ -164,8 +185,13 @@ def score_with_model(model_path: Path, posts: pd.DataFrame) -> pd.DataFrame:
     """Labels for ``posts`` (post_id, text and VADER's four scores) from a saved model."""
     model: Pipeline = joblib.load(model_path)
     continuous = _model_continuous(model, posts)
-    return pd.DataFrame({"post_id": posts["post_id"].to_numpy(),
-                         "label": model.predict(posts), "compound": continuous})
+    return pd.DataFrame(
+        {
+            "post_id": posts["post_id"].to_numpy(),
+            "label": model.predict(posts),
+            "compound": continuous,
+        }
+    )
 
 
 def metrics_json(metrics: dict) -> str:
@@ -174,8 +200,9 @@ def metrics_json(metrics: dict) -> str:
 
 def corrections(con) -> pd.DataFrame:
     """The users' corrections as training data (text, label)."""
-    return con.execute("SELECT p.text, c.label FROM sentiment_corrections c "
-                       "JOIN posts p USING (post_id)").df()
+    return con.execute(
+        "SELECT p.text, c.label FROM sentiment_corrections c JOIN posts p USING (post_id)"
+    ).df()
 
 
 def train_and_store(con, data: pd.DataFrame, models_dir: Path, folds: int = 5) -> TrainedModel:
@@ -184,18 +211,37 @@ def train_and_store(con, data: pd.DataFrame, models_dir: Path, folds: int = 5) -
     from socialpulse.warehouse import upsert
 
     trained = train(data, models_dir, folds)
-    upsert(con, "sentiment_models", pd.DataFrame([{
-        "model_version": trained.version, "trained_at": datetime.now(UTC).replace(tzinfo=None),
-        "training_rows": len(data), "metrics": metrics_json(trained.metrics),
-        "promoted": trained.promoted, "path": str(trained.path)}]))
+    upsert(
+        con,
+        "sentiment_models",
+        pd.DataFrame(
+            [
+                {
+                    "model_version": trained.version,
+                    "trained_at": datetime.now(UTC).replace(tzinfo=None),
+                    "training_rows": len(data),
+                    "metrics": metrics_json(trained.metrics),
+                    "promoted": trained.promoted,
+                    "path": str(trained.path),
+                }
+            ]
+        ),
+    )
     if trained.promoted:
         posts = con.execute(
             "SELECT p.post_id, p.text, s.compound, s.positive, s.neutral, s.negative "
             "FROM posts p JOIN sentiment_scores s ON s.post_id = p.post_id "
-            "AND s.method = 'vader' WHERE s.model_version = 'vaderSentiment-3.3.2'").df()
+            "AND s.method = 'vader' WHERE s.model_version = 'vaderSentiment-3.3.2'"
+        ).df()
         scored = score_with_model(trained.path, posts)
         con.execute("DELETE FROM sentiment_scores WHERE method = 'model'")
-        upsert(con, "sentiment_scores", scored.assign(
-            method="model", model_version=trained.version,
-            scored_at=datetime.now(UTC).replace(tzinfo=None)))
+        upsert(
+            con,
+            "sentiment_scores",
+            scored.assign(
+                method="model",
+                model_version=trained.version,
+                scored_at=datetime.now(UTC).replace(tzinfo=None),
+            ),
+        )
     return trained

@@ -62,9 +62,21 @@ TOP_TERMS = 5
 EXAMPLES = 3
 HOUR = pd.Timedelta(hours=1)
 ALERT_COLUMNS = [
-    "alert_id", "brand", "kind", "episode_key", "window_start", "window_end", "observed",
-    "expected", "top_terms", "example_post_ids", "created_at", "status", "closed_at",
-    "notified_at", "notification_error",
+    "alert_id",
+    "brand",
+    "kind",
+    "episode_key",
+    "window_start",
+    "window_end",
+    "observed",
+    "expected",
+    "top_terms",
+    "example_post_ids",
+    "created_at",
+    "status",
+    "closed_at",
+    "notified_at",
+    "notification_error",
 ]
 
 
@@ -96,8 +108,9 @@ def detect_alerts(
 
 def stored_alerts(con: duckdb.DuckDBPyConnection, keys: list[str] | None = None) -> pd.DataFrame:
     """Alerts as stored, oldest episode first; only ``keys`` when given."""
-    where, params = ("", []) if keys is None else (
-        "WHERE list_contains(?::VARCHAR[], episode_key)", [keys])
+    where, params = (
+        ("", []) if keys is None else ("WHERE list_contains(?::VARCHAR[], episode_key)", [keys])
+    )
     return con.execute(
         f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts {where} ORDER BY window_start, brand, kind",
         params,
@@ -162,8 +175,10 @@ def hourly_expectations(
     ``post_sentiment`` (a human correction first).
     """
     gap, days = _baseline_gap(config), config.baseline_days
-    frame = f"RANGE BETWEEN INTERVAL {gap + 24 * days - 1} HOUR PRECEDING AND INTERVAL {gap} HOUR" \
+    frame = (
+        f"RANGE BETWEEN INTERVAL {gap + 24 * days - 1} HOUR PRECEDING AND INTERVAL {gap} HOUR"
         " PRECEDING"
+    )
     return con.execute(
         f"""
         WITH first_seen AS (
@@ -220,8 +235,12 @@ def hourly_expectations(
 
 
 def scan_windows(
-    observed: np.ndarray, expected: np.ndarray, series_start: np.ndarray, max_window: int,
-    min_count: int, min_ratio: float = 1.0,
+    observed: np.ndarray,
+    expected: np.ndarray,
+    series_start: np.ndarray,
+    max_window: int,
+    min_count: int,
+    min_ratio: float = 1.0,
 ) -> tuple[np.ndarray, np.ndarray]:
     """For every hour, the best window ending there: its score ``sqrt(2 LLR)`` and its length.
 
@@ -262,26 +281,44 @@ def find_episodes(
     One row per episode: brand, kind, window_start/window_end (the burst), observed, expected,
     span_start/span_end (all its hot windows), status and closed_at.
     """
-    columns = ["brand", "kind", "window_start", "window_end", "observed", "expected",
-               "span_start", "span_end", "status", "closed_at"]
+    columns = [
+        "brand",
+        "kind",
+        "window_start",
+        "window_end",
+        "observed",
+        "expected",
+        "span_start",
+        "span_end",
+        "status",
+        "closed_at",
+    ]
     if hourly.empty:
         return pd.DataFrame(columns=columns)
     series = _series(hourly)
-    score, length = scan_windows(series["observed"], series["expected"], series["start"],
-                                 config.max_window_hours, config.min_count, config.min_ratio)
+    score, length = scan_windows(
+        series["observed"],
+        series["expected"],
+        series["start"],
+        config.max_window_hours,
+        config.min_count,
+        config.min_ratio,
+    )
     hot = score >= config.threshold
     if scan_from is not None:
         hot &= series["hour"] >= np.datetime64(pd.Timestamp(scan_from))
     rows = []
-    for first, last in _merge_spans(np.flatnonzero(hot), length, series["start"],
-                                    config.merge_gap_hours):
+    for first, last in _merge_spans(
+        np.flatnonzero(hot), length, series["start"], config.merge_gap_hours
+    ):
         rows.append(_episode(series, first, last, config))
     episodes = pd.DataFrame([row for row in rows if row], columns=columns)
     if episodes.empty:
         return episodes
     closed = episodes["window_end"] + pd.Timedelta(hours=config.merge_gap_hours) <= now
-    return episodes.assign(status=np.where(closed, "closed", "open"),
-                           closed_at=episodes["window_end"].where(closed))
+    return episodes.assign(
+        status=np.where(closed, "closed", "open"), closed_at=episodes["window_end"].where(closed)
+    )
 
 
 def _series(hourly: pd.DataFrame) -> dict[str, np.ndarray]:
@@ -308,8 +345,9 @@ def _merge_spans(
     most ``gap`` quiet hours between them; return each episode's first and last row."""
     if not len(hot_rows):
         return []
-    spans = pd.DataFrame({"series": series_id[hot_rows], "first": hot_rows - length[hot_rows] + 1,
-                          "last": hot_rows}).sort_values(["series", "first"])
+    spans = pd.DataFrame(
+        {"series": series_id[hot_rows], "first": hot_rows - length[hot_rows] + 1, "last": hot_rows}
+    ).sort_values(["series", "first"])
     reach = spans.groupby("series")["last"].cummax().groupby(spans["series"]).shift()
     spans["episode"] = (reach.isna() | (spans["first"] > reach + gap + 1)).cumsum()
     merged = spans.groupby("episode").agg(first=("first", "min"), last=("last", "max"))
@@ -319,11 +357,12 @@ def _merge_spans(
 def _episode(series: dict[str, np.ndarray], first: int, last: int, config: Alerts) -> dict | None:
     """The burst inside one episode's span (the interval of highest LLR), or None when the
     other measure leads those hours: the episode of that measure reports them."""
-    start, end = _most_likely_cluster(series["observed"][first:last + 1],
-                                      series["expected"][first:last + 1], config)
+    start, end = _most_likely_cluster(
+        series["observed"][first : last + 1], series["expected"][first : last + 1], config
+    )
     a, b = first + start, first + end
     kind = MEASURES[series["measure"][a]]
-    own, twin = np.arange(a, b + 1), series["twin"][a:b + 1]
+    own, twin = np.arange(a, b + 1), series["twin"][a : b + 1]
     volume, negative = (own, twin) if kind == "peak" else (twin, own)
     if _negative_led(series, negative, volume) != (kind == "crisis"):
         return None
@@ -331,15 +370,20 @@ def _episode(series: dict[str, np.ndarray], first: int, last: int, config: Alert
     observed = float(series["observed"][own].sum())
     expected = float(series["expected"][own].sum())
     return {
-        "brand": series["brand"][a], "kind": kind,
-        "window_start": pd.Timestamp(hours[a]), "window_end": pd.Timestamp(hours[b]) + HOUR,
-        "observed": observed, "expected": round(expected, 3),
-        "span_start": pd.Timestamp(hours[first]), "span_end": pd.Timestamp(hours[last]) + HOUR,
+        "brand": series["brand"][a],
+        "kind": kind,
+        "window_start": pd.Timestamp(hours[a]),
+        "window_end": pd.Timestamp(hours[b]) + HOUR,
+        "observed": observed,
+        "expected": round(expected, 3),
+        "span_start": pd.Timestamp(hours[first]),
+        "span_end": pd.Timestamp(hours[last]) + HOUR,
     }
 
 
 def _negative_led(series: dict[str, np.ndarray], negative: np.ndarray, volume: np.ndarray) -> bool:
     """Whether negative mentions make at least ``NEGATIVE_LED`` of the excess volume of rows."""
+
     def excess(rows: np.ndarray) -> float:
         return float(series["observed"][rows].sum() - series["expected"][rows].sum())
 
@@ -367,17 +411,28 @@ def _assign_keys(
     episodes = episodes.reset_index(drop=True)
     if episodes.empty:
         return episodes.assign(episode_key=pd.Series(dtype=object))
-    fresh = (episodes["brand"] + "|" + episodes["kind"] + "|"
-             + episodes["window_start"].dt.strftime("%Y-%m-%dT%H:%M"))
+    fresh = (
+        episodes["brand"]
+        + "|"
+        + episodes["kind"]
+        + "|"
+        + episodes["window_start"].dt.strftime("%Y-%m-%dT%H:%M")
+    )
     gap = pd.Timedelta(hours=config.merge_gap_hours)
     stored = con.execute(
         "SELECT episode_key, brand, kind, window_start AS s, window_end AS e FROM alerts "
-        "WHERE window_end >= ?", [episodes["span_start"].min() - gap],
+        "WHERE window_end >= ?",
+        [episodes["span_start"].min() - gap],
     ).df()
     pairs = episodes.reset_index().merge(stored, on=["brand", "kind"])
     near = (pairs["s"] <= pairs["span_end"] + gap) & (pairs["e"] + gap >= pairs["span_start"])
-    continued = (pairs[near].sort_values(["index", "s"]).drop_duplicates("index")
-                 .drop_duplicates("episode_key").set_index("index")["episode_key"])
+    continued = (
+        pairs[near]
+        .sort_values(["index", "s"])
+        .drop_duplicates("index")
+        .drop_duplicates("episode_key")
+        .set_index("index")["episode_key"]
+    )
     keys = continued.reindex(episodes.index).fillna(fresh)
     return episodes.assign(episode_key=keys)[~keys.duplicated()]
 
@@ -408,8 +463,9 @@ def _describe_posts(
     """Top terms and example posts of each episode, from the posts it counted (negative ones
     for a crisis): terms by how many posts use them, examples the most engaged posts saying
     different things (texts differing only by handles and links count once)."""
-    con.register("_episodes", episodes[["episode_key", "brand", "kind", "window_start",
-                                        "window_end"]])
+    con.register(
+        "_episodes", episodes[["episode_key", "brand", "kind", "window_start", "window_end"]]
+    )
     con.register("_brand_words", _brand_words(con, sorted(episodes["brand"].unique())))
     try:
         described = con.execute(
@@ -459,9 +515,14 @@ def _describe_posts(
                        AS example_post_ids
             FROM _episodes e
             """,
-            {"stop": _stop_words(), "terms": TOP_TERMS, "examples": EXAMPLES,
-             "reposts": reposts, "first": episodes["window_start"].min(),
-             "last": episodes["window_end"].max()},
+            {
+                "stop": _stop_words(),
+                "terms": TOP_TERMS,
+                "examples": EXAMPLES,
+                "reposts": reposts,
+                "first": episodes["window_start"].min(),
+                "last": episodes["window_end"].max(),
+            },
         ).df()
     finally:
         con.unregister("_episodes")
@@ -513,9 +574,20 @@ def _save_cursor(con: duckdb.DuckDBPyConnection, now: pd.Timestamp) -> None:
         "SELECT max(cursor) FROM collector_state WHERE collector = ? AND key = ?", list(CURSOR)
     ).fetchall()[0][0]
     cursor = max(now, pd.Timestamp(previous)) if previous else now
-    upsert(con, "collector_state", pd.DataFrame([{
-        "collector": CURSOR[0], "key": CURSOR[1], "cursor": cursor.isoformat(),
-        "updated_at": datetime.now(UTC).replace(tzinfo=None)}]))
+    upsert(
+        con,
+        "collector_state",
+        pd.DataFrame(
+            [
+                {
+                    "collector": CURSOR[0],
+                    "key": CURSOR[1],
+                    "cursor": cursor.isoformat(),
+                    "updated_at": datetime.now(UTC).replace(tzinfo=None),
+                }
+            ]
+        ),
+    )
 
 
 def _count(value: float) -> str:
@@ -540,11 +612,12 @@ def describe_alert(alert: Mapping[str, Any]) -> str:
     'Northwind crisis: 120 negative mentions 08:00-11:00 UTC 15 Sep 2026, expected 3; top
     terms: recall, zipper, jacket'."""
     what = "negative mentions" if alert["kind"] == "crisis" else "mentions"
-    terms = [str(t) for t in (alert.get("top_terms") if alert.get("top_terms") is not None
-                              else [])]
-    line = (f"{alert['brand']} {alert['kind']}: {_count(float(alert['observed']))} {what} "
-            f"{window_text(alert['window_start'], alert['window_end'])}, "
-            f"expected {_count(float(alert['expected']))}")
+    terms = [str(t) for t in (alert.get("top_terms") if alert.get("top_terms") is not None else [])]
+    line = (
+        f"{alert['brand']} {alert['kind']}: {_count(float(alert['observed']))} {what} "
+        f"{window_text(alert['window_start'], alert['window_end'])}, "
+        f"expected {_count(float(alert['expected']))}"
+    )
     return f"{line}; top terms: {', '.join(terms[:3])}" if terms else line
 
 
@@ -555,7 +628,7 @@ def alerts_in_period(
     ``describe_alert`` writes for it (the dashboard's alert list and chart marks)."""
     alerts = con.execute(
         f"""
-        SELECT {', '.join(ALERT_COLUMNS)} FROM alerts
+        SELECT {", ".join(ALERT_COLUMNS)} FROM alerts
         WHERE window_start < ? AND window_end > ?
           AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], brand))
         ORDER BY window_start DESC, brand, kind

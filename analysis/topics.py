@@ -63,21 +63,111 @@ EMERGING_PER_PERIOD = 3  # the fastest growing few of those, so the flag stays n
 
 # Word fragments left by the cleaning, filler words of social posts, and the French words the
 # demo's and many brands' audiences write.
-SOCIAL_STOP_WORDS = frozenset({
-    "amp", "rt", "http", "https", "www", "com", "isn", "aren", "wasn", "don", "doesn", "didn",
-    "won", "wouldn", "couldn", "shouldn", "ve", "ll", "re", "im", "just", "got", "really",
-})
-FRENCH_STOP_WORDS = frozenset({
-    "au", "aux", "avec", "ce", "ces", "cette", "dans", "de", "des", "du", "elle", "en", "est",
-    "et", "il", "ils", "je", "la", "le", "les", "leur", "lui", "ma", "mais", "me", "mes", "mon",
-    "ne", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses", "son",
-    "sont", "sur", "ta", "te", "tes", "ton", "tu", "un", "une", "vos", "votre", "vous", "très",
-    "été", "être", "ai", "avez", "avons",
-})
+SOCIAL_STOP_WORDS = frozenset(
+    {
+        "amp",
+        "rt",
+        "http",
+        "https",
+        "www",
+        "com",
+        "isn",
+        "aren",
+        "wasn",
+        "don",
+        "doesn",
+        "didn",
+        "won",
+        "wouldn",
+        "couldn",
+        "shouldn",
+        "ve",
+        "ll",
+        "re",
+        "im",
+        "just",
+        "got",
+        "really",
+    }
+)
+FRENCH_STOP_WORDS = frozenset(
+    {
+        "au",
+        "aux",
+        "avec",
+        "ce",
+        "ces",
+        "cette",
+        "dans",
+        "de",
+        "des",
+        "du",
+        "elle",
+        "en",
+        "est",
+        "et",
+        "il",
+        "ils",
+        "je",
+        "la",
+        "le",
+        "les",
+        "leur",
+        "lui",
+        "ma",
+        "mais",
+        "me",
+        "mes",
+        "mon",
+        "ne",
+        "nous",
+        "on",
+        "ou",
+        "par",
+        "pas",
+        "pour",
+        "qu",
+        "que",
+        "qui",
+        "sa",
+        "se",
+        "ses",
+        "son",
+        "sont",
+        "sur",
+        "ta",
+        "te",
+        "tes",
+        "ton",
+        "tu",
+        "un",
+        "une",
+        "vos",
+        "votre",
+        "vous",
+        "très",
+        "été",
+        "être",
+        "ai",
+        "avez",
+        "avons",
+    }
+)
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\w*\b"  # words of two letters or more; "trailhead2" counts
 TOPIC_COLUMNS = [
-    "topic_id", "brand", "period_start", "period_end", "label", "top_terms", "posts",
-    "net_sentiment", "previous_posts", "growth", "emerging", "example_post_ids", "computed_at",
+    "topic_id",
+    "brand",
+    "period_start",
+    "period_end",
+    "label",
+    "top_terms",
+    "posts",
+    "net_sentiment",
+    "previous_posts",
+    "growth",
+    "emerging",
+    "example_post_ids",
+    "computed_at",
 ]
 
 # Lower-case, drop links and @handles, keep letters and digits: reposts and replies that only
@@ -128,8 +218,9 @@ def compute_topics(
                 if start < since:
                     continue
                 before = groups.get((brand, _shift(start, period, -1)))
-                topics, texts = _topics_of_period(group, before, names.get(brand, set()),
-                                                  topics_per_brand)
+                topics, texts = _topics_of_period(
+                    group, before, names.get(brand, set()), topics_per_brand
+                )
                 found += [dict(t, brand=brand, period_start=start) for t in topics]
                 assigned.append(texts.assign(brand=brand, period_start=start))
         rows = _topic_rows(found, period)
@@ -157,9 +248,7 @@ def _shift(start: date, period: str, periods: int) -> date:
     return (pd.Timestamp(start) + PERIODS[period][1] * periods).date()
 
 
-def _first_period(
-    con: duckdb.DuckDBPyConnection, period: str, periods: int | None
-) -> date | None:
+def _first_period(con: duckdb.DuckDBPyConnection, period: str, periods: int | None) -> date | None:
     """The start of the oldest period to recompute: the first with data, or ``periods`` back
     from the latest."""
     part = PERIODS[period][0]
@@ -253,8 +342,9 @@ def _fit(
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
     stop_words = sorted(ENGLISH_STOP_WORDS | FRENCH_STOP_WORDS | SOCIAL_STOP_WORDS | brand_words)
-    vectorizer = CountVectorizer(token_pattern=TOKEN_PATTERN, stop_words=stop_words,
-                                 lowercase=False, dtype=np.float64)
+    vectorizer = CountVectorizer(
+        token_pattern=TOKEN_PATTERN, stop_words=stop_words, lowercase=False, dtype=np.float64
+    )
     try:
         tf = vectorizer.fit_transform(docs)
     except ValueError:  # no text has a word outside the stop words
@@ -264,8 +354,12 @@ def _fit(
     if not keep.any():
         return None
     idf = np.log((1.0 + counts.sum()) / (1.0 + df[keep])) + 1.0
-    nmf = NMF(n_components=min(k, len(docs), int(keep.sum())), init="nndsvda", random_state=0,
-              max_iter=1000)
+    nmf = NMF(
+        n_components=min(k, len(docs), int(keep.sum())),
+        init="nndsvda",
+        random_state=0,
+        max_iter=1000,
+    )
     root = np.sqrt(counts)
     weights = nmf.fit_transform(sp.diags(root) @ _tfidf(tf[:, keep], idf)) / root[:, None]
     # Unit-length topic vectors: a weight is then how far a (unit-length) text lies along a topic.
@@ -313,13 +407,15 @@ def _topics_of_period(
     for topic in np.unique(index):
         mine = index == topic
         order = np.argsort(-components[topic], kind="stable")[:TOP_TERMS]
-        topics.append({
-            "index": int(topic),
-            "top_terms": [str(terms[i]) for i in order if components[topic, i] > 0],
-            "posts": int(n[mine].sum()),
-            "previous_posts": None if previous is None else int(previous[topic]),
-            "example_post_ids": _examples(docs_in_order[mine], first_post[mine], brand_words),
-        })
+        topics.append(
+            {
+                "index": int(topic),
+                "top_terms": [str(terms[i]) for i in order if components[topic, i] > 0],
+                "posts": int(n[mine].sum()),
+                "previous_posts": None if previous is None else int(previous[topic]),
+                "example_post_ids": _examples(docs_in_order[mine], first_post[mine], brand_words),
+            }
+        )
     _flag_emerging(topics, int(counts.sum()))
     return topics, assigned[["doc", "index", "weight"]]
 
@@ -346,11 +442,15 @@ def _flag_emerging(topics: list[dict], period_posts: int) -> None:
     floor = max(MIN_EMERGING_POSTS, MIN_EMERGING_SHARE * period_posts)
     for topic in topics:
         previous = topic["previous_posts"]
-        topic["growth"] = (None if previous is None
-                           else round((topic["posts"] - previous) / max(previous, 1), 3))
+        topic["growth"] = (
+            None if previous is None else round((topic["posts"] - previous) / max(previous, 1), 3)
+        )
         topic["emerging"] = False
-    candidates = [t for t in topics if t["growth"] is not None and t["growth"] >= MIN_GROWTH
-                  and t["posts"] >= floor]
+    candidates = [
+        t
+        for t in topics
+        if t["growth"] is not None and t["growth"] >= MIN_GROWTH and t["posts"] >= floor
+    ]
     candidates.sort(key=lambda t: (-t["growth"], -t["posts"], t["index"]))
     for topic in candidates[:EMERGING_PER_PERIOD]:
         topic["emerging"] = True
@@ -362,13 +462,18 @@ def _topic_rows(found: list[dict], period: str) -> pd.DataFrame:
         return pd.DataFrame(columns=[*TOPIC_COLUMNS, "index"])
     rows = pd.DataFrame(found)
     rows["label"] = rows["top_terms"].map(lambda terms: ", ".join(terms[:LABEL_TERMS]))
-    rows = rows.sort_values(["brand", "period_start", "posts", "label"],
-                            ascending=[True, True, False, True], kind="stable")
+    rows = rows.sort_values(
+        ["brand", "period_start", "posts", "label"],
+        ascending=[True, True, False, True],
+        kind="stable",
+    )
     rank = rows.groupby(["brand", "period_start"]).cumcount() + 1
-    rows["topic_id"] = (rows["brand"] + "|" + rows["period_start"].astype(str) + "|"
-                        + rank.astype(str))
-    rows["period_end"] = [_shift(start, period, 1) - timedelta(days=1)
-                          for start in rows["period_start"]]
+    rows["topic_id"] = (
+        rows["brand"] + "|" + rows["period_start"].astype(str) + "|" + rank.astype(str)
+    )
+    rows["period_end"] = [
+        _shift(start, period, 1) - timedelta(days=1) for start in rows["period_start"]
+    ]
     rows["previous_posts"] = rows["previous_posts"].astype("Int64")
     rows["growth"] = rows["growth"].astype("Float64")
     return rows.reset_index(drop=True)
@@ -381,8 +486,8 @@ def _post_topics(
     if rows.empty:
         return pd.DataFrame(columns=["post_id", "topic_id", "weight"])
     texts = pd.concat(assigned, ignore_index=True).merge(
-        rows[["brand", "period_start", "index", "topic_id"]],
-        on=["brand", "period_start", "index"])
+        rows[["brand", "period_start", "index", "topic_id"]], on=["brand", "period_start", "index"]
+    )
     con.register("_topic_texts", texts[["brand", "period_start", "doc", "topic_id", "weight"]])
     try:
         return con.execute(

@@ -75,8 +75,9 @@ class FastSentimentIntensityAnalyzer(SentimentIntensityAnalyzer):
         sentiments = self._but_check(words, sentiments)
         return self.score_valence(sentiments, text)
 
-    def _valence(self, words: list, lower: list[str], is_cap_diff: bool, item: str,
-                 i: int) -> float:
+    def _valence(
+        self, words: list, lower: list[str], is_cap_diff: bool, item: str, i: int
+    ) -> float:
         """``sentiment_valence`` for token ``i``, reading the lower-cased tokens."""
         lexicon = self.lexicon
         low = lower[i]
@@ -85,8 +86,11 @@ class FastSentimentIntensityAnalyzer(SentimentIntensityAnalyzer):
         valence = lexicon[low]
         if low == "no" and i != len(words) - 1 and lower[i + 1] in lexicon:
             valence = 0.0
-        if ((i > 0 and lower[i - 1] == "no") or (i > 1 and lower[i - 2] == "no")
-                or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ["or", "nor"])):
+        if (
+            (i > 0 and lower[i - 1] == "no")
+            or (i > 1 and lower[i - 2] == "no")
+            or (i > 2 and lower[i - 3] == "no" and lower[i - 1] in ["or", "nor"])
+        ):
             valence = lexicon[low] * N_SCALAR
         if item.isupper() and is_cap_diff:
             valence = valence + C_INCR if valence > 0 else valence - C_INCR
@@ -116,8 +120,11 @@ def _negation(valence: float, lower: list[str], start_i: int, i: int) -> float:
         elif _negated(lower[i - 2]):
             valence = valence * N_SCALAR
     if start_i == 2:
-        if (lower[i - 3] == "never" and (lower[i - 2] == "so" or lower[i - 2] == "this")
-                or (lower[i - 1] == "so" or lower[i - 1] == "this")):
+        if (
+            lower[i - 3] == "never"
+            and (lower[i - 2] == "so" or lower[i - 2] == "this")
+            or (lower[i - 1] == "so" or lower[i - 1] == "this")
+        ):
             valence = valence * 1.25
         elif lower[i - 3] == "without" and (lower[i - 2] == "doubt" or lower[i - 1] == "doubt"):
             pass

@@ -19,8 +19,11 @@ def brand_filter(brands: Sequence[str] | None) -> tuple[str, list]:
 
 
 def mentions_per_day(
-    con: duckdb.DuckDBPyConnection, period: Period, brands: Sequence[str] | None = None,
-    *, role: str | None = None,
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    brands: Sequence[str] | None = None,
+    *,
+    role: str | None = None,
 ) -> pd.DataFrame:
     """Distinct mentions per day and platform; a post naming two chosen brands counts once.
     Only posts ``role`` may see count."""

@@ -38,7 +38,9 @@ def measure_analyze(db: Path) -> tuple[dict, list[dict]]:
     if run.returncode != 0:
         tail = "\n".join(line for _, line in run.lines[-5:])
         raise BenchError(f"pulse analyze exited with {run.returncode}:\n{tail}")
-    figures = {"analyze_seconds": round(run.seconds, 2),
-               "analyze_peak_mib": round(max(run.max_rss_mib, run.peak_tree_mib)),
-               "analyze_max_rss_mib": round(run.max_rss_mib)}
+    figures = {
+        "analyze_seconds": round(run.seconds, 2),
+        "analyze_peak_mib": round(max(run.max_rss_mib, run.peak_tree_mib)),
+        "analyze_max_rss_mib": round(run.max_rss_mib),
+    }
     return figures, step_profile(run)

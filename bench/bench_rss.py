@@ -32,20 +32,32 @@ PER_FEED = 1_000
 
 def make_feed(rng: np.random.Generator, number: int, entries: int) -> bytes:
     brands = np.asarray(["Northwind", "Summitline", "Kestrel Gear", "a local shop"], dtype=object)
-    bodies = texts.fill(rng, texts.EXTERNAL["neutral"] + texts.EXTERNAL["negative"], entries,
-                        brand=brands[rng.integers(0, 4, entries)], product=texts.PRODUCTS,
-                        city=("Lyon", "Denver"), other=("older",), link=("",), tag=("",),
-                        pos=("",), neg=("",))
+    bodies = texts.fill(
+        rng,
+        texts.EXTERNAL["neutral"] + texts.EXTERNAL["negative"],
+        entries,
+        brand=brands[rng.integers(0, 4, entries)],
+        product=texts.PRODUCTS,
+        city=("Lyon", "Denver"),
+        other=("older",),
+        link=("",),
+        tag=("",),
+        pos=("",),
+        neg=("",),
+    )
     start = datetime(2026, 9, 1, tzinfo=UTC)
     items = "".join(
         f"<item><title>{escape(body[:60])}</title>"
         f"<link>https://site{number}.example/story/{i}</link><guid>s{number}-{i}</guid>"
         f"<pubDate>{format_datetime(start + timedelta(minutes=i))}</pubDate>"
         f"<description>&lt;p&gt;{escape(escape(body))}&lt;/p&gt;</description></item>"
-        for i, body in enumerate(bodies))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>Site {number}</title><link>https://site{number}.example/</link>{items}"
-            f"</channel></rss>").encode()
+        for i, body in enumerate(bodies)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Site {number}</title><link>https://site{number}.example/</link>{items}"
+        f"</channel></rss>"
+    ).encode()
 
 
 def bench(entries: int) -> dict:
@@ -59,8 +71,11 @@ def bench(entries: int) -> dict:
         for number, body in enumerate(feeds):
             started = time.perf_counter()
             parsed = feedparser.parse(body)
-            payload = {"url": f"https://site{number}.example/feed", "feed": dict(parsed.feed),
-                       "entries": [dict(e) for e in parsed.entries]}
+            payload = {
+                "url": f"https://site{number}.example/feed",
+                "feed": dict(parsed.feed),
+                "entries": [dict(e) for e in parsed.entries],
+            }
             parsed_at = time.perf_counter()
             rows = tag_brands(feed_to_rows(payload, fetched), rules)
             tagged_at = time.perf_counter()
@@ -86,8 +101,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     figures = bench(args.entries)
-    print(json.dumps(figures) if args.json else "\n".join(
-        f"{name:>24}: {value:,}" for name, value in figures.items()))
+    print(
+        json.dumps(figures)
+        if args.json
+        else "\n".join(f"{name:>24}: {value:,}" for name, value in figures.items())
+    )
 
 
 if __name__ == "__main__":

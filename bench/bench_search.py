@@ -38,8 +38,10 @@ def measure_search(db: Path) -> dict[str, dict]:
         for name, query in CASES.items():
             search_mentions(con, period, query, role=ROLE)
             found, seconds = timed(lambda q=query: search_mentions(con, period, q, role=ROLE))
-            results[name] = {"seconds": round(seconds, 4),
-                             "matches": int(found["total"].iloc[0]) if len(found) else 0}
+            results[name] = {
+                "seconds": round(seconds, 4),
+                "matches": int(found["total"].iloc[0]) if len(found) else 0,
+            }
     return results
 
 

@@ -39,13 +39,16 @@ def naive_sample(tables: dict[str, pd.DataFrame], size: int) -> pd.DataFrame:
     return plain.sample(min(size, len(plain)), random_state=0)
 
 
-def measure_sentiment(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame],
-                      sample: int = SAMPLE) -> dict:
+def measure_sentiment(
+    con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame], sample: int = SAMPLE
+) -> dict:
     """Score every post of the warehouse, and the naive way a sample of them; compare."""
     mentions = external_posts(tables)
-    figures: dict = {"mentions": len(mentions),
-                     "reposts_share": round(float((mentions["kind"] == "share").mean()), 3),
-                     "distinct_texts": int(tables["posts"]["text"].nunique())}
+    figures: dict = {
+        "mentions": len(mentions),
+        "reposts_share": round(float((mentions["kind"] == "share").mean()), 3),
+        "distinct_texts": int(tables["posts"]["text"].nunique()),
+    }
     rows = naive_sample(tables, sample)
     analyzer = SentimentIntensityAnalyzer()
     naive, naive_seconds = timed(lambda: rows["text"].apply(analyzer.polarity_scores))
@@ -60,14 +63,24 @@ def measure_sentiment(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataF
 
     con.register("_sample", rows[["post_id"]])
     try:
-        stored = con.execute(
-            "SELECT post_id, compound, positive, neutral, negative FROM sentiment_scores "
-            "WHERE method = 'vader' AND post_id IN (SELECT post_id FROM _sample)"
-        ).df().set_index("post_id").loc[rows["post_id"]]
+        stored = (
+            con.execute(
+                "SELECT post_id, compound, positive, neutral, negative FROM sentiment_scores "
+                "WHERE method = 'vader' AND post_id IN (SELECT post_id FROM _sample)"
+            )
+            .df()
+            .set_index("post_id")
+            .loc[rows["post_id"]]
+        )
     finally:
         con.unregister("_sample")
-    expected = pd.DataFrame({ours: naive.map(lambda s, k=theirs: s[k]).to_numpy()
-                             for ours, theirs in NAIVE_KEYS.items()}, index=stored.index)
+    expected = pd.DataFrame(
+        {
+            ours: naive.map(lambda s, k=theirs: s[k]).to_numpy()
+            for ours, theirs in NAIVE_KEYS.items()
+        },
+        index=stored.index,
+    )
     figures["identical_on_sample"] = bool(stored.equals(expected))
     return figures
 
@@ -76,8 +89,10 @@ def bench(mentions: int, sample: int) -> dict:
     tables = demo_tables(mentions)
     with loaded_warehouse(tables) as (con, _, _):
         figures = measure_sentiment(con, tables, sample)
-        con.execute("DELETE FROM sentiment_scores; DELETE FROM brand_daily; "
-                    "DELETE FROM collector_state WHERE collector = 'analyze'")
+        con.execute(
+            "DELETE FROM sentiment_scores; DELETE FROM brand_daily; "
+            "DELETE FROM collector_state WHERE collector = 'analyze'"
+        )
         _, seconds = timed(lambda: run_analysis(con, load_settings()))
         figures["full_analyze_seconds"] = round(seconds, 1)
     figures["peak_memory_mib"] = peak_memory_mib()
@@ -91,9 +106,16 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     figures = bench(args.mentions, args.sample)
-    print(json.dumps(figures) if args.json else "\n".join(
-        f"{name:>28}: {value:,}" if isinstance(value, int | float) and not isinstance(
-            value, bool) else f"{name:>28}: {value}" for name, value in figures.items()))
+    print(
+        json.dumps(figures)
+        if args.json
+        else "\n".join(
+            f"{name:>28}: {value:,}"
+            if isinstance(value, int | float) and not isinstance(value, bool)
+            else f"{name:>28}: {value}"
+            for name, value in figures.items()
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -35,20 +35,25 @@ def bench(mentions: int) -> dict:
     with loaded_warehouse(tables) as (con, _, load_seconds):
         figures["load_seconds"] = round(load_seconds, 3)
         _, figures["sentiment_seconds"] = _timed(lambda: score_new_posts(con))
-        figures["brand_mentions"] = con.execute(
-            "SELECT count(*) FROM brand_matches").fetchall()[0][0]
+        figures["brand_mentions"] = con.execute("SELECT count(*) FROM brand_matches").fetchall()[0][
+            0
+        ]
         figures["brand_hours"] = con.execute(
             "SELECT count(DISTINCT (brand, date_trunc('hour', created_at))) "
-            "FROM posts JOIN brand_matches USING (post_id)").fetchall()[0][0]
+            "FROM posts JOIN brand_matches USING (post_id)"
+        ).fetchall()[0][0]
         # The first run a day before the end of the data, then the day arrives.
         first, figures["first_run_seconds"] = _timed(
-            lambda: detect_alerts(con, settings, now=end - pd.Timedelta(days=1)))
+            lambda: detect_alerts(con, settings, now=end - pd.Timedelta(days=1))
+        )
         _, figures["rerun_seconds"] = _timed(
-            lambda: detect_alerts(con, settings, now=end - pd.Timedelta(days=1)))
+            lambda: detect_alerts(con, settings, now=end - pd.Timedelta(days=1))
+        )
         _, figures["next_day_run_seconds"] = _timed(lambda: detect_alerts(con, settings, now=end))
         figures["episodes"] = con.execute("SELECT count(*) FROM alerts").fetchall()[0][0]
         figures["crises"] = con.execute(
-            "SELECT count(*) FROM alerts WHERE kind = 'crisis'").fetchall()[0][0]
+            "SELECT count(*) FROM alerts WHERE kind = 'crisis'"
+        ).fetchall()[0][0]
         figures["first_run_episodes"] = len(first)
     figures["peak_memory_mib"] = peak_memory_mib()
     return figures
@@ -60,8 +65,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     figures = bench(args.mentions)
-    print(json.dumps(figures) if args.json else "\n".join(
-        f"{name:>22}: {value:,}" for name, value in figures.items()))
+    print(
+        json.dumps(figures)
+        if args.json
+        else "\n".join(f"{name:>22}: {value:,}" for name, value in figures.items())
+    )
 
 
 if __name__ == "__main__":

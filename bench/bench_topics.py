@@ -29,15 +29,18 @@ def bench(mentions: int) -> dict:
         figures["load_seconds"] = round(load_seconds, 2)
         _, figures["sentiment_seconds"] = _timed(lambda: score_new_posts(con))
         figures["brand_mentions"] = con.execute(
-            "SELECT count(DISTINCT post_id) FROM brand_matches").fetchall()[0][0]
+            "SELECT count(DISTINCT post_id) FROM brand_matches"
+        ).fetchall()[0][0]
         figures["distinct_texts"] = con.execute(
             "SELECT count(DISTINCT text) FROM posts WHERE post_id IN "
-            "(SELECT post_id FROM brand_matches)").fetchall()[0][0]
+            "(SELECT post_id FROM brand_matches)"
+        ).fetchall()[0][0]
         rows, figures["topics_seconds"] = _timed(lambda: compute_topics(con))
         figures["brand_months"] = int(rows.groupby(["brand", "period_start"]).ngroups)
         figures["topics"] = len(rows)
-        figures["post_topic_rows"] = con.execute(
-            "SELECT count(*) FROM post_topics").fetchall()[0][0]
+        figures["post_topic_rows"] = con.execute("SELECT count(*) FROM post_topics").fetchall()[0][
+            0
+        ]
         recent, figures["incremental_seconds"] = _timed(lambda: compute_topics(con, periods=2))
         figures["incremental_topics"] = len(recent)
     figures["peak_memory_mib"] = peak_memory_mib()
@@ -50,8 +53,11 @@ def main() -> None:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     figures = bench(args.mentions)
-    print(json.dumps(figures) if args.json else "\n".join(
-        f"{name:>22}: {value:,}" for name, value in figures.items()))
+    print(
+        json.dumps(figures)
+        if args.json
+        else "\n".join(f"{name:>22}: {value:,}" for name, value in figures.items())
+    )
 
 
 if __name__ == "__main__":

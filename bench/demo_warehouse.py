@@ -41,6 +41,7 @@ def demo_tables(mentions: int, messages: int = MIN_MESSAGES) -> dict[str, pd.Dat
 
 def load(con: duckdb.DuckDBPyConnection, tables: dict[str, pd.DataFrame]) -> float:
     """Seconds to load every table and checkpoint it to disk."""
+
     def step() -> None:
         load_demo(con, tables)
         con.execute("CHECKPOINT")

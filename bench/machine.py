@@ -39,8 +39,12 @@ def cores() -> int:
 
 
 def machine() -> dict:
-    return {"cpu": cpu_model(), "cores": cores(), "memory_gib": memory_gib(),
-            "system": f"{platform.system()} {platform.release()}"}
+    return {
+        "cpu": cpu_model(),
+        "cores": cores(),
+        "memory_gib": memory_gib(),
+        "system": f"{platform.system()} {platform.release()}",
+    }
 
 
 def versions() -> dict:

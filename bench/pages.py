@@ -113,8 +113,14 @@ def measure_pages(db: Path, profile_over: float | None, folder: Path) -> list[di
         command = python_module("bench.pages", str(page), "--out", str(out))
         if profile_over is not None:
             command += ["--profile-over", str(profile_over)]
-        done = subprocess.run(command, env=child_env(SOCIALPULSE_DB=str(db)), cwd=ROOT,
-                              capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            command,
+            env=child_env(SOCIALPULSE_DB=str(db)),
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if done.returncode != 0 or not out.exists():
             tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
             results.append({"page": page.stem, "error": f"exit {done.returncode}: {tail}"})
@@ -124,8 +130,10 @@ def measure_pages(db: Path, profile_over: float | None, folder: Path) -> list[di
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description="Time one dashboard page (a child of "
-                                                 "pulse bench; SOCIALPULSE_DB names the file).")
+    parser = argparse.ArgumentParser(
+        description="Time one dashboard page (a child of "
+        "pulse bench; SOCIALPULSE_DB names the file)."
+    )
     parser.add_argument("page", type=Path)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--profile-over", type=float, default=None)

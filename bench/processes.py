@@ -24,8 +24,13 @@ def child_env(**extra: str) -> dict[str, str]:
     """The committed example configuration (a user's own one could send alert notifications),
     the repository on the path (``bench`` is not installed), and lines wide enough to parse."""
     path = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
-    return {**os.environ, "SOCIALPULSE_CONFIG": str(EXAMPLE_CONFIG), "PYTHONPATH": path,
-            "COLUMNS": "400", **extra}
+    return {
+        **os.environ,
+        "SOCIALPULSE_CONFIG": str(EXAMPLE_CONFIG),
+        "PYTHONPATH": path,
+        "COLUMNS": "400",
+        **extra,
+    }
 
 
 def _children() -> dict[int, list[int]]:
@@ -85,8 +90,9 @@ class ChildRun:
 def run_child(command: list[str], interval: float = 0.1, cwd: Path = ROOT) -> ChildRun:
     """Run ``command``, sampling its process tree's memory every ``interval`` seconds."""
     started = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             env=child_env(), cwd=cwd)
+    child = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env(), cwd=cwd
+    )
     lines: list[tuple[float, str]] = []
     out: list[str] = []
     samples: list[tuple[float, float]] = []
@@ -100,9 +106,11 @@ def run_child(command: list[str], interval: float = 0.1, cwd: Path = ROOT) -> Ch
         while not done.wait(interval):
             samples.append((time.perf_counter() - started, tree_memory_mib(child.pid)))
 
-    threads = [threading.Thread(target=read_stderr, daemon=True),
-               threading.Thread(target=lambda: out.append(child.stdout.read()), daemon=True),
-               threading.Thread(target=sample, daemon=True)]
+    threads = [
+        threading.Thread(target=read_stderr, daemon=True),
+        threading.Thread(target=lambda: out.append(child.stdout.read()), daemon=True),
+        threading.Thread(target=sample, daemon=True),
+    ]
     for thread in threads:
         thread.start()
     # wait4, not wait: it returns the child's own resource usage, so the pool workers this
@@ -113,8 +121,7 @@ def run_child(command: list[str], interval: float = 0.1, cwd: Path = ROOT) -> Ch
     done.set()
     for thread in threads:
         thread.join()
-    return ChildRun(child.returncode, seconds, usage.ru_maxrss / 1024, samples, lines,
-                    "".join(out))
+    return ChildRun(child.returncode, seconds, usage.ru_maxrss / 1024, samples, lines, "".join(out))
 
 
 def python_module(module: str, *args: str) -> list[str]:

@@ -16,16 +16,22 @@ PROFILE_LINES = 25
 ROOT = Path(__file__).resolve().parents[1]
 # Where files live on the machine that ran it says nothing about the code: profiles name them
 # from the repository, the installed packages or the standard library.
-PLACES = {sysconfig.get_paths()["purelib"]: "<site-packages>",
-          sysconfig.get_paths()["stdlib"]: "<stdlib>", str(ROOT): "."}
+PLACES = {
+    sysconfig.get_paths()["purelib"]: "<site-packages>",
+    sysconfig.get_paths()["stdlib"]: "<stdlib>",
+    str(ROOT): ".",
+}
 
 
 def without_machine_paths(text: str) -> str:
     """``text`` with the absolute folders of this machine replaced by what they are."""
     for folder, name in sorted(PLACES.items(), key=lambda item: -len(item[0])):
         text = text.replace(folder, name)
-    return re.sub(r"/[^\s:]*/lib/python3\.\d+/(site-packages/)?",
-                  lambda m: "<site-packages>/" if m.group(1) else "<stdlib>/", text)
+    return re.sub(
+        r"/[^\s:]*/lib/python3\.\d+/(site-packages/)?",
+        lambda m: "<site-packages>/" if m.group(1) else "<stdlib>/",
+        text,
+    )
 
 
 def profile_text(step: Callable[[], object], lines: int = PROFILE_LINES) -> str:

@@ -109,16 +109,28 @@ class Run:
 
 
 def to_json(run: Run) -> dict:
-    numbers = {line.key: line.value for line in run.lines
-               if isinstance(line.value, int | float) and not isinstance(line.value, bool)}
+    numbers = {
+        line.key: line.value
+        for line in run.lines
+        if isinstance(line.value, int | float) and not isinstance(line.value, bool)
+    }
     return {
-        "date": run.date, "size": run.size, "mentions": run.mentions, "messages": run.messages,
-        "machine": run.machine, "versions": run.versions, "figures": numbers,
+        "date": run.date,
+        "size": run.size,
+        "mentions": run.mentions,
+        "messages": run.messages,
+        "machine": run.machine,
+        "versions": run.versions,
+        "figures": numbers,
         "checks": {line.key: line.value for line in run.lines if isinstance(line.value, bool)},
         "errors": {line.key: line.value for line in run.lines if isinstance(line.value, str)},
-        "verdicts": {line.key: {"target": line.target.text, "verdict": line.verdict}
-                     for line in run.lines if line.target is not None},
-        "details": run.details, "profiles": run.profiles,
+        "verdicts": {
+            line.key: {"target": line.target.text, "verdict": line.verdict}
+            for line in run.lines
+            if line.target is not None
+        },
+        "details": run.details,
+        "profiles": run.profiles,
     }
 
 
@@ -131,28 +143,43 @@ def write_json(run: Run, folder: Path) -> Path:
 
 def header(run: Run) -> str:
     m, v = run.machine, run.versions
-    return (f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB ({m['system']}); "
-            f"Python {v['python']}, DuckDB {v['duckdb']}, Streamlit {v['streamlit']}, "
-            f"vaderSentiment {v['vaderSentiment']}")
+    return (
+        f"{m['cpu']}, {m['cores']} cores, {m['memory_gib']} GiB ({m['system']}); "
+        f"Python {v['python']}, DuckDB {v['duckdb']}, Streamlit {v['streamlit']}, "
+        f"vaderSentiment {v['vaderSentiment']}"
+    )
 
 
 def rich_table(run: Run) -> Table:
-    table = Table("measurement", "value", "unit", "target", "verdict",
-                  title=f"pulse bench --size {run.size}: {run.mentions:,} mentions, "
-                        f"{run.messages:,} internal messages", caption=header(run))
+    table = Table(
+        "measurement",
+        "value",
+        "unit",
+        "target",
+        "verdict",
+        title=f"pulse bench --size {run.size}: {run.mentions:,} mentions, "
+        f"{run.messages:,} internal messages",
+        caption=header(run),
+    )
     table.columns[1].justify = "right"
     for line in run.lines:
         colour = {"PASS": "green", "MISS": "bold red"}.get(line.verdict, "")
-        table.add_row(line.label, line.shown(), line.unit,
-                      line.target.text if line.target else "",
-                      f"[{colour}]{line.verdict}[/]" if colour else "")
+        table.add_row(
+            line.label,
+            line.shown(),
+            line.unit,
+            line.target.text if line.target else "",
+            f"[{colour}]{line.verdict}[/]" if colour else "",
+        )
     return table
 
 
 def markdown(run: Run) -> str:
     rows = "\n".join(
         f"| {line.label} | {line.shown()} | {line.unit} | "
-        f"{line.target.text if line.target else ''} | {line.verdict} |" for line in run.lines)
+        f"{line.target.text if line.target else ''} | {line.verdict} |"
+        for line in run.lines
+    )
     parts = [
         f"## {run.date}: size {run.size} ({run.mentions:,} mentions, "
         f"{run.messages:,} internal messages)",
@@ -160,9 +187,11 @@ def markdown(run: Run) -> str:
         "| measurement | value | unit | target | verdict |\n|---|--:|---|---|---|\n" + rows,
     ]
     if steps := run.details.get("analyze_steps"):
-        parts.append("`pulse analyze` by step (seconds, peak memory of the process tree): "
-                     + "; ".join(f"{s['step']} {s['seconds']} s, {s['peak_mib']:,} MiB"
-                                 for s in steps) + ".")
+        parts.append(
+            "`pulse analyze` by step (seconds, peak memory of the process tree): "
+            + "; ".join(f"{s['step']} {s['seconds']} s, {s['peak_mib']:,} MiB" for s in steps)
+            + "."
+        )
     for key, text in run.profiles.items():
         parts.append(f"Profile for `{key}` (missed its target):\n\n```text\n{text}\n```")
     return "\n\n".join(parts) + "\n"
@@ -170,6 +199,9 @@ def markdown(run: Run) -> str:
 
 def append_markdown(run: Run, path: Path) -> None:
     existing = path.read_text() if path.exists() else ""
-    separator = "" if not existing or existing.endswith("\n\n") else (
-        "\n" if existing.endswith("\n") else "\n\n")
+    separator = (
+        ""
+        if not existing or existing.endswith("\n\n")
+        else ("\n" if existing.endswith("\n") else "\n\n")
+    )
     path.write_text(existing + separator + markdown(run))

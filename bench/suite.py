@@ -98,25 +98,52 @@ def _load_and_sentiment(run: Run, size: Size, work: Path, say: Callable[[str], N
     say("loading them")
     with loaded_warehouse(tables, work, "load.duckdb") as (con, path, seconds):
         load_figures = bulk_figures(tables, seconds, path, size.mentions)
-        run.add("load_posts_per_s", "Load (every table, on disk)",
-                load_figures["bulk_posts_per_s"], "posts/s")
-        run.add("load_rows_per_post", "Rows per post loaded", load_figures["rows_per_post"],
-                "rows")
+        run.add(
+            "load_posts_per_s",
+            "Load (every table, on disk)",
+            load_figures["bulk_posts_per_s"],
+            "posts/s",
+        )
+        run.add("load_rows_per_post", "Rows per post loaded", load_figures["rows_per_post"], "rows")
         say(f"scoring sentiment, and {size.sample_rows:,} mentions the naive way")
         sentiment = measure_sentiment(con, tables, size.sample_rows)
         con.execute("CHECKPOINT")
-        run.add("size_mib_per_million_mentions", "Disk per 1M mentions",
-                round(size_mib(path) / size.mentions * 1e6, 1), "MiB")
-        run.details["sentiment"] = {k: sentiment[k] for k in (
-            "mentions", "reposts_share", "distinct_texts", "scored_rows", "sentiment_seconds")}
-        run.add("sentiment_naive_rows_per_s", f"Naive sentiment ({sentiment['naive_rows']:,} rows)",
-                sentiment["naive_rows_per_s"], "rows/s")
-        run.add("sentiment_rows_per_s", f"Sentiment ({sentiment['scored_rows']:,} rows)",
-                sentiment["sentiment_rows_per_s"], "rows/s")
+        run.add(
+            "size_mib_per_million_mentions",
+            "Disk per 1M mentions",
+            round(size_mib(path) / size.mentions * 1e6, 1),
+            "MiB",
+        )
+        run.details["sentiment"] = {
+            k: sentiment[k]
+            for k in (
+                "mentions",
+                "reposts_share",
+                "distinct_texts",
+                "scored_rows",
+                "sentiment_seconds",
+            )
+        }
+        run.add(
+            "sentiment_naive_rows_per_s",
+            f"Naive sentiment ({sentiment['naive_rows']:,} rows)",
+            sentiment["naive_rows_per_s"],
+            "rows/s",
+        )
+        run.add(
+            "sentiment_rows_per_s",
+            f"Sentiment ({sentiment['scored_rows']:,} rows)",
+            sentiment["sentiment_rows_per_s"],
+            "rows/s",
+        )
         run.add("sentiment_speedup", "Sentiment vs naive", sentiment["speedup"], "x")
         run.add("sentiment_identical", "Sentiment identical", sentiment["identical_on_sample"])
-        run.add("sentiment_seconds_per_million", "Sentiment, 1M at this rate",
-                round(1e6 / sentiment["sentiment_rows_per_s"], 2), "s")
+        run.add(
+            "sentiment_seconds_per_million",
+            "Sentiment, 1M at this rate",
+            round(1e6 / sentiment["sentiment_rows_per_s"], 2),
+            "s",
+        )
         if any(line.verdict == "MISS" for line in run.lines if line.key.startswith("sentiment")):
             say("profiling sentiment (a target was missed)")
             con.execute("DELETE FROM sentiment_scores")
@@ -130,17 +157,27 @@ def _load_and_sentiment(run: Run, size: Size, work: Path, say: Callable[[str], N
             again.close()
     say(f"row-by-row executemany baseline ({size.sample_rows:,} rows)")
     baseline = executemany_baseline(tables, work, size.sample_rows)
-    run.add("executemany_posts_per_s", f"Executemany ({baseline['executemany_rows']:,} rows)",
-            baseline["executemany_posts_per_s"], "posts/s")
-    run.add("load_vs_executemany", "Load vs executemany",
-            round(load_figures["bulk_posts_per_s"] / baseline["executemany_posts_per_s"], 1), "x")
+    run.add(
+        "executemany_posts_per_s",
+        f"Executemany ({baseline['executemany_rows']:,} rows)",
+        baseline["executemany_posts_per_s"],
+        "posts/s",
+    )
+    run.add(
+        "load_vs_executemany",
+        "Load vs executemany",
+        round(load_figures["bulk_posts_per_s"] / baseline["executemany_posts_per_s"], 1),
+        "x",
+    )
     for leftover in work.glob("*.duckdb*"):
         leftover.unlink()
 
 
 def _analyze_and_pages(run: Run, size: Size, work: Path, say: Callable[[str], None]) -> None:
-    say(f"building the analysis warehouse ({size.mentions:,} mentions, "
-        f"{size.messages:,} internal messages)")
+    say(
+        f"building the analysis warehouse ({size.mentions:,} mentions, "
+        f"{size.messages:,} internal messages)"
+    )
     tables = demo_tables(size.mentions, size.messages)
     with loaded_warehouse(tables, work, "analyze.duckdb") as (_, path, _):
         pass
@@ -151,8 +188,7 @@ def _analyze_and_pages(run: Run, size: Size, work: Path, say: Callable[[str], No
     run.details["analyze_steps"] = steps
     label = f"Analyze {short(size.mentions)} + {short(size.messages)}"
     run.add("analyze_seconds", label, figures["analyze_seconds"], "s")
-    run.add("analyze_peak_mib", "Analyze peak memory",
-            figures["analyze_peak_mib"], "MiB")
+    run.add("analyze_peak_mib", "Analyze peak memory", figures["analyze_peak_mib"], "MiB")
     say("rendering every dashboard page")
     pages = measure_pages(path, PAGE_WARM_S, work)
     run.details["pages"] = [{k: v for k, v in p.items() if k != "profile"} for p in pages]
@@ -164,39 +200,55 @@ def _analyze_and_pages(run: Run, size: Size, work: Path, say: Callable[[str], No
         run.add(f"page_{name}_cold_s", f"{name} cold", page["cold_s"], "s")
         run.add(f"page_{name}_warm_s", f"{name} warm", page["warm_s"], "s")
         if "error" in page:
-            run.add(f"page_{name}_filter_s", f"{name} filter",
-                    f"failed: {page['error']}")
+            run.add(f"page_{name}_filter_s", f"{name} filter", f"failed: {page['error']}")
         elif "filter_s" in page:
-            run.add(f"page_{name}_filter_s", f"{name} filter",
-                    page["filter_s"], "s")
+            run.add(f"page_{name}_filter_s", f"{name} filter", page["filter_s"], "s")
         if "profile" in page:
             run.profiles[f"page_{name}_warm_s"] = page["profile"]
     say("timing the mention list and search")
     for name, found in measure_search(path).items():
-        run.add(f"search_{name}_s", f"Mentions: {name.replace('_', ' ')} "
-                f"({found['matches']:,} matches)", found["seconds"], "s")
+        run.add(
+            f"search_{name}_s",
+            f"Mentions: {name.replace('_', ' ')} ({found['matches']:,} matches)",
+            found["seconds"],
+            "s",
+        )
     if any(line.key == "analyze_peak_mib" and line.verdict == "MISS" for line in run.lines):
         run.profiles["analyze_peak_mib"] = "\n".join(
-            f"{s['step']:<16} {s['seconds']:>9} s {s['peak_mib']:>9,} MiB" for s in steps)
+            f"{s['step']:<16} {s['seconds']:>9} s {s['peak_mib']:>9,} MiB" for s in steps
+        )
 
 
 def _importers(run: Run, size: Size, say: Callable[[str], None]) -> None:
     say(f"Slack import ({size.slack_messages:,} messages)")
     channels = min(max(size.slack_messages // 10_000, 5), 200)
     slack = bench_slack_import.bench(size.slack_messages, channels, 90, 2_000, as_zip=False)
-    run.add("slack_messages_per_s", f"Slack import ({short(slack['messages'])})",
-            slack["messages_per_s"], "messages/s")
+    run.add(
+        "slack_messages_per_s",
+        f"Slack import ({short(slack['messages'])})",
+        slack["messages_per_s"],
+        "messages/s",
+    )
     say(f"RSS collector ({size.feed_entries:,} entries)")
     feeds = bench_rss.bench(size.feed_entries)
-    run.add("rss_items_per_s", f"RSS collect ({short(feeds['entries'])})",
-            feeds["all stages items/s"], "items/s")
+    run.add(
+        "rss_items_per_s",
+        f"RSS collect ({short(feeds['entries'])})",
+        feeds["all stages items/s"],
+        "items/s",
+    )
 
 
 def run_suite(size: Size, say: Callable[[str], None] = lambda _: None) -> Run:
     """Every measurement at ``size``; nothing is written outside a temporary folder."""
-    run = Run(date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), size=size.label,
-              mentions=size.mentions, messages=size.messages, machine=machine(),
-              versions=versions())
+    run = Run(
+        date=datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        size=size.label,
+        mentions=size.mentions,
+        messages=size.messages,
+        machine=machine(),
+        versions=versions(),
+    )
     with scratch_folder() as work:
         _load_and_sentiment(run, size, work, say)
         gc.collect()

@@ -76,7 +76,8 @@ def item_problem(item: Mapping[str, Any]) -> str | None:
     if item.get("kind") not in ("t3", "t1") or not isinstance(data, Mapping):
         return "not a submission or comment"
     needed = ("id", "subreddit", "permalink") + (
-        ("title",) if item["kind"] == "t3" else ("body", "link_id", "parent_id"))
+        ("title",) if item["kind"] == "t3" else ("body", "link_id", "parent_id")
+    )
     missing = [name for name in needed if not isinstance(data.get(name), str)]
     created = data.get("created_utc")
     if not isinstance(created, int | float) or isinstance(created, bool):
@@ -144,11 +145,18 @@ class RedditCollector(Collector):
     description = "Reddit: brand searches and new posts in subreddits, with comments"
     credentials = ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
 
-    def __init__(self, subreddits: list[str], brands: list[Brand], limit: int = 100,
-                 attempts: int = 3, session: requests.Session | None = None) -> None:
+    def __init__(
+        self,
+        subreddits: list[str],
+        brands: list[Brand],
+        limit: int = 100,
+        attempts: int = 3,
+        session: requests.Session | None = None,
+    ) -> None:
         self.query = search_query(brands)
         self.targets = [Target(f"r/{sub}", sub, listing=True) for sub in subreddits] or (
-            [Target("r/all", "all", listing=False)] if self.query else [])
+            [Target("r/all", "all", listing=False)] if self.query else []
+        )
         self.limit = limit
         self.attempts = attempts
         self.session = session
@@ -157,9 +165,11 @@ class RedditCollector(Collector):
         reddit = praw.Reddit(
             client_id=os.environ["REDDIT_CLIENT_ID"],
             client_secret=os.environ["REDDIT_CLIENT_SECRET"],
-            user_agent=os.environ["REDDIT_USER_AGENT"], check_for_async=False,
+            user_agent=os.environ["REDDIT_USER_AGENT"],
+            check_for_async=False,
             check_for_updates=False,  # no PyPI lookup from a collector
-            requestor_kwargs={"session": self.session} if self.session else None)
+            requestor_kwargs={"session": self.session} if self.session else None,
+        )
         for target in self.targets:
             cursor = cursors.get(target.key)
             try:
@@ -169,8 +179,9 @@ class RedditCollector(Collector):
                 return
             yield page
 
-    def _fetch_with_retries(self, reddit: praw.Reddit, target: Target,
-                            cursor: float | None) -> Page:
+    def _fetch_with_retries(
+        self, reddit: praw.Reddit, target: Target, cursor: float | None
+    ) -> Page:
         sub, attempt = target.subreddit, 1
         while True:
             fetched_at = _now()
@@ -178,11 +189,20 @@ class RedditCollector(Collector):
                 return self._fetch_target(reddit, target, cursor, fetched_at)
             except prawcore.TooManyRequests as error:
                 if attempt >= self.attempts:
-                    return Page(target.key, fetched_at, error=f"reddit r/{sub}: rate limited "
-                                f"(429) {attempt} times; try again later")
+                    return Page(
+                        target.key,
+                        fetched_at,
+                        error=f"reddit r/{sub}: rate limited "
+                        f"(429) {attempt} times; try again later",
+                    )
                 wait = _retry_after(error, attempt)
-                log.warning("reddit r/%s: rate limited (429), waiting %.0f s before attempt %d "
-                            "of %d", sub, wait, attempt + 1, self.attempts)
+                log.warning(
+                    "reddit r/%s: rate limited (429), waiting %.0f s before attempt %d of %d",
+                    sub,
+                    wait,
+                    attempt + 1,
+                    self.attempts,
+                )
                 time.sleep(wait)
                 attempt += 1
             except prawcore.OAuthException as error:
@@ -192,11 +212,15 @@ class RedditCollector(Collector):
             except (prawcore.PrawcoreException, PRAWException) as error:
                 return Page(target.key, fetched_at, error=f"reddit r/{sub}: {_one_line(error)}")
 
-    def _fetch_target(self, reddit: praw.Reddit, target: Target, cursor: float | None,
-                      fetched_at: datetime) -> Page:
+    def _fetch_target(
+        self, reddit: praw.Reddit, target: Target, cursor: float | None, fetched_at: datetime
+    ) -> Page:
         subreddit = reddit.subreddit(target.subreddit)
-        listings = [subreddit.search(self.query, sort="new", time_filter="all",
-                                     limit=self.limit)] if self.query else []
+        listings = (
+            [subreddit.search(self.query, sort="new", time_filter="all", limit=self.limit)]
+            if self.query
+            else []
+        )
         if target.listing:
             listings.append(subreddit.new(limit=self.limit))
         submissions: dict[str, Submission] = {}
@@ -215,15 +239,22 @@ class RedditCollector(Collector):
                 skipped += 1
                 log.warning("reddit r/%s: skipped an item: %s", target.subreddit, problem)
             elif item["data"]["created_utc"] >= (cursor or 0) and not (
-                    item["kind"] == "t1" and item["data"]["body"] in GONE):
+                item["kind"] == "t1" and item["data"]["body"] in GONE
+            ):
                 kept.append(item)
         newest = max((i["data"]["created_utc"] for i in kept if i["kind"] == "t3"), default=None)
         payload = {"subreddit": target.subreddit, "query": self.query or None, "items": kept}
-        error = (f"reddit r/{target.subreddit}: skipped {skipped} malformed item(s)"
-                 if skipped else None)
-        return Page(target.key, fetched_at, payload=payload, error=error,
-                    cursor=None if newest is None else str(float(newest)),
-                    meta={"skipped": skipped})
+        error = (
+            f"reddit r/{target.subreddit}: skipped {skipped} malformed item(s)" if skipped else None
+        )
+        return Page(
+            target.key,
+            fetched_at,
+            payload=payload,
+            error=error,
+            cursor=None if newest is None else str(float(newest)),
+            meta={"skipped": skipped},
+        )
 
     def _thread(self, submission: Submission) -> list[dict[str, Any]]:
         """The submission and all comments Reddit sends at once (``replace_more(limit=0)``
@@ -267,43 +298,87 @@ def reddit_to_rows(payload: Mapping[str, Any], fetched_at: datetime) -> Rows:
             audience[data["subreddit"]] = data["subreddit_subscribers"]
         post_id = f"reddit:{item['kind']}_{data['id']}"  # the fullname: t3 and t1 ids may clash
         author = _author(data)
-        posts.append({
-            "post_id": post_id, "platform": "reddit", "native_id": post_id.removeprefix("reddit:"),
-            "channel_id": f"reddit:r/{data['subreddit']}",
-            "author_id": f"reddit:{author}" if author else None, "created_at": _created(data),
-            "text": _text(item), "language": None, "url": REDDIT_URL + data["permalink"],
-            "parent_id": None if submission else f"reddit:{data['parent_id']}",
-            "thread_id": post_id if submission else f"reddit:{data['link_id']}",
-            "kind": "post" if submission else "reply",
-            "raw": json.dumps(item, ensure_ascii=False), "collected_at": fetched_at,
-        })
-        snapshots.append({
-            "post_id": post_id, "taken_at": fetched_at, "likes": data.get("score"),
-            "shares": None, "replies": data.get("num_comments") if submission else None,
-            "quotes": None, "views": None, "author_followers": None,
-        })
+        posts.append(
+            {
+                "post_id": post_id,
+                "platform": "reddit",
+                "native_id": post_id.removeprefix("reddit:"),
+                "channel_id": f"reddit:r/{data['subreddit']}",
+                "author_id": f"reddit:{author}" if author else None,
+                "created_at": _created(data),
+                "text": _text(item),
+                "language": None,
+                "url": REDDIT_URL + data["permalink"],
+                "parent_id": None if submission else f"reddit:{data['parent_id']}",
+                "thread_id": post_id if submission else f"reddit:{data['link_id']}",
+                "kind": "post" if submission else "reply",
+                "raw": json.dumps(item, ensure_ascii=False),
+                "collected_at": fetched_at,
+            }
+        )
+        snapshots.append(
+            {
+                "post_id": post_id,
+                "taken_at": fetched_at,
+                "likes": data.get("score"),
+                "shares": None,
+                "replies": data.get("num_comments") if submission else None,
+                "quotes": None,
+                "views": None,
+                "author_followers": None,
+            }
+        )
     if not posts:
         return {}
     frame = pd.DataFrame(posts).drop_duplicates("post_id", keep="last")
     subs = sorted({channel.removeprefix("reddit:r/") for channel in frame["channel_id"]})
-    channels = pd.DataFrame([{
-        "channel_id": f"reddit:r/{sub}", "platform": "reddit", "scope": "external",
-        "name": f"r/{sub}", "segment_type": "topic", "segment_value": sub,
-        "sensitivity": "public", "purpose": "listening", "audience_size": audience.get(sub),
-        "url": f"{REDDIT_URL}/r/{sub}/",
-    } for sub in subs]).astype({"audience_size": "Int64"})
+    channels = pd.DataFrame(
+        [
+            {
+                "channel_id": f"reddit:r/{sub}",
+                "platform": "reddit",
+                "scope": "external",
+                "name": f"r/{sub}",
+                "segment_type": "topic",
+                "segment_value": sub,
+                "sensitivity": "public",
+                "purpose": "listening",
+                "audience_size": audience.get(sub),
+                "url": f"{REDDIT_URL}/r/{sub}/",
+            }
+            for sub in subs
+        ]
+    ).astype({"audience_size": "Int64"})
     handles = sorted(frame["author_id"].dropna().unique())
-    authors = pd.DataFrame({
-        "author_id": handles, "platform": "reddit", "scope": "external",
-        "handle": [h.removeprefix("reddit:") for h in handles], "followers": None,
-    }).astype({"followers": "Int64"})
-    links = pd.DataFrame({"post_id": frame["post_id"], "channel_id": frame["channel_id"],
-                          "seen_at": fetched_at})
-    engagement = pd.DataFrame(snapshots).drop_duplicates("post_id", keep="last").astype(
-        {m: "Int64" for m in ("likes", "shares", "replies", "quotes", "views",
-                              "author_followers")})
-    return {"channels": channels, "authors": authors, "posts": frame, "post_channels": links,
-            "engagement_snapshots": engagement}
+    authors = pd.DataFrame(
+        {
+            "author_id": handles,
+            "platform": "reddit",
+            "scope": "external",
+            "handle": [h.removeprefix("reddit:") for h in handles],
+            "followers": None,
+        }
+    ).astype({"followers": "Int64"})
+    links = pd.DataFrame(
+        {"post_id": frame["post_id"], "channel_id": frame["channel_id"], "seen_at": fetched_at}
+    )
+    engagement = (
+        pd.DataFrame(snapshots)
+        .drop_duplicates("post_id", keep="last")
+        .astype(
+            {
+                m: "Int64"
+                for m in ("likes", "shares", "replies", "quotes", "views", "author_followers")
+            }
+        )
+    )
+    return {
+        "channels": channels,
+        "authors": authors,
+        "posts": frame,
+        "post_channels": links,
+        "engagement_snapshots": engagement,
+    }
 
 
 @register("reddit")

@@ -64,8 +64,11 @@ def canonical_url(url: str | None) -> str | None:
     parts = urlsplit(url.strip())
     if not parts.scheme or not parts.netloc:
         return None
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-             if not k.lower().startswith(TRACKING_PARAMETERS)]
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith(TRACKING_PARAMETERS)
+    ]
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, urlencode(query), ""))
 
@@ -84,8 +87,13 @@ def _entry_time(entry: Mapping) -> datetime | None:
 
 def _session(retries: int) -> requests.Session:
     session = requests.Session()
-    retry = Retry(total=retries, backoff_factor=0.5, status_forcelist=(502, 503, 504),
-                  allowed_methods=("GET",), raise_on_status=False)
+    retry = Retry(
+        total=retries,
+        backoff_factor=0.5,
+        status_forcelist=(502, 503, 504),
+        allowed_methods=("GET",),
+        raise_on_status=False,
+    )
     session.mount("http://", HTTPAdapter(max_retries=retry))
     session.mount("https://", HTTPAdapter(max_retries=retry))
     session.headers["User-Agent"] = USER_AGENT
@@ -121,8 +129,11 @@ class RssCollector(Collector):
             log.info("rss %s: unchanged (304)", feed.url)
             return Page(feed.url, fetched_at)
         if response.status_code != 200:
-            return Page(feed.url, fetched_at,
-                        error=f"rss {feed.url}: HTTP {response.status_code} {response.reason}")
+            return Page(
+                feed.url,
+                fetched_at,
+                error=f"rss {feed.url}: HTTP {response.status_code} {response.reason}",
+            )
         parsed = feedparser.parse(
             response.content,
             response_headers={k.lower(): v for k, v in response.headers.items()},
@@ -133,11 +144,18 @@ class RssCollector(Collector):
             error = f"rss {feed.url}: ill-formed feed, kept {len(parsed.entries)} entries: {reason}"
             if not parsed.entries and not parsed.feed:
                 return Page(feed.url, fetched_at, error=error)
-        cursor = json.dumps({"etag": response.headers.get("ETag"),
-                             "modified": response.headers.get("Last-Modified")})
+        cursor = json.dumps(
+            {
+                "etag": response.headers.get("ETag"),
+                "modified": response.headers.get("Last-Modified"),
+            }
+        )
         payload = {
-            "url": feed.url, "name": feed.name, "audience": feed.audience,
-            "version": parsed.get("version"), "feed": dict(parsed.feed),
+            "url": feed.url,
+            "name": feed.name,
+            "audience": feed.audience,
+            "version": parsed.get("version"),
+            "feed": dict(parsed.feed),
             "entries": [dict(entry) for entry in parsed.entries],
             "seconds": round(time.perf_counter() - started, 3),
         }
@@ -203,11 +221,17 @@ def _entry_record(entry: Mapping, url: str, fetched_at: datetime) -> dict | None
     created = _entry_time(entry)
     return {
         "post_id": "rss:" + hashlib.sha1(native_id.encode()).hexdigest()[:24],
-        "platform": "rss", "native_id": native_id, "created_at": created or fetched_at,
-        "created_at_estimated": created is None, "text": text,
+        "platform": "rss",
+        "native_id": native_id,
+        "created_at": created or fetched_at,
+        "created_at_estimated": created is None,
+        "text": text,
         "language": (entry.get("language") or "")[:2].lower() or None,
-        "url": link or entry.get("link"), "kind": "post", "content_hash": digest,
-        "raw": json.dumps(entry, default=str), "collected_at": fetched_at,
+        "url": link or entry.get("link"),
+        "kind": "post",
+        "content_hash": digest,
+        "raw": json.dumps(entry, default=str),
+        "collected_at": fetched_at,
     }
 
 
@@ -226,21 +250,38 @@ def feed_to_rows(payload: dict, fetched_at: datetime) -> Rows:
             log.warning("rss %s: skipped a malformed entry: %s", url, error)
             continue
         if record is not None:
-            records.append({**record, "channel_id": channel_id, "author_id": f"rss:{site}",
-                            "language": record["language"] or language})
+            records.append(
+                {
+                    **record,
+                    "channel_id": channel_id,
+                    "author_id": f"rss:{site}",
+                    "language": record["language"] or language,
+                }
+            )
     posts = pd.DataFrame(records)
-    channel = pd.DataFrame([{
-        "channel_id": channel_id, "platform": "rss", "scope": "external",
-        "name": payload.get("name") or feed.get("title") or url, "sensitivity": "public",
-        "purpose": "listening", "audience_size": payload.get("audience"), "url": url,
-    }])
+    channel = pd.DataFrame(
+        [
+            {
+                "channel_id": channel_id,
+                "platform": "rss",
+                "scope": "external",
+                "name": payload.get("name") or feed.get("title") or url,
+                "sensitivity": "public",
+                "purpose": "listening",
+                "audience_size": payload.get("audience"),
+                "url": url,
+            }
+        ]
+    )
     if posts.empty:
         return {"channels": channel}
     posts = posts.drop_duplicates("post_id", keep="first")
-    author = pd.DataFrame([{"author_id": f"rss:{site}", "platform": "rss", "scope": "external",
-                            "handle": site}])
-    links = pd.DataFrame({"post_id": posts["post_id"], "channel_id": channel_id,
-                          "seen_at": fetched_at})
+    author = pd.DataFrame(
+        [{"author_id": f"rss:{site}", "platform": "rss", "scope": "external", "handle": site}]
+    )
+    links = pd.DataFrame(
+        {"post_id": posts["post_id"], "channel_id": channel_id, "seen_at": fetched_at}
+    )
     return {"channels": channel, "authors": author, "posts": posts, "post_channels": links}
 
 

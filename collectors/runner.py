@@ -50,8 +50,11 @@ def tag_brands(rows: Rows, rules: list[BrandRule]) -> Rows:
     matched = posts["post_id"].isin(matches["post_id"])
     rows = dict(rows)
     rows["posts"] = posts.assign(match_status=matched.map({True: "matched", False: "unmatched"}))
-    rows["brand_matches"] = pd.concat([rows.get("brand_matches"), matches], ignore_index=True) \
-        if "brand_matches" in rows else matches
+    rows["brand_matches"] = (
+        pd.concat([rows.get("brand_matches"), matches], ignore_index=True)
+        if "brand_matches" in rows
+        else matches
+    )
     return rows
 
 
@@ -76,7 +79,8 @@ def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> Run
     missing = collector.missing_credentials()
     if missing:
         raise MissingCredentialsError(
-            f"{collector.name}: skipped, set {', '.join(missing)} in the environment or .env")
+            f"{collector.name}: skipped, set {', '.join(missing)} in the environment or .env"
+        )
     summary = RunSummary(collector.name)
     with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
         run_id = start_run(con, collector.name)
@@ -104,6 +108,11 @@ def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> Run
         if summary.status != "failed" and summary.errors:
             summary.status = "partial"
         with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
-            finish_run(con, run_id, summary.posts, status=summary.status,
-                       error="; ".join(summary.errors) or None)
+            finish_run(
+                con,
+                run_id,
+                summary.posts,
+                status=summary.status,
+                error="; ".join(summary.errors) or None,
+            )
     return summary

@@ -19,7 +19,15 @@ def read_cursors(con: duckdb.DuckDBPyConnection, collector: str) -> dict[str, st
 
 
 def save_cursor(con: duckdb.DuckDBPyConnection, collector: str, key: str, cursor: str) -> None:
-    upsert(con, "collector_state", pd.DataFrame({
-        "collector": [collector], "key": [key], "cursor": [cursor],
-        "updated_at": [pd.Timestamp.now(tz="UTC").tz_localize(None)],
-    }))
+    upsert(
+        con,
+        "collector_state",
+        pd.DataFrame(
+            {
+                "collector": [collector],
+                "key": [key],
+                "cursor": [cursor],
+                "updated_at": [pd.Timestamp.now(tz="UTC").tz_localize(None)],
+            }
+        ),
+    )

@@ -35,21 +35,40 @@ log = logging.getLogger(__name__)
 TOKEN_VARIABLE = "X_BEARER_TOKEN"
 CHANNEL_ID = "x:public"
 SEARCH_FIELDS: dict[str, Any] = {
-    "expansions": ["author_id", "referenced_tweets.id", "referenced_tweets.id.author_id",
-                   "geo.place_id"],
-    "tweet_fields": ["created_at", "public_metrics", "lang", "referenced_tweets",
-                     "conversation_id", "author_id", "in_reply_to_user_id", "geo"],
+    "expansions": [
+        "author_id",
+        "referenced_tweets.id",
+        "referenced_tweets.id.author_id",
+        "geo.place_id",
+    ],
+    "tweet_fields": [
+        "created_at",
+        "public_metrics",
+        "lang",
+        "referenced_tweets",
+        "conversation_id",
+        "author_id",
+        "in_reply_to_user_id",
+        "geo",
+    ],
     "user_fields": ["username", "name", "public_metrics"],
     "place_fields": ["full_name", "country_code", "geo", "name"],
     "max_results": 100,
 }
 UNAUTHORIZED = f"x: bearer token rejected (401 Unauthorized): check {TOKEN_VARIABLE}"
-NOT_ENROLLED = ("x: recent search is not available to this account (403 client-not-enrolled): "
-                "it needs a paid X API tier")
+NOT_ENROLLED = (
+    "x: recent search is not available to this account (403 client-not-enrolled): "
+    "it needs a paid X API tier"
+)
 # A tweet that is several of these (a reply that quotes) takes the first kind listed.
 KIND_OF_REFERENCE = {"retweeted": "share", "replied_to": "reply", "quoted": "post"}
-SNAPSHOT_COUNTS = {"likes": "like_count", "shares": "retweet_count", "replies": "reply_count",
-                   "quotes": "quote_count", "views": "impression_count"}
+SNAPSHOT_COUNTS = {
+    "likes": "like_count",
+    "shares": "retweet_count",
+    "replies": "reply_count",
+    "quotes": "quote_count",
+    "views": "impression_count",
+}
 
 
 class SearchFailed(Exception):
@@ -63,12 +82,22 @@ class SearchFailed(Exception):
 
 class XCollector(Collector):
     name = "x"
-    description = ("X (Twitter) recent search for the configured queries; needs X_BEARER_TOKEN "
-                   "and a paid X API tier")
+    description = (
+        "X (Twitter) recent search for the configured queries; needs X_BEARER_TOKEN "
+        "and a paid X API tier"
+    )
     credentials = (TOKEN_VARIABLE,)
 
-    def __init__(self, queries: list[str], *, attempts: int = 4, backoff: float = 2.0,
-                 max_rate_wait: float = 900.0, timeout: float = 30.0, max_pages: int = 50) -> None:
+    def __init__(
+        self,
+        queries: list[str],
+        *,
+        attempts: int = 4,
+        backoff: float = 2.0,
+        max_rate_wait: float = 900.0,
+        timeout: float = 30.0,
+        max_pages: int = 50,
+    ) -> None:
         self.queries = list(queries)
         self.attempts = attempts
         self.backoff = backoff
@@ -88,8 +117,9 @@ class XCollector(Collector):
                 if failure.fatal:
                     return
 
-    def _fetch_query(self, client: tweepy.Client, query: str, since_id: str | None
-                     ) -> Iterator[Page]:
+    def _fetch_query(
+        self, client: tweepy.Client, query: str, since_id: str | None
+    ) -> Iterator[Page]:
         params = dict(SEARCH_FIELDS, **({"since_id": since_id} if since_id else {}))
         highest = int(since_id) if since_id and since_id.isdigit() else 0
         for number in range(1, self.max_pages + 1):
@@ -98,8 +128,12 @@ class XCollector(Collector):
             highest = max(highest, highest_id(payload))
             last = not next_token or number == self.max_pages
             if next_token and last:
-                log.warning("x: stopped %r after %d pages (max_pages); older tweets of the "
-                            "window are skipped", query, number)
+                log.warning(
+                    "x: stopped %r after %d pages (max_pages); older tweets of the "
+                    "window are skipped",
+                    query,
+                    number,
+                )
             cursor = str(highest) if last and highest else None
             yield Page(query, _now(), payload=payload, cursor=cursor, meta={"page": number})
             if last:
@@ -117,8 +151,11 @@ class XCollector(Collector):
                 stale = "since_id" in params and "next_token" not in params
                 if not stale or "since_id" not in str(error):
                     raise
-                log.warning("x: the cursor of %r is older than the 7-day search window; "
-                            "searching the whole window", query)
+                log.warning(
+                    "x: the cursor of %r is older than the 7-day search window; "
+                    "searching the whole window",
+                    query,
+                )
                 del params["since_id"]
                 return self._search(client, query, params)
         except (tweepy.TweepyException, requests.RequestException) as error:
@@ -137,8 +174,7 @@ class XCollector(Collector):
                 if attempt >= self.attempts or wait > self.max_rate_wait:
                     raise
                 log.warning("x: rate limited, waiting %d s", wait)
-            except (requests.ConnectionError, requests.Timeout,
-                    tweepy.TwitterServerError) as error:
+            except (requests.ConnectionError, requests.Timeout, tweepy.TwitterServerError) as error:
                 if attempt >= self.attempts:
                     raise
                 wait = self.backoff * 2 ** (attempt - 1)
@@ -159,8 +195,9 @@ def rate_limit_wait(reset_time: int | None, now: float) -> int:
     return max(1, int(reset_time - now) + 1)
 
 
-def describe_failure(error: Exception, query: str, *, attempts: int, timeout: float
-                     ) -> SearchFailed:
+def describe_failure(
+    error: Exception, query: str, *, attempts: int, timeout: float
+) -> SearchFailed:
     """The one line a user reads for a failed search, and whether the run should stop."""
     if isinstance(error, tweepy.Unauthorized):
         return SearchFailed(UNAUTHORIZED, fatal=True)
@@ -173,20 +210,23 @@ def describe_failure(error: Exception, query: str, *, attempts: int, timeout: fl
         until = ""
         if error.reset_time is not None:
             until = " until " + datetime.fromtimestamp(error.reset_time, UTC).strftime("%H:%M UTC")
-        return SearchFailed(f"x: rate limited for {query!r}{until} (429 Too Many Requests): "
-                            "run again later")
+        return SearchFailed(
+            f"x: rate limited for {query!r}{until} (429 Too Many Requests): run again later"
+        )
     if isinstance(error, tweepy.BadRequest):
-        return SearchFailed(f"x: query {query!r} rejected (400 Bad Request): "
-                            f"{_api_message(error)}")
+        return SearchFailed(f"x: query {query!r} rejected (400 Bad Request): {_api_message(error)}")
     if isinstance(error, tweepy.TwitterServerError):
-        return SearchFailed(f"x: search for {query!r} failed ({_first_line(error)}) after "
-                            f"{attempts} tries")
+        return SearchFailed(
+            f"x: search for {query!r} failed ({_first_line(error)}) after {attempts} tries"
+        )
     if isinstance(error, requests.Timeout):
-        return SearchFailed(f"x: no answer within {timeout:g} s for {query!r} after "
-                            f"{attempts} tries")
+        return SearchFailed(
+            f"x: no answer within {timeout:g} s for {query!r} after {attempts} tries"
+        )
     if isinstance(error, requests.ConnectionError):
-        return SearchFailed(f"x: network error for {query!r} after {attempts} tries: "
-                            f"{_first_line(error)}")
+        return SearchFailed(
+            f"x: network error for {query!r} after {attempts} tries: {_first_line(error)}"
+        )
     return SearchFailed(f"x: search for {query!r} failed: {_first_line(error)}")
 
 
@@ -217,24 +257,35 @@ def search_to_rows(payload: dict, fetched_at: datetime) -> Rows:
             authors[author["author_id"]] = author
     if not posts:
         return {}
-    channel = pd.DataFrame([{"channel_id": CHANNEL_ID, "platform": "x", "scope": "external",
-                             "name": "X", "sensitivity": "public", "purpose": "listening",
-                             "url": "https://x.com"}])
+    channel = pd.DataFrame(
+        [
+            {
+                "channel_id": CHANNEL_ID,
+                "platform": "x",
+                "scope": "external",
+                "name": "X",
+                "sensitivity": "public",
+                "purpose": "listening",
+                "url": "https://x.com",
+            }
+        ]
+    )
     posts_frame = pd.DataFrame(posts).drop_duplicates("post_id", keep="first")
     counts = {column: "Int64" for column in [*SNAPSHOT_COUNTS, "author_followers"]}
     return {
         "channels": channel,
         "authors": pd.DataFrame(list(authors.values())).astype({"followers": "Int64"}),
         "posts": posts_frame,
-        "post_channels": pd.DataFrame({"post_id": posts_frame["post_id"],
-                                       "channel_id": CHANNEL_ID, "seen_at": taken_at}),
-        "engagement_snapshots": pd.DataFrame(snapshots).drop_duplicates("post_id")
-        .astype(counts),
+        "post_channels": pd.DataFrame(
+            {"post_id": posts_frame["post_id"], "channel_id": CHANNEL_ID, "seen_at": taken_at}
+        ),
+        "engagement_snapshots": pd.DataFrame(snapshots).drop_duplicates("post_id").astype(counts),
     }
 
 
-def _tweet_rows(tweet: dict, users: dict, places: dict, taken_at: datetime
-                ) -> tuple[dict, dict, dict | None]:
+def _tweet_rows(
+    tweet: dict, users: dict, places: dict, taken_at: datetime
+) -> tuple[dict, dict, dict | None]:
     native_id = str(tweet["id"])
     if not native_id.isdigit():
         raise ValueError(f"id {native_id!r} is not a tweet id")
@@ -248,21 +299,43 @@ def _tweet_rows(tweet: dict, users: dict, places: dict, taken_at: datetime
     country, city, lat, lon = _location(tweet.get("geo") or {}, places)
     conversation = tweet.get("conversation_id")
     post = {
-        "post_id": f"x:{native_id}", "platform": "x", "native_id": native_id,
-        "channel_id": CHANNEL_ID, "author_id": f"x:{handle}" if handle else None,
-        "created_at": _parse_time(tweet["created_at"]), "text": text,
+        "post_id": f"x:{native_id}",
+        "platform": "x",
+        "native_id": native_id,
+        "channel_id": CHANNEL_ID,
+        "author_id": f"x:{handle}" if handle else None,
+        "created_at": _parse_time(tweet["created_at"]),
+        "text": text,
         "language": tweet.get("lang"),
         "url": f"https://x.com/{handle or 'i'}/status/{native_id}",
-        "parent_id": parent, "thread_id": f"x:{conversation}" if conversation else None,
-        "kind": kind, "country": country, "city": city, "lat": lat, "lon": lon,
-        "raw": json.dumps(tweet, ensure_ascii=False), "collected_at": taken_at,
+        "parent_id": parent,
+        "thread_id": f"x:{conversation}" if conversation else None,
+        "kind": kind,
+        "country": country,
+        "city": city,
+        "lat": lat,
+        "lon": lon,
+        "raw": json.dumps(tweet, ensure_ascii=False),
+        "collected_at": taken_at,
     }
     metrics = tweet.get("public_metrics") or {}
-    snapshot = {"post_id": post["post_id"], "taken_at": taken_at,
-                **{column: _count(metrics, key) for column, key in SNAPSHOT_COUNTS.items()},
-                "author_followers": followers}
-    author = {"author_id": post["author_id"], "platform": "x", "scope": "external",
-              "handle": handle, "followers": followers} if handle else None
+    snapshot = {
+        "post_id": post["post_id"],
+        "taken_at": taken_at,
+        **{column: _count(metrics, key) for column, key in SNAPSHOT_COUNTS.items()},
+        "author_followers": followers,
+    }
+    author = (
+        {
+            "author_id": post["author_id"],
+            "platform": "x",
+            "scope": "external",
+            "handle": handle,
+            "followers": followers,
+        }
+        if handle
+        else None
+    )
     return post, snapshot, author
 
 

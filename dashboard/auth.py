@@ -87,8 +87,14 @@ def sign_out() -> None:
         st.logout()
 
 
-def record(action: str, target: str | None = None, filters: dict | None = None,
-           detail: str | None = None, *, db: str | None = None) -> bool:
+def record(
+    action: str,
+    target: str | None = None,
+    filters: dict | None = None,
+    detail: str | None = None,
+    *,
+    db: str | None = None,
+) -> bool:
     """Append an audit event for this session's user. The page goes on when the warehouse
     cannot be written (missing, busy past the wait): the failure is logged, False returned."""
     return _append(current_user(), current_role(), action, target, filters, detail, db)
@@ -101,21 +107,31 @@ def recorder(action: str, target: str | None = None) -> Callable[[], bool]:
     return lambda: _append(user, role, action, target, None, None, db)
 
 
-def _append(user: str | None, role: str | None, action: str, target: str | None,
-            filters: dict | None, detail: str | None, db: str | None) -> bool:
+def _append(
+    user: str | None,
+    role: str | None,
+    action: str,
+    target: str | None,
+    filters: dict | None,
+    detail: str | None,
+    db: str | None,
+) -> bool:
     if not user:  # only a page run on its own (a test) has no user: nothing to attribute
         return False
     try:
-        data.write(db or str(data.db_path()),
-                   lambda con: audit.record(con, user, role, action, target, filters, detail))
+        data.write(
+            db or str(data.db_path()),
+            lambda con: audit.record(con, user, role, action, target, filters, detail),
+        )
     except Exception:
         log.exception("audit %s of %s by %s not written", action, target, user)
         return False
     return True
 
 
-def record_once(action: str, target: str | None, filters: dict | None = None, *,
-                db: str | None = None) -> None:
+def record_once(
+    action: str, target: str | None, filters: dict | None = None, *, db: str | None = None
+) -> None:
     """``record``, unless this session already recorded the same action, target and filters:
     a rerun (a widget change, a page of results) is not a new page view or search."""
     key = json.dumps([action, target, filters], sort_keys=True, default=str)
@@ -132,8 +148,10 @@ def page_name(page) -> str:
 
 def visible_pages(sections: dict[str, list], role: str | None) -> dict[str, list]:
     """The navigation of ``role``: each section's pages it may open, empty sections dropped."""
-    shown = {name: [p for p in pages if can_see_page(role, page_name(p))]
-             for name, pages in sections.items()}
+    shown = {
+        name: [p for p in pages if can_see_page(role, page_name(p))]
+        for name, pages in sections.items()
+    }
     return {name: pages for name, pages in shown.items() if pages}
 
 
@@ -186,14 +204,21 @@ def _oidc_role(name: str) -> str | None:
 
 def _oidc_login() -> None:
     if not st.user.is_logged_in:
-        st.button("Sign in with your organisation", key="oidc_login", on_click=st.login,
-                  icon=":material/login:", type="primary")
+        st.button(
+            "Sign in with your organisation",
+            key="oidc_login",
+            on_click=st.login,
+            icon=":material/login:",
+            type="primary",
+        )
         return
     name = str(st.user.get("email") or st.user.get("name") or "unknown")
     role = _oidc_role(name)
     if role is None:
-        st.error(f"{name} has no SocialPulse role: ask an admin to run "
-                 f"`pulse users add {name} --role ROLE`.")
+        st.error(
+            f"{name} has no SocialPulse role: ask an admin to run "
+            f"`pulse users add {name} --role ROLE`."
+        )
         st.button("Sign out", key="oidc_logout", on_click=st.logout)
         return
     start_session(name, role)
@@ -211,8 +236,7 @@ def _sign_in(name: str, password: str) -> None:
     if user is None:
         until = users.locked_until(name, security=limits)
         if until is not None:
-            st.error(f"Too many failed logins for this name: try again after "
-                     f"{until:%H:%M} UTC.")
+            st.error(f"Too many failed logins for this name: try again after {until:%H:%M} UTC.")
         else:
             st.error("Wrong name or password.")
         return
@@ -229,12 +253,16 @@ def login_page() -> None:
         _oidc_login()
         return
     if not users.list_users():
-        st.warning(f"No dashboard account exists yet: create one with `{NO_ACCOUNT_HINT}` "
-                   f"(accounts live in {users.users_file()}).", icon=":material/person_add:")
+        st.warning(
+            f"No dashboard account exists yet: create one with `{NO_ACCOUNT_HINT}` "
+            f"(accounts live in {users.users_file()}).",
+            icon=":material/person_add:",
+        )
     with st.form("login", clear_on_submit=True):
         name = st.text_input("Name", key="login_name", autocomplete="username")
-        password = st.text_input("Password", type="password", key="login_password",
-                                 autocomplete="current-password")
+        password = st.text_input(
+            "Password", type="password", key="login_password", autocomplete="current-password"
+        )
         submitted = st.form_submit_button("Sign in", type="primary")
     if submitted:
         _sign_in(name.strip(), password)

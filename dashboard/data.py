@@ -106,22 +106,27 @@ QUERIES: dict[str, Callable] = {
     "freshness": lambda con: volume.data_freshness(con),
     "segment_values": _segment_values,
     "daily_mentions": lambda con, start, end, brands, platforms: volume.daily_mentions(
-        con, _period(start, end), brands, platforms),
+        con, _period(start, end), brands, platforms
+    ),
     "share_of_voice": lambda con, start, end, brands, platforms: share_of_voice.share_of_voice(
-        con, _period(start, end), brands, platforms),
+        con, _period(start, end), brands, platforms
+    ),
     "sentiment_trend": lambda con, start, end, brands, platforms, grain: (
-        share_of_voice.sentiment_trend(con, _period(start, end), brands, platforms, grain)),
+        share_of_voice.sentiment_trend(con, _period(start, end), brands, platforms, grain)
+    ),
     "alerts": _alerts,
     "topics": _topics,
     "search": lambda con, start, end, fields, limit, offset, role: search.search_mentions(
-        con, _period(start, end), search.MentionQuery(*fields), limit, offset, role=role),
+        con, _period(start, end), search.MentionQuery(*fields), limit, offset, role=role
+    ),
     "search_window": lambda con, start, end: search.search_window(con, _period(start, end)),
-    "mentions_by_id": lambda con, post_ids, role: search.mentions_by_id(con, post_ids,
-                                                                        role=role),
-    "top_authors": lambda con, start, end, brands, platforms, limit, role: (
-        influencers.top_authors(con, _period(start, end), brands, platforms, limit, role=role)),
+    "mentions_by_id": lambda con, post_ids, role: search.mentions_by_id(con, post_ids, role=role),
+    "top_authors": lambda con, start, end, brands, platforms, limit, role: influencers.top_authors(
+        con, _period(start, end), brands, platforms, limit, role=role
+    ),
     "places": lambda con, start, end, brands, platforms, role: influencers.mentions_by_place(
-        con, _period(start, end), brands, platforms, role=role),
+        con, _period(start, end), brands, platforms, role=role
+    ),
 }
 
 
@@ -164,8 +169,10 @@ def warehouse_problem() -> str | None:
         return str(error)
     try:
         if query("data_range", str(db_path())) is None:
-            return (f"{db_path()}: the warehouse is empty; load the demo with `pulse demo` "
-                    "or collect data first")
+            return (
+                f"{db_path()}: the warehouse is empty; load the demo with `pulse demo` "
+                "or collect data first"
+            )
     except WarehouseError as error:
         return str(error)
     return None
@@ -210,20 +217,35 @@ def topics_in_period(f: Filters) -> pd.DataFrame:
     return query("topics", f.db, f.start, f.end, f.brands)
 
 
-def search_mentions(f: Filters, text: str = "", sentiments: tuple[str, ...] = (),
-                    order: str = "engagement", page: int = 1, page_size: int = 25
-                    ) -> pd.DataFrame:
+def search_mentions(
+    f: Filters,
+    text: str = "",
+    sentiments: tuple[str, ...] = (),
+    order: str = "engagement",
+    page: int = 1,
+    page_size: int = 25,
+) -> pd.DataFrame:
     """One page of the mentions matching the search box, within the sidebar's brands,
     platforms and dates (a keyword search: the newest days of them, see ``search_window``)."""
     fields = (text.strip(), f.brands, f.platforms, tuple(sentiments), order)
     if fields[0]:
         from dashboard import auth
 
-        auth.record_once("search", fields[0], {"from": f.start, "to": f.end, "brands": f.brands,
-                                               "platforms": f.platforms,
-                                               "sentiments": tuple(sentiments)}, db=f.db)
-    return query("search", f.db, f.start, f.end, fields, page_size, (page - 1) * page_size,
-                 session_role())
+        auth.record_once(
+            "search",
+            fields[0],
+            {
+                "from": f.start,
+                "to": f.end,
+                "brands": f.brands,
+                "platforms": f.platforms,
+                "sentiments": tuple(sentiments),
+            },
+            db=f.db,
+        )
+    return query(
+        "search", f.db, f.start, f.end, fields, page_size, (page - 1) * page_size, session_role()
+    )
 
 
 def search_window(f: Filters) -> Period:
@@ -233,13 +255,13 @@ def search_window(f: Filters) -> Period:
 
 def mentions_by_id(db: str, post_ids) -> pd.DataFrame:
     """The example mentions an alert or a topic names (a list, an array or None)."""
-    return query("mentions_by_id", db, tuple(post_ids) if post_ids is not None else (),
-                 session_role())
+    return query(
+        "mentions_by_id", db, tuple(post_ids) if post_ids is not None else (), session_role()
+    )
 
 
 def top_authors(f: Filters, limit: int = 20) -> pd.DataFrame:
-    return query("top_authors", f.db, f.start, f.end, f.brands, f.platforms, limit,
-                 session_role())
+    return query("top_authors", f.db, f.start, f.end, f.brands, f.platforms, limit, session_role())
 
 
 def places(f: Filters) -> pd.DataFrame:
@@ -304,17 +326,24 @@ def correct_sentiment(db: str, post_id: str, label: str, by: str | None = None) 
 # segment type at a time, so those are computed live for the selected people.
 
 EVER = date(9999, 12, 30)  # "as of" that includes every answer given so far
-SEGMENT_FILTERS = {"department": "departments", "location": "locations",
-                   "employee_type": "employee_types"}
+SEGMENT_FILTERS = {
+    "department": "departments",
+    "location": "locations",
+    "employee_type": "employee_types",
+}
 
 
 def _segment_filters(f: Filters) -> dict[str, tuple[str, ...]]:
-    return {segment: getattr(f, field) for segment, field in SEGMENT_FILTERS.items()
-            if getattr(f, field)}
+    return {
+        segment: getattr(f, field)
+        for segment, field in SEGMENT_FILTERS.items()
+        if getattr(f, field)
+    }
 
 
-def _internal_series(con, metric: str, grain: str, segment_type: str, start: date,
-                     end: date) -> pd.DataFrame:
+def _internal_series(
+    con, metric: str, grain: str, segment_type: str, start: date, end: date
+) -> pd.DataFrame:
     from analysis.internal_metrics import internal_metric_series
 
     return internal_metric_series(con, metric, grain, segment_type, start, end)
@@ -326,8 +355,7 @@ def _internal_summary(con, start: date, end: date, filters: tuple, floor: int) -
     return internal_summary(con, _period(start, end), dict(filters), floor)
 
 
-def _heatmap(con, start: date, end: date, filters: tuple, metric: str,
-             floor: int) -> pd.DataFrame:
+def _heatmap(con, start: date, end: date, filters: tuple, metric: str, floor: int) -> pd.DataFrame:
     """The whole department x location grid in one query; the analysis layer withholds small
     cells and the cells that would reveal them by differencing."""
     from analysis.heatmap import segment_grid
@@ -335,8 +363,9 @@ def _heatmap(con, start: date, end: date, filters: tuple, metric: str,
     return segment_grid(con, _period(start, end), dict(filters), floor, metric)
 
 
-def _network(con, name: str, start: date, end: date, segment: str, filters: tuple = (),
-             floor: int = 5):
+def _network(
+    con, name: str, start: date, end: date, segment: str, filters: tuple = (), floor: int = 5
+):
     from analysis import network
 
     return getattr(network, name)(con, _period(start, end), segment, dict(filters), floor)
@@ -348,14 +377,22 @@ def _bridging(con, limit: int, floor: int, filters: tuple = ()) -> pd.DataFrame:
     return bridging_people(con, limit, floor, dict(filters))
 
 
-def _push_pull(con, kind: str, start: date, end: date, segment: str, role: str | None,
-               filters: tuple = (), floor: int = 5) -> pd.DataFrame:
+def _push_pull(
+    con,
+    kind: str,
+    start: date,
+    end: date,
+    segment: str,
+    role: str | None,
+    filters: tuple = (),
+    floor: int = 5,
+) -> pd.DataFrame:
     from analysis import push_pull
 
-    rates = push_pull.announcement_reach if kind == "announcement" else (
-        push_pull.check_in_answers)
-    return rates(con, _period(start, end), segment, role=role, filters=dict(filters),
-                 min_group_size=floor)
+    rates = push_pull.announcement_reach if kind == "announcement" else (push_pull.check_in_answers)
+    return rates(
+        con, _period(start, end), segment, role=role, filters=dict(filters), min_group_size=floor
+    )
 
 
 def _non_responders(con, post_id: str, floor: int) -> pd.DataFrame:
@@ -371,8 +408,15 @@ def _non_responders(con, post_id: str, floor: int) -> pd.DataFrame:
     return people
 
 
-def _experts(con, text: str, limit: int, since: date | None, floor: int,
-             until: date | None = None, filters: tuple = ()) -> pd.DataFrame:
+def _experts(
+    con,
+    text: str,
+    limit: int,
+    since: date | None,
+    floor: int,
+    until: date | None = None,
+    filters: tuple = (),
+) -> pd.DataFrame:
     from analysis.experts import find_experts
 
     return find_experts(con, text, limit, since, floor, until=until, filters=dict(filters))
@@ -389,7 +433,8 @@ def _maturity(con, settings_: Settings) -> dict:
     stored = con.execute(
         "SELECT as_of, criterion_id AS id, stage, description, source, score, evidence "
         "FROM maturity_scores WHERE as_of = (SELECT max(as_of) FROM maturity_scores) "
-        "ORDER BY stage, criterion_id").df()
+        "ORDER BY stage, criterion_id"
+    ).df()
     if stored.empty:
         return {**maturity.scorecard(con, settings_), "stored": False}
     as_of = pd.Timestamp(stored["as_of"].iloc[0]).date()
@@ -398,8 +443,9 @@ def _maturity(con, settings_: Settings) -> dict:
     for criterion in criteria:
         criterion["evidence"] = json.loads(criterion["evidence"])
         if criterion["source"] == "questionnaire":
-            found = maturity.questionnaire_evidence(maturity.BY_ID[criterion["id"]],
-                                                    answers.get(criterion["id"]))
+            found = maturity.questionnaire_evidence(
+                maturity.BY_ID[criterion["id"]], answers.get(criterion["id"])
+            )
             criterion.update(score=found["score"], evidence=found)
     return {**maturity.summarise(as_of, criteria), "stored": True}
 
@@ -413,8 +459,10 @@ def _maturity_history(con) -> pd.DataFrame:
 def _answers(con) -> pd.DataFrame:
     from analysis.maturity import answers_as_of
 
-    return pd.DataFrame(list(answers_as_of(con, EVER).values()),
-                        columns=["question_id", "answer", "answered_by", "answered_at", "note"])
+    return pd.DataFrame(
+        list(answers_as_of(con, EVER).values()),
+        columns=["question_id", "answer", "answered_by", "answered_at", "note"],
+    )
 
 
 def _roi(con, start: date, end: date, settings_: Settings) -> dict:
@@ -435,26 +483,31 @@ def _kpis_from_rollups(con, start: date, end: date, targets) -> pd.DataFrame:
     return kpi_scorecard_from_rollups(con, _period(start, end), targets)
 
 
-QUERIES.update({
-    "internal_series": _internal_series,
-    "internal_summary": _internal_summary,
-    "heatmap": _heatmap,
-    "network": _network,
-    "bridging": _bridging,
-    "push_pull": _push_pull,
-    "non_responders": _non_responders,
-    "experts": _experts,
-    "maturity": _maturity,
-    "maturity_history": _maturity_history,
-    "answers": _answers,
-    "roi": _roi,
-    "roi_assumptions": _roi_assumptions,
-    "kpis_from_rollups": _kpis_from_rollups,
-})
+QUERIES.update(
+    {
+        "internal_series": _internal_series,
+        "internal_summary": _internal_summary,
+        "heatmap": _heatmap,
+        "network": _network,
+        "bridging": _bridging,
+        "push_pull": _push_pull,
+        "non_responders": _non_responders,
+        "experts": _experts,
+        "maturity": _maturity,
+        "maturity_history": _maturity_history,
+        "answers": _answers,
+        "roi": _roi,
+        "roi_assumptions": _roi_assumptions,
+        "kpis_from_rollups": _kpis_from_rollups,
+    }
+)
 
 
-SEGMENT_NAMES = {"department": "department", "location": "location",
-                 "employee_type": "employee type"}
+SEGMENT_NAMES = {
+    "department": "department",
+    "location": "location",
+    "employee_type": "employee type",
+}
 
 
 def series_scope(f: Filters, segment_type: str = "all") -> tuple[tuple, str | None]:
@@ -472,20 +525,25 @@ def series_scope(f: Filters, segment_type: str = "all") -> tuple[tuple, str | No
         return ((segment_type, chosen.get(segment_type, ())),), None
     kinds = [SEGMENT_NAMES[kind] for kind in chosen]
     if len(kinds) > 1:
-        note = ("The stored weekly and monthly figures hold one segment at a time, not the "
-                f"people who are in the chosen {' and '.join(k + 's' for k in kinds)} at once: "
-                "each line is one chosen value (the headline figures are for the people in "
-                "all of them).")
+        note = (
+            "The stored weekly and monthly figures hold one segment at a time, not the "
+            f"people who are in the chosen {' and '.join(k + 's' for k in kinds)} at once: "
+            "each line is one chosen value (the headline figures are for the people in "
+            "all of them)."
+        )
     elif segment_type == "all":
         note = f"Each line is one chosen {kinds[0]}."
     else:
-        note = (f"No {SEGMENT_NAMES[segment_type]} x {kinds[0]} breakdown is stored: each line "
-                f"is one chosen {kinds[0]}.")
+        note = (
+            f"No {SEGMENT_NAMES[segment_type]} x {kinds[0]} breakdown is stored: each line "
+            f"is one chosen {kinds[0]}."
+        )
     return tuple(chosen.items()), note
 
 
-def internal_series(f: Filters, metric: str, grain: str = "week",
-                    segment_type: str = "all") -> pd.DataFrame:
+def internal_series(
+    f: Filters, metric: str, grain: str = "week", segment_type: str = "all"
+) -> pd.DataFrame:
     """A stored internal metric per week or month, for the series ``series_scope`` says honour
     the sidebar's departments, locations and employee types."""
     scope, _ = series_scope(f, segment_type)
@@ -495,8 +553,9 @@ def internal_series(f: Filters, metric: str, grain: str = "week",
         if values:
             series = series[series["segment_value"].isin(values)]
         if len(scope) > 1:
-            series = series.assign(segment_value=SEGMENT_NAMES[kind].capitalize() + ": "
-                                   + series["segment_value"])
+            series = series.assign(
+                segment_value=SEGMENT_NAMES[kind].capitalize() + ": " + series["segment_value"]
+            )
         frames.append(series)
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
 
@@ -504,37 +563,62 @@ def internal_series(f: Filters, metric: str, grain: str = "week",
 def internal_summary(f: Filters) -> dict:
     """Headline figures of the people the sidebar selects; ``withheld`` below the floor."""
     filters = tuple(sorted((k, tuple(v)) for k, v in _segment_filters(f).items()))
-    return query("internal_summary", f.db, f.start, f.end, filters,
-                 settings().privacy.min_group_size)
+    return query(
+        "internal_summary", f.db, f.start, f.end, filters, settings().privacy.min_group_size
+    )
 
 
 def engagement_heatmap(f: Filters, metric: str = "interactive_users") -> pd.DataFrame:
     filters = tuple(sorted((k, tuple(v)) for k, v in _segment_filters(f).items()))
-    return query("heatmap", f.db, f.start, f.end, filters, metric,
-                 settings().privacy.min_group_size)
+    return query(
+        "heatmap", f.db, f.start, f.end, filters, metric, settings().privacy.min_group_size
+    )
 
 
 def flow_matrix(f: Filters, segment: str = "department") -> pd.DataFrame:
     """Stored flow between groups, or with internal filters the edges that involve the
     selected people (``attrs["withheld"]`` when the privacy floor forbids them)."""
-    return query("network", f.db, "flow_matrix", f.start, f.end, segment,
-                 _chosen_segments(f), settings().privacy.min_group_size)
+    return query(
+        "network",
+        f.db,
+        "flow_matrix",
+        f.start,
+        f.end,
+        segment,
+        _chosen_segments(f),
+        settings().privacy.min_group_size,
+    )
 
 
 def flow_share(f: Filters, segment: str = "department") -> dict:
-    return query("network", f.db, "flow_share", f.start, f.end, segment,
-                 _chosen_segments(f), settings().privacy.min_group_size)
+    return query(
+        "network",
+        f.db,
+        "flow_share",
+        f.start,
+        f.end,
+        segment,
+        _chosen_segments(f),
+        settings().privacy.min_group_size,
+    )
 
 
 def ei_index(f: Filters, segment: str = "department") -> pd.DataFrame:
-    return query("network", f.db, "ei_index", f.start, f.end, segment,
-                 _chosen_segments(f), settings().privacy.min_group_size)
+    return query(
+        "network",
+        f.db,
+        "ei_index",
+        f.start,
+        f.end,
+        segment,
+        _chosen_segments(f),
+        settings().privacy.min_group_size,
+    )
 
 
 def bridging_people(f: Filters, limit: int = 10) -> pd.DataFrame:
     """The stored bridges among the people the internal filters select."""
-    return query("bridging", f.db, limit, settings().privacy.min_group_size,
-                 _chosen_segments(f))
+    return query("bridging", f.db, limit, settings().privacy.min_group_size, _chosen_segments(f))
 
 
 def _chosen_segments(f: Filters) -> tuple:
@@ -544,14 +628,32 @@ def _chosen_segments(f: Filters) -> tuple:
 def announcement_reach(f: Filters, segment: str = "all") -> pd.DataFrame:
     """Stored reach per announcement, or live for the people the internal filters select;
     ``attrs["withheld"]`` says why there is no row when the privacy floor forbids them."""
-    return query("push_pull", f.db, "announcement", f.start, f.end, segment, session_role(),
-                 _chosen_segments(f), settings().privacy.min_group_size)
+    return query(
+        "push_pull",
+        f.db,
+        "announcement",
+        f.start,
+        f.end,
+        segment,
+        session_role(),
+        _chosen_segments(f),
+        settings().privacy.min_group_size,
+    )
 
 
 def check_in_answers(f: Filters, segment: str = "all") -> pd.DataFrame:
     """Answers per check-in, as ``announcement_reach``."""
-    return query("push_pull", f.db, "check-in", f.start, f.end, segment, session_role(),
-                 _chosen_segments(f), settings().privacy.min_group_size)
+    return query(
+        "push_pull",
+        f.db,
+        "check-in",
+        f.start,
+        f.end,
+        segment,
+        session_role(),
+        _chosen_segments(f),
+        settings().privacy.min_group_size,
+    )
 
 
 def may(role: str | None, action: str) -> bool:
@@ -572,8 +674,16 @@ def non_responders(db: str, post_id: str, role: str | None) -> pd.DataFrame | No
 def find_experts(f: Filters, text: str, limit: int = 10) -> pd.DataFrame:
     """The experts on ``text`` from what was said within the sidebar's dates, among the people
     its departments, locations and employee types select."""
-    return query("experts", f.db, text, limit, f.start, settings().privacy.min_group_size,
-                 f.end, _chosen_segments(f))
+    return query(
+        "experts",
+        f.db,
+        text,
+        limit,
+        f.start,
+        settings().privacy.min_group_size,
+        f.end,
+        _chosen_segments(f),
+    )
 
 
 def maturity_scorecard(db: str) -> dict:
@@ -608,8 +718,14 @@ def kpis(f: Filters) -> pd.DataFrame:
     return query("kpis_from_rollups", f.db, f.start, f.end, settings().kpi_targets)
 
 
-def answer_question(db: str, question_id: str, answer: str, by: str, role: str | None = None,
-                    note: str | None = None) -> int:
+def answer_question(
+    db: str,
+    question_id: str,
+    answer: str,
+    by: str,
+    role: str | None = None,
+    note: str | None = None,
+) -> int:
     """Store a questionnaire answer and its audit event, as `pulse maturity answer` does."""
     from analysis.maturity import check_answer, record_answer
     from socialpulse import audit
@@ -624,42 +740,66 @@ def answer_question(db: str, question_id: str, answer: str, by: str, role: str |
     return write(db, store)
 
 
-def set_roi_assumption(db: str, name: str, low: float, base: float, high: float, by: str,
-                       role: str | None = None, note: str | None = None) -> dict:
+def set_roi_assumption(
+    db: str,
+    name: str,
+    low: float,
+    base: float,
+    high: float,
+    by: str,
+    role: str | None = None,
+    note: str | None = None,
+) -> dict:
     """Store an ROI assumption change and its audit event, as `pulse roi set` does."""
     from analysis.roi import set_assumption
     from socialpulse import audit
 
     def store(con) -> dict:
-        change = set_assumption(con, name, base, low, high, changed_by=by, note=note,
-                                settings=settings())
-        audit.record(con, by, role, "roi_edit", name,
-                     detail=f"low {low:g}, base {base:g}, high {high:g}")
+        change = set_assumption(
+            con, name, base, low, high, changed_by=by, note=note, settings=settings()
+        )
+        audit.record(
+            con, by, role, "roi_edit", name, detail=f"low {low:g}, base {base:g}, high {high:g}"
+        )
         return change
 
     return write(db, store)
 
 
-def _audit_events(con, start: date, end: date, actor: str | None, action: str | None,
-                  limit: int, role: str | None) -> pd.DataFrame:
+def _audit_events(
+    con, start: date, end: date, actor: str | None, action: str | None, limit: int, role: str | None
+) -> pd.DataFrame:
     from datetime import datetime, timedelta
 
     from socialpulse import audit
 
     midnight = datetime.min.time()
-    return audit.read(con, since=datetime.combine(start, midnight),
-                      until=datetime.combine(end + timedelta(days=1), midnight),
-                      actor=actor, action=action, limit=limit)
+    return audit.read(
+        con,
+        since=datetime.combine(start, midnight),
+        until=datetime.combine(end + timedelta(days=1), midnight),
+        actor=actor,
+        action=action,
+        limit=limit,
+    )
 
 
-QUERIES.update({
-    "audit_events": _audit_events,
-})
+QUERIES.update(
+    {
+        "audit_events": _audit_events,
+    }
+)
 
 
-def audit_events(db: str, start: date, end: date, actor: str | None = None,
-                 action: str | None = None, limit: int = 5000,
-                 role: str | None = None) -> pd.DataFrame | None:
+def audit_events(
+    db: str,
+    start: date,
+    end: date,
+    actor: str | None = None,
+    action: str | None = None,
+    limit: int = 5000,
+    role: str | None = None,
+) -> pd.DataFrame | None:
     """The audit events of the days ``start`` to ``end`` (UTC), newest first, or None when
     ``role`` may not read the log.
 

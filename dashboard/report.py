@@ -46,8 +46,10 @@ def _figure(chart: alt.TopLevelMixin, summary: str) -> str:
 
 def _light(status: str | None) -> str:
     key = "no data" if status is None or pd.isna(status) else status
-    return (f'<span class="light" style="background:{executive_charts.STATUS_COLORS[key]}">'
-            f'</span>{executive_charts.STATUS_NAMES[key]}')
+    return (
+        f'<span class="light" style="background:{executive_charts.STATUS_COLORS[key]}">'
+        f"</span>{executive_charts.STATUS_NAMES[key]}"
+    )
 
 
 def _number(value, fmt: str = "{:.1f}") -> str:
@@ -57,13 +59,17 @@ def _number(value, fmt: str = "{:.1f}") -> str:
 def _kpi_rows(kpis: pd.DataFrame) -> str:
     return "".join(
         f"<tr><td>{html.escape(r.kpi)}</td><td>{_number(r.value)}</td><td>{_number(r.target)}"
-        f"</td><td>{_light(r.status)}</td></tr>" for r in kpis.itertuples())
+        f"</td><td>{_light(r.status)}</td></tr>"
+        for r in kpis.itertuples()
+    )
 
 
 def _stage_rows(card: dict) -> str:
     return "".join(
         f"<tr><td>{s['stage']}. {html.escape(s['name'])}</td><td>{s['score']:.2f}</td>"
-        f"<td>{'reached' if s['reached'] else ''}</td></tr>" for s in card["stages"])
+        f"<td>{'reached' if s['reached'] else ''}</td></tr>"
+        for s in card["stages"]
+    )
 
 
 def build_report(f: Filters, now: datetime | None = None) -> str:
@@ -86,21 +92,35 @@ def build_report(f: Filters, now: datetime | None = None) -> str:
         "figures from the last <code>pulse analyze</code></p>",
         "<h2>KPIs against targets</h2><div class='grid'><div>",
         "<table><tr><th>KPI</th><th>Value (%)</th><th>Target (%)</th><th>Status</th></tr>",
-        _kpi_rows(kpis), "</table></div><div>",
-        _figure(*executive_charts.kpi_traffic_lights(kpis)), "</div></div>",
+        _kpi_rows(kpis),
+        "</table></div><div>",
+        _figure(*executive_charts.kpi_traffic_lights(kpis)),
+        "</div></div>",
         f"<h2>Maturity: stage {stage} · {html.escape(card['current_stage_name'] or 'none')}"
         "</h2><div class='grid'><div>",
-        "<table><tr><th>Stage</th><th>Score</th><th></th></tr>", _stage_rows(card), "</table>",
-        (f"<p class='summary'>Blocking stage {card['next_stage']}:</p><ul class='summary'>"
-         f"{blocking}</ul>" if blocking else ""),
-        "</div><div>", _figure(*executive_charts.stage_scores(card)), "</div></div>",
+        "<table><tr><th>Stage</th><th>Score</th><th></th></tr>",
+        _stage_rows(card),
+        "</table>",
+        (
+            f"<p class='summary'>Blocking stage {card['next_stage']}:</p><ul class='summary'>"
+            f"{blocking}</ul>"
+            if blocking
+            else ""
+        ),
+        "</div><div>",
+        _figure(*executive_charts.stage_scores(card)),
+        "</div></div>",
         f"<h2>Return on investment: {roi_pct} (base)</h2><div class='grid'><div>",
         "<table><tr><th>Scenario</th><th>Benefits</th><th>Costs</th><th>ROI</th></tr>",
-        "".join(f"<tr><td>{case}</td><td>{s['benefits']:,.0f} {roi['currency']}</td>"
-                f"<td>{s['costs']:,.0f} {roi['currency']}</td>"
-                f"<td>{_number(s['roi_pct'], '{:+.0f}%')}</td></tr>"
-                for case, s in roi["scenarios"].items()),
-        "</table></div><div>", _figure(*executive_charts.roi_range(roi)), "</div></div>",
+        "".join(
+            f"<tr><td>{case}</td><td>{s['benefits']:,.0f} {roi['currency']}</td>"
+            f"<td>{s['costs']:,.0f} {roi['currency']}</td>"
+            f"<td>{_number(s['roi_pct'], '{:+.0f}%')}</td></tr>"
+            for case, s in roi["scenarios"].items()
+        ),
+        "</table></div><div>",
+        _figure(*executive_charts.roi_range(roi)),
+        "</div></div>",
         "</body></html>",
     ]
     return "".join(parts)
@@ -111,8 +131,7 @@ def _cached(f: Filters, version: int) -> bytes:
     return build_report(f).encode("utf-8")
 
 
-def report_builder(f: Filters, then: Callable[[], object] | None = None
-                   ) -> Callable[[], bytes]:
+def report_builder(f: Filters, then: Callable[[], object] | None = None) -> Callable[[], bytes]:
     """The report as a deferred download: built when the button is clicked, on Streamlit's
     download thread, never on a rerun. Building it means the ROI over the period and three
     charts drawn to SVG (about 0.7 s at ten million mentions), which a filter change on the

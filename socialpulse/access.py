@@ -102,8 +102,11 @@ def visible_channel_filter(role: str | None, channel_alias: str = "c") -> tuple[
     if role == "admin":
         return "true", []
     c = channel_alias
-    return (f"(coalesce({c}.sensitivity, 'public') <> 'restricted' "
-            f"OR list_contains(?::VARCHAR[], {c}.restricted_to))", [visible_audiences(role)])
+    return (
+        f"(coalesce({c}.sensitivity, 'public') <> 'restricted' "
+        f"OR list_contains(?::VARCHAR[], {c}.restricted_to))",
+        [visible_audiences(role)],
+    )
 
 
 def visible_post_filter(role: str | None, post_alias: str = "p") -> tuple[str, list]:
@@ -113,8 +116,11 @@ def visible_post_filter(role: str | None, post_alias: str = "p") -> tuple[str, l
     if condition == "true":
         return "true", []
     # Written as "not in a hidden channel", so a post without a channel row stays visible.
-    return (f"coalesce({post_alias}.channel_id NOT IN (SELECT _vc.channel_id FROM channels _vc "
-            f"WHERE NOT {condition}), true)", params)
+    return (
+        f"coalesce({post_alias}.channel_id NOT IN (SELECT _vc.channel_id FROM channels _vc "
+        f"WHERE NOT {condition}), true)",
+        params,
+    )
 
 
 def session_is_valid(started_at: datetime, now: datetime, ttl: timedelta) -> bool:

@@ -16,9 +16,23 @@ import duckdb
 import pandas as pd
 
 ACTIONS: tuple[str, ...] = (
-    "login", "login_failed", "logout", "page_view", "export", "search", "sentiment_correction",
-    "questionnaire_answer", "roi_edit", "user_add", "user_remove", "user_list", "archive",
-    "restore", "hold_add", "hold_release", "erase",
+    "login",
+    "login_failed",
+    "logout",
+    "page_view",
+    "export",
+    "search",
+    "sentiment_correction",
+    "questionnaire_answer",
+    "roi_edit",
+    "user_add",
+    "user_remove",
+    "user_list",
+    "archive",
+    "restore",
+    "hold_add",
+    "hold_release",
+    "erase",
 )
 
 

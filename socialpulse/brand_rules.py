@@ -174,15 +174,21 @@ class BrandRule:
     def from_config(cls, brand) -> BrandRule:
         """From a configured brand: its ``rule`` if given, else any of its terms."""
         if brand.rule:
-            return cls(brand.name, brand.competitor, parse_rule(brand.rule),
-                       tuple(brand.exclude), brand.rule)
+            return cls(
+                brand.name,
+                brand.competitor,
+                parse_rule(brand.rule),
+                tuple(brand.exclude),
+                brand.rule,
+            )
         labelled = [(t, f"keyword:{t}") for t in brand.keywords]
         labelled += [(t, f"phrase:{t}") for t in brand.phrases]
         labelled += [(t, f"handle:{t}") for t in brand.handles]
         labelled = labelled or [(brand.name, f"keyword:{brand.name}")]
         expression = reduce(Or, (Term(term) for term, _ in labelled))
-        return cls(brand.name, brand.competitor, expression, tuple(brand.exclude), None,
-                   tuple(labelled))
+        return cls(
+            brand.name, brand.competitor, expression, tuple(brand.exclude), None, tuple(labelled)
+        )
 
 
 def _evaluate(node: Node, masks: dict[str, pd.Series]) -> pd.Series:
@@ -224,8 +230,14 @@ def match_brands(posts: pd.DataFrame, rules: list[BrandRule]) -> pd.DataFrame:
                 [text for _, text in rule.labels],
                 default="rule",
             )
-        frames.append(pd.DataFrame({
-            "post_id": posts.loc[matched, "post_id"].to_numpy(), "brand": rule.brand,
-            "is_competitor": rule.is_competitor, "rule": label,
-        }))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "post_id": posts.loc[matched, "post_id"].to_numpy(),
+                    "brand": rule.brand,
+                    "is_competitor": rule.is_competitor,
+                    "rule": label,
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

@@ -62,8 +62,11 @@ def main(
 ) -> None:
     State.db = db
     load_dotenv(find_dotenv(usecwd=True))  # credentials from an untracked .env in the cwd
-    logging.basicConfig(level=logging.WARNING, format="%(message)s",
-                        handlers=[RichHandler(console=console, show_path=False, show_time=False)])
+    logging.basicConfig(
+        level=logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_path=False, show_time=False)],
+    )
 
 
 @app.command("migrate")
@@ -104,8 +107,13 @@ def demo_command(
         with open_warehouse(State.db) as con:
             with Progress(console=console, transient=True) as progress:
                 task = progress.add_task("Loading", total=len(LOAD_ORDER))
-                result = load_demo(con, tables, lambda table, r: progress.update(
-                    task, advance=1, description=f"Loaded {table} ({r.seen:,} rows)"))
+                result = load_demo(
+                    con,
+                    tables,
+                    lambda table, r: progress.update(
+                        task, advance=1, description=f"Loaded {table} ({r.seen:,} rows)"
+                    ),
+                )
             loaded = time.perf_counter()
             if analyze:
                 run_analysis(con)
@@ -126,6 +134,7 @@ def run_analysis(con) -> None:
     except ConfigError as error:
         fail(str(error))
     with console.status("Analysing") as status:
+
         def report(step: str, outcome: str) -> None:
             console.print(f"{step}: {outcome}", highlight=False)
             status.update(f"Analysing (done: {step})")
@@ -156,8 +165,9 @@ def collect_once(collectors: list, rules: list) -> bool:
         except WarehouseError as error:
             fail(str(error))
         except Exception as error:  # one collector's bug must not stop the others
-            console.print(f"[red]{collector.name}: failed: {str(error).splitlines()[0]}[/]",
-                          highlight=False)
+            console.print(
+                f"[red]{collector.name}: failed: {str(error).splitlines()[0]}[/]", highlight=False
+            )
             healthy = False
             continue
         posts, snapshots = summary.posts, summary.snapshots
@@ -165,7 +175,8 @@ def collect_once(collectors: list, rules: list) -> bool:
             f"{collector.name}: {posts.seen:,} items ({posts.inserted:,} new, "
             f"{posts.updated:,} updated), {snapshots.inserted:,} engagement snapshots"
             + (f", {len(summary.errors)} source error(s)" if summary.errors else ""),
-            highlight=False)
+            highlight=False,
+        )
         for error in summary.errors:
             console.print(f"  [yellow]{error}[/]", highlight=False)
     return healthy
@@ -194,8 +205,11 @@ def collect_command(
         for name in registry.names():
             collector = registry.build(name, settings)
             missing = collector.missing_credentials()
-            table.add_row(name, collector.description,
-                          "missing: " + ", ".join(missing) if missing else "present")
+            table.add_row(
+                name,
+                collector.description,
+                "missing: " + ", ".join(missing) if missing else "present",
+            )
         Console().print(table)
         return
     if run_all:
@@ -236,16 +250,20 @@ def import_command(
     except (ConfigError, ExportError, WarehouseError) as error:
         fail(str(error))
     posts, people = summary.posts, summary.people
-    line = (f"{kind}: {posts.seen:,} messages ({posts.inserted:,} new, {posts.updated:,} "
-            f"updated), {people.seen:,} people")
+    line = (
+        f"{kind}: {posts.seen:,} messages ({posts.inserted:,} new, {posts.updated:,} "
+        f"updated), {people.seen:,} people"
+    )
     if summary.skipped:
         line += "; skipped " + ", ".join(f"{n:,} {k}" for k, n in summary.skipped.most_common())
     console.print(line, highlight=False)
     for problem in summary.problems[:10]:
         console.print(f"  [yellow]{problem}[/]", highlight=False)
     if len(summary.problems) > 10:
-        console.print(f"  [yellow]and {len(summary.problems) - 10:,} more problems "
-                      "(see `pulse status`)[/]", highlight=False)
+        console.print(
+            f"  [yellow]and {len(summary.problems) - 10:,} more problems (see `pulse status`)[/]",
+            highlight=False,
+        )
 
 
 sentiment_app = typer.Typer(help="Correct, train and evaluate sentiment.", no_args_is_help=True)
@@ -299,8 +317,9 @@ def sentiment_evaluate(
 
 @sentiment_app.command("train")
 def sentiment_train(
-    file: Annotated[Path | None, typer.Option(help="Labelled CSV/TSV instead of the "
-                                                   "corrections.")] = None,
+    file: Annotated[
+        Path | None, typer.Option(help="Labelled CSV/TSV instead of the corrections.")
+    ] = None,
     cv: Annotated[int, typer.Option(min=2, help="Folds for the comparison with VADER.")] = 5,
 ) -> None:
     """Train a model on the corrections (or a file); promote it if it beats VADER."""
@@ -318,8 +337,11 @@ def sentiment_train(
     except (TrainingError, WarehouseError) as error:
         fail(str(error))
     print_evaluation(trained.metrics, as_json=False)
-    verdict = "promoted: it now labels posts" if trained.promoted else (
-        "not promoted: VADER stays (the model did not beat it on held-out folds)")
+    verdict = (
+        "promoted: it now labels posts"
+        if trained.promoted
+        else ("not promoted: VADER stays (the model did not beat it on held-out folds)")
+    )
     console.print(f"{trained.version}: {verdict}")
 
 
@@ -336,16 +358,21 @@ def analyze_command() -> None:
 def warehouse_status(db: Path) -> dict:
     """Row counts per documented table and the last collection runs."""
     with open_warehouse(db, read_only=True) as con:
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                  for t in DOCUMENTED_TABLES}
+        counts = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in DOCUMENTED_TABLES
+        }
         version = con.execute("SELECT max(version) FROM schema_migrations").fetchall()[0][0]
         runs = con.execute(
             "SELECT run_id, source, started_at::VARCHAR AS started_at, status, items_seen, "
             "items_inserted, items_updated, error FROM collection_runs "
             "ORDER BY run_id DESC LIMIT 10"
         ).df()
-    return {"db": str(db), "schema_version": version, "tables": counts,
-            "last_runs": runs.to_dict(orient="records")}
+    return {
+        "db": str(db),
+        "schema_version": version,
+        "tables": counts,
+        "last_runs": runs.to_dict(orient="records"),
+    }
 
 
 @app.command("status")
@@ -384,9 +411,21 @@ def serve_command(
     except ConfigError as error:
         fail(str(error))
     env = {**os.environ, "SOCIALPULSE_DB": str(State.db.resolve())}
-    command = [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
-               "--server.port", str(port), "--server.address", address,
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(APP_SCRIPT),
+        "--server.port",
+        str(port),
+        "--server.address",
+        address,
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
     console.print(f"SocialPulse dashboard on http://{address}:{port}")
     raise typer.Exit(subprocess.call(command, env=env))
 
@@ -400,8 +439,10 @@ def config_command() -> None:
         settings = load_settings()
     except ConfigError as error:
         fail(str(error))
-    console.print(f"{config_path()}: ok ({len(settings.brands)} brands, "
-                  f"privacy floor {settings.privacy.min_group_size})")
+    console.print(
+        f"{config_path()}: ok ({len(settings.brands)} brands, "
+        f"privacy floor {settings.privacy.min_group_size})"
+    )
 
 
 # --- governance commands ---
@@ -415,21 +456,25 @@ def actor(by: str | None) -> str:
     return by or default_actor()
 
 
-users_app = typer.Typer(help="Dashboard accounts (bcrypt-hashed, in a file outside the repo).",
-                        no_args_is_help=True)
+users_app = typer.Typer(
+    help="Dashboard accounts (bcrypt-hashed, in a file outside the repo).", no_args_is_help=True
+)
 app.add_typer(users_app, name="users")
 
 
 @users_app.command("add")
 def users_add(
     name: Annotated[str, typer.Argument(help="Login name.")],
-    role: Annotated[str, typer.Option(help="admin, marketing, internal-comms, executive or "
-                                           "auditor.")],
+    role: Annotated[
+        str, typer.Option(help="admin, marketing, internal-comms, executive or auditor.")
+    ],
     password_stdin: Annotated[bool, typer.Option(help="Read the password from stdin.")] = False,
-    generate_password: Annotated[bool, typer.Option(
-        help="Make up a strong password and print it once.")] = False,
-    unless_accounts: Annotated[bool, typer.Option(
-        help="Do nothing when any account exists (first run of `make run`).")] = False,
+    generate_password: Annotated[
+        bool, typer.Option(help="Make up a strong password and print it once.")
+    ] = False,
+    unless_accounts: Annotated[
+        bool, typer.Option(help="Do nothing when any account exists (first run of `make run`).")
+    ] = False,
     by: ByOption = None,
 ) -> None:
     """Create an account (or replace its password and role); audited."""
@@ -453,8 +498,10 @@ def users_add(
         fail(str(error))
     console.print(f"{user.name}: {user.role} ({users.users_file()})", highlight=False)
     if generate_password:
-        typer.echo(f"Sign in as {user.name} with the password {password} (shown once; change it "
-                   f"with `pulse users add {user.name} --role {user.role}`).")
+        typer.echo(
+            f"Sign in as {user.name} with the password {password} (shown once; change it "
+            f"with `pulse users add {user.name} --role {user.role}`)."
+        )
 
 
 @users_app.command("list")
@@ -508,16 +555,23 @@ def audit_command(
             events = audit.read(con, action=action, actor=who, limit=limit)
     except WarehouseError as error:
         fail(str(error))
-    typer.echo(events.to_json(orient="records", date_format="iso", indent=2) if as_json
-               else events.to_string(index=False))
+    typer.echo(
+        events.to_json(orient="records", date_format="iso", indent=2)
+        if as_json
+        else events.to_string(index=False)
+    )
 
 
 @app.command("archive")
 def archive_command(
     dry_run: Annotated[bool, typer.Option(help="Say what would move; move nothing.")] = False,
-    as_of: Annotated[str | None, typer.Option(
-        help="YYYY-MM-DD[THH:MM]: judge age as of then (UTC), e.g. to rehearse a retention "
-             "change; default now.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            help="YYYY-MM-DD[THH:MM]: judge age as of then (UTC), e.g. to rehearse a retention "
+            "change; default now."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     by: ByOption = None,
 ) -> None:
@@ -534,22 +588,40 @@ def archive_command(
         with open_warehouse(State.db) as con:
             result = archive(con, settings.retention, now=now, dry_run=dry_run)
             if not dry_run:
-                audit.record(con, actor(by), None, "archive",
-                             target=settings.retention.archive_dir,
-                             detail=json.dumps({"posts": result.posts, "held": result.held,
-                                                "partitions": len(result.partitions)}))
+                audit.record(
+                    con,
+                    actor(by),
+                    None,
+                    "archive",
+                    target=settings.retention.archive_dir,
+                    detail=json.dumps(
+                        {
+                            "posts": result.posts,
+                            "held": result.held,
+                            "partitions": len(result.partitions),
+                        }
+                    ),
+                )
     except (ConfigError, ArchiveError, WarehouseError) as error:
         fail(str(error))
-    summary = {"posts": result.posts, "held": result.held, "rows": result.rows,
-               "partitions": result.partitions, "files": result.files, "bytes": result.bytes,
-               "dry_run": dry_run}
+    summary = {
+        "posts": result.posts,
+        "held": result.held,
+        "rows": result.rows,
+        "partitions": result.partitions,
+        "files": result.files,
+        "bytes": result.bytes,
+        "dry_run": dry_run,
+    }
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
     else:
         verb = "would archive" if dry_run else "archived"
-        typer.echo(f"{verb} {result.posts:,} posts in {len(result.partitions)} partitions "
-                   f"({result.files} files, {result.bytes:,} bytes); {result.held:,} expired "
-                   "posts kept by a legal hold")
+        typer.echo(
+            f"{verb} {result.posts:,} posts in {len(result.partitions)} partitions "
+            f"({result.files} files, {result.bytes:,} bytes); {result.held:,} expired "
+            "posts kept by a legal hold"
+        )
 
 
 @app.command("restore")
@@ -572,15 +644,22 @@ def restore_command(
             return
         with open_warehouse(State.db) as con:
             rows = restore(con, archive_dir, platform, month)
-            audit.record(con, actor(by), None, "restore", target=f"{platform}/{month}",
-                         detail=json.dumps(rows))
+            audit.record(
+                con,
+                actor(by),
+                None,
+                "restore",
+                target=f"{platform}/{month}",
+                detail=json.dumps(rows),
+            )
     except (ConfigError, ArchiveError, WarehouseError) as error:
         fail(str(error))
     typer.echo(f"platform={platform}/month={month}: restored {rows.get('posts', 0):,} posts")
 
 
-hold_app = typer.Typer(help="Legal holds: held posts are never archived or erased.",
-                       no_args_is_help=True)
+hold_app = typer.Typer(
+    help="Legal holds: held posts are never archived or erased.", no_args_is_help=True
+)
 app.add_typer(hold_app, name="hold")
 
 
@@ -590,8 +669,7 @@ def hold_add(
     custodian: Annotated[str, typer.Option(help="Who is responsible for the hold.")],
     channel: Annotated[str | None, typer.Option(help="A channel id.")] = None,
     author: Annotated[str | None, typer.Option(help="An author id or pseudonym.")] = None,
-    date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")]
-    = None,
+    date_from: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD.")] = None,
     date_to: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD.")] = None,
     by: ByOption = None,
 ) -> None:
@@ -604,11 +682,24 @@ def hold_add(
         first = date.fromisoformat(date_from) if date_from else None
         last = date.fromisoformat(date_to) if date_to else None
         with open_warehouse(State.db) as con:
-            hold_id = add_hold(con, reason=reason, custodian=custodian, channel=channel,
-                               author=author, date_from=first, date_to=last)
-            audit.record(con, actor(by), None, "hold_add", target=str(hold_id),
-                         filters={"channel": channel, "author": author, "from": date_from,
-                                  "to": date_to}, detail=reason)
+            hold_id = add_hold(
+                con,
+                reason=reason,
+                custodian=custodian,
+                channel=channel,
+                author=author,
+                date_from=first,
+                date_to=last,
+            )
+            audit.record(
+                con,
+                actor(by),
+                None,
+                "hold_add",
+                target=str(hold_id),
+                filters={"channel": channel, "author": author, "from": date_from, "to": date_to},
+                detail=reason,
+            )
     except (ValueError, WarehouseError) as error:
         fail(str(error))
     typer.echo(f"hold {hold_id}")
@@ -627,8 +718,11 @@ def hold_list(
             holds = list_holds(con, active_only=active)
     except WarehouseError as error:
         fail(str(error))
-    typer.echo(holds.to_json(orient="records", date_format="iso", indent=2) if as_json
-               else holds.to_string(index=False))
+    typer.echo(
+        holds.to_json(orient="records", date_format="iso", indent=2)
+        if as_json
+        else holds.to_string(index=False)
+    )
 
 
 @hold_app.command("release")
@@ -660,19 +754,23 @@ def erase_command(
     try:
         settings = load_settings()
         with open_warehouse(State.db) as con:
-            result = erase_author(con, author, by=actor(by),
-                                 archive_dir=Path(settings.retention.archive_dir))
-            audit.record(con, actor(by), None, "erase", target=author,
-                         detail=json.dumps(result.as_dict()))
+            result = erase_author(
+                con, author, by=actor(by), archive_dir=Path(settings.retention.archive_dir)
+            )
+            audit.record(
+                con, actor(by), None, "erase", target=author, detail=json.dumps(result.as_dict())
+            )
     except (ConfigError, ValueError, WarehouseError) as error:
         fail(str(error))
     if as_json:
         typer.echo(json.dumps(result.as_dict(), indent=2))
     else:
-        typer.echo(f"{author}: erased {result.posts_erased:,} posts and "
-                   f"{result.archived_posts_erased:,} archived posts; held: "
-                   f"{result.posts_held:,} + {result.archived_posts_held:,} archived"
-                   + ("" if result.identity_erased else " (identity kept for the held posts)"))
+        typer.echo(
+            f"{author}: erased {result.posts_erased:,} posts and "
+            f"{result.archived_posts_erased:,} archived posts; held: "
+            f"{result.posts_held:,} + {result.archived_posts_held:,} archived"
+            + ("" if result.identity_erased else " (identity kept for the held posts)")
+        )
 
 
 # --- expert finder commands ---
@@ -680,7 +778,7 @@ def erase_command(
 
 @app.command("experts")
 def experts_command(
-    topic: Annotated[str, typer.Argument(help="Words every post must contain: \"ERP export\".")],
+    topic: Annotated[str, typer.Argument(help='Words every post must contain: "ERP export".')],
     limit: Annotated[int, typer.Option(min=1, help="People to list.")] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
@@ -710,9 +808,20 @@ def experts_command(
         table.add_column(name, justify="right")
     evidence = []
     for rank, row in enumerate(experts.itertuples(index=False), start=1):
-        table.add_row(*(Text(str(value)) for value in (
-            rank, row.person, f"{row.score:g}", row.posts, row.replies_received,
-            row.reactions_received, row.answers)))
+        table.add_row(
+            *(
+                Text(str(value))
+                for value in (
+                    rank,
+                    row.person,
+                    f"{row.score:g}",
+                    row.posts,
+                    row.replies_received,
+                    row.reactions_received,
+                    row.answers,
+                )
+            )
+        )
         where = ", ".join(value for value in (row.department, row.location) if value)
         evidence += [Text(f"{rank}. {row.person} ({where or 'no department'})", style="bold")]
         evidence += [Text(f"   {item['post_id']}: {item['snippet']}") for item in row.evidence]
@@ -723,8 +832,9 @@ def experts_command(
 
 # --- maturity commands ---
 
-maturity_app = typer.Typer(help="The Solis maturity scorecard and its questionnaire.",
-                           invoke_without_command=True)
+maturity_app = typer.Typer(
+    help="The Solis maturity scorecard and its questionnaire.", invoke_without_command=True
+)
 app.add_typer(maturity_app, name="maturity")
 
 
@@ -734,21 +844,32 @@ def print_maturity(card: dict, trend: list[dict]) -> None:
     out = Console()
     stages = Table("#", "stage", "score", "reached", title=f"Maturity as of {card['as_of']}")
     for stage in card["stages"]:
-        stages.add_row(str(stage["stage"]), f"{stage['name']}: {stage['motto']}",
-                       f"{stage['score']:.2f}", "yes" if stage["reached"] else "")
+        stages.add_row(
+            str(stage["stage"]),
+            f"{stage['name']}: {stage['motto']}",
+            f"{stage['score']:.2f}",
+            "yes" if stage["reached"] else "",
+        )
     out.print(stages)
     band = card["peer_band"]
-    out.print(f"Current stage: {card['current_stage_name'] or 'none yet (Planning not reached)'}"
-              f"; peer band {band['band']} ({band['low']}-{band['high']} on the 1-10 scale)",
-              markup=False, highlight=False)
+    out.print(
+        f"Current stage: {card['current_stage_name'] or 'none yet (Planning not reached)'}"
+        f"; peer band {band['band']} ({band['low']}-{band['high']} on the 1-10 scale)",
+        markup=False,
+        highlight=False,
+    )
     if card["blocking"]:
         name = card["stages"][card["next_stage"] - 1]["name"]
-        blocking = Table("criterion", "source", "score", "evidence",
-                         title=f"Unmet criteria blocking {name}")
+        blocking = Table(
+            "criterion", "source", "score", "evidence", title=f"Unmet criteria blocking {name}"
+        )
         for criterion in card["blocking"]:
-            blocking.add_row(f"{criterion['id']}\n{criterion['description']}",
-                             criterion["source"], f"{criterion['score']:g}",
-                             evidence_text(criterion["evidence"]))
+            blocking.add_row(
+                f"{criterion['id']}\n{criterion['description']}",
+                criterion["source"],
+                f"{criterion['score']:g}",
+                evidence_text(criterion["evidence"]),
+            )
         out.print(blocking)
     history = Table(title="By month (stage scores)")
     history.add_column("as of", no_wrap=True)
@@ -756,9 +877,11 @@ def print_maturity(card: dict, trend: list[dict]) -> None:
         history.add_column(stage["name"][:4], justify="right")
     history.add_column("stage", no_wrap=True)
     for row in trend:
-        history.add_row(str(row["as_of"]), *(f"{row[s['name'].lower()]:.2f}"
-                                             for s in card["stages"]),
-                        row["current_stage_name"] or "-")
+        history.add_row(
+            str(row["as_of"]),
+            *(f"{row[s['name'].lower()]:.2f}" for s in card["stages"]),
+            row["current_stage_name"] or "-",
+        )
     out.print(history)
 
 
@@ -766,8 +889,10 @@ def print_maturity(card: dict, trend: list[dict]) -> None:
 def maturity_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    as_of: Annotated[str | None, typer.Option(
-        help="YYYY-MM-DD: score as of that day; default the newest day with data.")] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(help="YYYY-MM-DD: score as of that day; default the newest day with data."),
+    ] = None,
 ) -> None:
     """Six stage scores, the current stage, what blocks the next one, and the monthly trend,
     computed live from the warehouse."""
@@ -795,8 +920,9 @@ def maturity_command(
 
 @maturity_app.command("answer")
 def maturity_answer(
-    question_id: Annotated[str, typer.Argument(help="e.g. presence.policy_published (see "
-                                                    "pulse maturity questions).")],
+    question_id: Annotated[
+        str, typer.Argument(help="e.g. presence.policy_published (see pulse maturity questions).")
+    ],
     answer: Annotated[str, typer.Argument(help="yes, partly or no.")],
     by: Annotated[str, typer.Option(help="Who answers (kept in the history).")] = "cli",
     note: Annotated[str | None, typer.Option(help="Why, or where the proof is.")] = None,
@@ -832,43 +958,66 @@ def maturity_questions(
 
 # --- roi commands ---
 
-roi_app = typer.Typer(help="ROI of the social programme, and the assumptions behind it.",
-                      invoke_without_command=True)
+roi_app = typer.Typer(
+    help="ROI of the social programme, and the assumptions behind it.", invoke_without_command=True
+)
 app.add_typer(roi_app, name="roi")
 
 
 def print_roi(report: dict) -> None:
     cur = report["currency"]
     period = report["period"]
-    table = Table("line and formula", "calculation (base)", f"low {cur}", f"base {cur}",
-                  f"high {cur}", title=f"ROI {period['start']} to {period['end']} "
-                                       f"({period['months']:g} months)")
+    table = Table(
+        "line and formula",
+        "calculation (base)",
+        f"low {cur}",
+        f"base {cur}",
+        f"high {cur}",
+        title=f"ROI {period['start']} to {period['end']} ({period['months']:g} months)",
+    )
     for kind in ("benefits", "costs"):
         for line in report[kind]:
-            table.add_row(f"{kind[:-1]}: {line['label']}\n{line['formula']}", line["calculation"],
-                          *(f"{line[c]:,.2f}" for c in ("low", "base", "high")))
+            table.add_row(
+                f"{kind[:-1]}: {line['label']}\n{line['formula']}",
+                line["calculation"],
+                *(f"{line[c]:,.2f}" for c in ("low", "base", "high")),
+            )
     out = Console()
     out.print(table)
     rows = Table("scenario", "rule", f"benefits {cur}", f"costs {cur}", "ROI %", "payback months")
     for name, s in report["scenarios"].items():
-        rows.add_row(name, s["rule"], f"{s['benefits']:,.2f}", f"{s['costs']:,.2f}",
-                     "n/a" if s["roi_pct"] is None else f"{s['roi_pct']:,.1f}",
-                     "never" if s["payback_months"] is None else f"{s['payback_months']:.1f}")
+        rows.add_row(
+            name,
+            s["rule"],
+            f"{s['benefits']:,.2f}",
+            f"{s['costs']:,.2f}",
+            "n/a" if s["roi_pct"] is None else f"{s['roi_pct']:,.1f}",
+            "never" if s["payback_months"] is None else f"{s['payback_months']:.1f}",
+        )
     out.print(rows)
     if not report["emv_included"]:
-        out.print("Earned media value left out (set [roi] include_emv = true or pass --emv).",
-                  markup=False)
+        out.print(
+            "Earned media value left out (set [roi] include_emv = true or pass --emv).",
+            markup=False,
+        )
 
 
 @roi_app.callback()
 def roi_command(
     ctx: typer.Context,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
-    period: Annotated[str | None, typer.Option(
-        help="START:END (YYYY-MM-DD:YYYY-MM-DD) or last-12m; default the last 12 months of "
-             "data.")] = None,
-    emv: Annotated[bool, typer.Option(
-        "--emv", help="Add earned media value (indicative only) whatever the config says.")
+    period: Annotated[
+        str | None,
+        typer.Option(
+            help="START:END (YYYY-MM-DD:YYYY-MM-DD) or last-12m; default the last 12 months of "
+            "data."
+        ),
+    ] = None,
+    emv: Annotated[
+        bool,
+        typer.Option(
+            "--emv", help="Add earned media value (indicative only) whatever the config says."
+        ),
     ] = False,
 ) -> None:
     """ROI = (benefits - costs) / costs, every line with its inputs, and low/base/high scenarios."""
@@ -899,32 +1048,41 @@ def parse_number(option: str, text: str | None) -> float | None:
 
 @roi_app.command("set")
 def roi_set(
-    name: Annotated[str, typer.Argument(help="The assumption, e.g. seats (see pulse roi "
-                                             "assumptions).")],
+    name: Annotated[
+        str, typer.Argument(help="The assumption, e.g. seats (see pulse roi assumptions).")
+    ],
     base: Annotated[str, typer.Option(help="Base value.")],
-    low: Annotated[str | None, typer.Option(help="Low end (default: keep the one in force).")]
-    = None,
-    high: Annotated[str | None, typer.Option(help="High end (default: keep the one in force).")]
-    = None,
+    low: Annotated[
+        str | None, typer.Option(help="Low end (default: keep the one in force).")
+    ] = None,
+    high: Annotated[
+        str | None, typer.Option(help="High end (default: keep the one in force).")
+    ] = None,
     by: Annotated[str, typer.Option(help="Who changes it (kept in the history).")] = "cli",
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Change an ROI assumption; the old value stays in the history."""
     from analysis.roi import set_assumption
 
-    values = [parse_number(f"--{o}", v) for o, v in (("base", base), ("low", low),
-                                                         ("high", high))]
+    values = [parse_number(f"--{o}", v) for o, v in (("base", base), ("low", low), ("high", high))]
     try:
         settings = load_settings()
         with open_warehouse(State.db) as con:
-            row = set_assumption(con, name, *values, changed_by=by, note=note,
-                                 settings=settings)
-            audit.record(con, by, None, "roi_edit", name,
-                         detail=f"low {row['low']:g}, base {row['base']:g}, high {row['high']:g}")
+            row = set_assumption(con, name, *values, changed_by=by, note=note, settings=settings)
+            audit.record(
+                con,
+                by,
+                None,
+                "roi_edit",
+                name,
+                detail=f"low {row['low']:g}, base {row['base']:g}, high {row['high']:g}",
+            )
     except (ValueError, WarehouseError) as error:
         fail(str(error))
-    console.print(f"{name}: low {row['low']:g}, base {row['base']:g}, high {row['high']:g} "
-                  f"(by {by})", highlight=False)
+    console.print(
+        f"{name}: low {row['low']:g}, base {row['base']:g}, high {row['high']:g} (by {by})",
+        highlight=False,
+    )
 
 
 @roi_app.command("assumptions")
@@ -947,8 +1105,9 @@ def roi_assumptions(
     columns = ("name", "low", "base", "high", "unit", "used_in", "source")
     table = Table(*columns, title="ROI assumptions")
     for record in records:
-        table.add_row(*(f"{record[c]:g}" if isinstance(record[c], float) else str(record[c])
-                        for c in columns))
+        table.add_row(
+            *(f"{record[c]:g}" if isinstance(record[c], float) else str(record[c]) for c in columns)
+        )
     Console().print(table)
 
 
@@ -958,8 +1117,10 @@ def roi_assumptions(
 @app.command("bench")
 def bench_command(
     size: Annotated[str, typer.Option(help="tiny, 50k, 1m, 10m or a number of mentions.")] = "1m",
-    out: Annotated[Path | None, typer.Option(help="Folder for the run's JSON (default: a new "
-                                                  "temporary folder).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Folder for the run's JSON (default: a new temporary folder)."),
+    ] = None,
     record: Annotated[bool, typer.Option(help="Append the run to docs/benchmarks.md.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON, not the table.")] = False,
 ) -> None:

@@ -82,10 +82,17 @@ class ChannelRule(_Strict):
 class Internal(_Strict):
     """How imported employee-network messages are read."""
 
-    check_in_keywords: list[str] = Field(default_factory=lambda: [
-        "please confirm", "please reply", "please respond", "check-in", "check in",
-        "are you safe", "let us know if you can",
-    ])
+    check_in_keywords: list[str] = Field(
+        default_factory=lambda: [
+            "please confirm",
+            "please reply",
+            "please respond",
+            "check-in",
+            "check in",
+            "are you safe",
+            "let us know if you can",
+        ]
+    )
     store_display_names: bool = False
 
 
@@ -111,7 +118,8 @@ class AlertEmail(_Strict):
     username: str | None = None
     password_variable: str | None = None
     ca_file: str | None = Field(
-        default=None, description="CA bundle for a relay whose certificate a private CA signed")
+        default=None, description="CA bundle for a relay whose certificate a private CA signed"
+    )
 
 
 class AlertWebhook(_Strict):
@@ -127,23 +135,31 @@ class Alerts(_Strict):
 
     baseline_days: int = Field(default=14, ge=1, description="days of history behind each hour")
     threshold: float = Field(
-        default=6.0, gt=0,
+        default=6.0,
+        gt=0,
         description="score (a z-score: the signed root of the Poisson likelihood ratio) that "
-                    "opens an episode")
+        "opens an episode",
+    )
     min_count: int = Field(default=10, ge=1, description="fewest mentions in a window to alert")
     min_ratio: float = Field(
-        default=2.0, ge=1, description="fewest times the expected count in a window to alert")
+        default=2.0, ge=1, description="fewest times the expected count in a window to alert"
+    )
     count_reposts: bool = Field(
-        default=False, description="count reposts as mentions (one viral post then alerts)")
+        default=False, description="count reposts as mentions (one viral post then alerts)"
+    )
     max_window_hours: int = Field(
-        default=24, ge=1, le=168, description="longest burst summed; longer rises are trends")
+        default=24, ge=1, le=168, description="longest burst summed; longer rises are trends"
+    )
     merge_gap_hours: int = Field(
-        default=3, ge=0, description="quiet hours that close an episode; nearer bursts merge")
+        default=3, ge=0, description="quiet hours that close an episode; nearer bursts merge"
+    )
     notify_max_age_hours: int = Field(
-        default=24, ge=1, description="episodes that ended longer ago are history: not sent")
+        default=24, ge=1, description="episodes that ended longer ago are history: not sent"
+    )
     retries: int = Field(default=3, ge=1, le=10, description="tries per endpoint and alert")
     retry_backoff_seconds: float = Field(
-        default=1.0, ge=0, le=60, description="wait before the second try, doubled after")
+        default=1.0, ge=0, le=60, description="wait before the second try, doubled after"
+    )
     timeout_seconds: float = Field(default=10.0, gt=0, le=120)
     email: AlertEmail | None = None
     webhooks: list[AlertWebhook] = Field(default_factory=list)
@@ -168,7 +184,8 @@ class Security(_Strict):
 
     session_minutes: int = Field(default=480, ge=1, description="a login lasts this long")
     max_failed_logins: int = Field(
-        default=5, ge=1, description="failures within lockout_minutes that lock a name")
+        default=5, ge=1, description="failures within lockout_minutes that lock a name"
+    )
     lockout_minutes: int = Field(default=15, ge=1)
 
 
@@ -178,38 +195,54 @@ class Maturity(_Strict):
     (interactive users at scale, reply rate, stickiness, check-in answers) are `[kpi_targets]`."""
 
     window_days: int = Field(
-        default=90, ge=7, le=366, description="days of external activity the criteria look at")
+        default=90, ge=7, le=366, description="days of external activity the criteria look at"
+    )
     activity_days: int = Field(
-        default=30, ge=1, le=366, description="days in which an executive counts as active")
+        default=30, ge=1, le=366, description="days in which an executive counts as active"
+    )
     listening_days: int = Field(
-        default=30, ge=1, description="days with own-brand and with competitor mentions")
+        default=30, ge=1, description="days with own-brand and with competitor mentions"
+    )
     sentiment_coverage: float = Field(
-        default=80.0, ge=0, le=100, description="% of own-brand mentions with a sentiment label")
+        default=80.0, ge=0, le=100, description="% of own-brand mentions with a sentiment label"
+    )
     owned_platforms: int = Field(
-        default=2, ge=1, description="platforms where owned accounts posted in the window")
+        default=2, ge=1, description="platforms where owned accounts posted in the window"
+    )
     weekly_posting: float = Field(
-        default=80.0, ge=0, le=100, description="% of the last 12 weeks with an owned post")
+        default=80.0, ge=0, le=100, description="% of the last 12 weeks with an owned post"
+    )
     amplification_rate: float = Field(
-        default=1.0, ge=0, description="shares per owned post (sharable content)")
-    conversation_rate: float = Field(
-        default=1.0, ge=0, description="replies per owned post")
+        default=1.0, ge=0, description="shares per owned post (sharable content)"
+    )
+    conversation_rate: float = Field(default=1.0, ge=0, description="replies per owned post")
     response_rate: float = Field(
-        default=50.0, ge=0, le=100, description="% of mentions needing a reply that got one")
+        default=50.0, ge=0, le=100, description="% of mentions needing a reply that got one"
+    )
     response_minutes: float = Field(
-        default=60.0, gt=0, description="median minutes to the brand's first reply")
+        default=60.0, gt=0, description="median minutes to the brand's first reply"
+    )
     interactive_users_benchmark: float = Field(
-        default=27.0, ge=0, le=100, description="SWOOP's published average of interactive users")
+        default=27.0, ge=0, le=100, description="SWOOP's published average of interactive users"
+    )
     department_channels: int = Field(
-        default=5, ge=1, description="departments with their own active internal channel")
+        default=5, ge=1, description="departments with their own active internal channel"
+    )
     location_channels: int = Field(
-        default=2, ge=1, description="locations with their own active internal channel")
+        default=2, ge=1, description="locations with their own active internal channel"
+    )
     executives_active: float = Field(
-        default=50.0, ge=0, le=100, description="% of executives who posted in activity_days")
+        default=50.0, ge=0, le=100, description="% of executives who posted in activity_days"
+    )
     cross_department_flow: float = Field(
-        default=30.0, ge=0, le=100, description="% of network edges between departments")
+        default=30.0, ge=0, le=100, description="% of network edges between departments"
+    )
     departments_at_stickiness: float = Field(
-        default=80.0, ge=0, le=100,
-        description="% of departments whose stickiness meets kpi_targets.stickiness")
+        default=80.0,
+        ge=0,
+        le=100,
+        description="% of departments whose stickiness meets kpi_targets.stickiness",
+    )
 
 
 class RoiRange(_Strict):
@@ -242,7 +275,8 @@ class Roi(_Strict):
 
     currency: str = Field(default="EUR", min_length=1)
     include_emv: bool = Field(
-        default=False, description="add earned media value, indicative only (AMEC rejects AVE)")
+        default=False, description="add earned media value, indicative only (AMEC rejects AVE)"
+    )
     # Costs
     licence_per_seat_month: RoiRange = _range(30, 50, 80, "{currency} per seat per month")
     seats: RoiRange = _range(3, 5, 8, "seats")
@@ -253,7 +287,8 @@ class Roi(_Strict):
     # Benefits
     cost_per_ticket: RoiRange = _range(4, 8, 15, "{currency} per support ticket avoided")
     minutes_saved_per_answer: RoiRange = _range(
-        10, 20, 30, "minutes saved per internal question answered")
+        10, 20, 30, "minutes saved per internal question answered"
+    )
     hires_per_year: RoiRange = _range(0, 2, 4, "hires attributed per year")
     saving_per_hire: RoiRange = _range(2000, 4000, 8000, "{currency} saved per hire")
     attributed_revenue_per_month: RoiRange = _range(0, 0, 0, "{currency} per month")

@@ -57,14 +57,19 @@ def _write(path: Path, data: dict) -> None:
     """Rewrite the file atomically with 0600 permissions (JSON strings are valid TOML)."""
     lines = ["# SocialPulse dashboard accounts: written by `pulse users`; keep it private.", ""]
     for name, user in sorted(data["users"].items()):
-        lines += [f"[users.{json.dumps(name)}]", f"role = {json.dumps(user['role'])}",
-                  f"password_hash = {json.dumps(user['password_hash'])}",
-                  f"created_at = {json.dumps(user['created_at'])}", ""]
+        lines += [
+            f"[users.{json.dumps(name)}]",
+            f"role = {json.dumps(user['role'])}",
+            f"password_hash = {json.dumps(user['password_hash'])}",
+            f"created_at = {json.dumps(user['created_at'])}",
+            "",
+        ]
     failures = {name: times for name, times in data["failures"].items() if times}
     if failures:
         lines.append("[failures]")
-        lines += [f"{json.dumps(name)} = {json.dumps(times)}"
-                  for name, times in sorted(failures.items())]
+        lines += [
+            f"{json.dumps(name)} = {json.dumps(times)}" for name, times in sorted(failures.items())
+        ]
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temporary = path.with_name(path.name + ".tmp")
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -74,8 +79,9 @@ def _write(path: Path, data: dict) -> None:
     os.replace(temporary, path)
 
 
-def add_user(name: str, role: str, password: str, *, path: Path | None = None,
-             now: datetime | None = None) -> User:
+def add_user(
+    name: str, role: str, password: str, *, path: Path | None = None, now: datetime | None = None
+) -> User:
     """Create or replace an account (replacing resets its password and role)."""
     if not NAME.fullmatch(name):
         raise ValueError(f"{name!r}: a user name is 1-64 letters, digits, '.', '_', '@' or '-'")
@@ -113,12 +119,18 @@ def list_users(*, path: Path | None = None) -> list[User]:
 
 
 def _recent_failures(data: dict, name: str, now: datetime, window: timedelta) -> list[str]:
-    return [t for t in data["failures"].get(name, [])
-            if now - window < datetime.fromisoformat(t) <= now]
+    return [
+        t for t in data["failures"].get(name, []) if now - window < datetime.fromisoformat(t) <= now
+    ]
 
 
-def locked_until(name: str, *, security: Security = DEFAULT_SECURITY, path: Path | None = None,
-                 now: datetime | None = None) -> datetime | None:
+def locked_until(
+    name: str,
+    *,
+    security: Security = DEFAULT_SECURITY,
+    path: Path | None = None,
+    now: datetime | None = None,
+) -> datetime | None:
     """When a throttled name may try again; None when it is not throttled."""
     now, window = _now(now), timedelta(minutes=security.lockout_minutes)
     recent = _recent_failures(_read(path or users_file()), name, now, window)
@@ -127,8 +139,14 @@ def locked_until(name: str, *, security: Security = DEFAULT_SECURITY, path: Path
     return datetime.fromisoformat(recent[-security.max_failed_logins]) + window
 
 
-def authenticate(name: str, password: str, *, security: Security = DEFAULT_SECURITY,
-                 path: Path | None = None, now: datetime | None = None) -> User | None:
+def authenticate(
+    name: str,
+    password: str,
+    *,
+    security: Security = DEFAULT_SECURITY,
+    path: Path | None = None,
+    now: datetime | None = None,
+) -> User | None:
     """The user when the password is right and the name is not throttled, else None.
 
     A failure (wrong password, unknown name, throttled) is remembered for the name; a success
@@ -149,21 +167,35 @@ def authenticate(name: str, password: str, *, security: Security = DEFAULT_SECUR
             _write(path, data)
         return User(name, user["role"])
     if user is not None or name in data["failures"] or len(data["failures"]) < 10_000:
-        data["failures"][name] = [*_recent_failures(data, name, now, window),
-                                  now.isoformat(timespec="microseconds")]
+        data["failures"][name] = [
+            *_recent_failures(data, name, now, window),
+            now.isoformat(timespec="microseconds"),
+        ]
         _write(path, data)
     return None
 
 
-def login(con: duckdb.DuckDBPyConnection, name: str, password: str, *,
-          security: Security = DEFAULT_SECURITY, path: Path | None = None,
-          now: datetime | None = None) -> User | None:
+def login(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    password: str,
+    *,
+    security: Security = DEFAULT_SECURITY,
+    path: Path | None = None,
+    now: datetime | None = None,
+) -> User | None:
     """``authenticate`` and record the attempt in the audit log (success and failure)."""
     throttled = locked_until(name, security=security, path=path, now=now)
     user = authenticate(name, password, security=security, path=path, now=now)
     if user:
         audit.record(con, user.name, user.role, "login", now=now)
     else:
-        audit.record(con, name, None, "login_failed", now=now,
-                     detail="throttled" if throttled else "wrong name or password")
+        audit.record(
+            con,
+            name,
+            None,
+            "login_failed",
+            now=now,
+            detail="throttled" if throttled else "wrong name or password",
+        )
     return user

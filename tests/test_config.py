@@ -26,10 +26,16 @@ def test_defaults_apply_to_an_empty_file():
         ('[[brands]]\nname = "A"\nkeywords = [" "]', "brands.0.keywords", "blank"),
         ('[kpi_targets]\nreply_rate = "high"', "kpi_targets.reply_rate", "valid number"),
         ("[kpi_targets]\nshare_of_voice = 140", "kpi_targets.share_of_voice", "less than or equal"),
-        ('[[channel_rules]]\nmatch = "exec-*"\nsensitivity = "secret"',
-         "channel_rules.0.sensitivity", "'public', 'internal' or 'restricted'"),
-        ("[retention]\nper_platform = { slack = -1 }", "retention.per_platform.slack",
-         "greater than 0"),
+        (
+            '[[channel_rules]]\nmatch = "exec-*"\nsensitivity = "secret"',
+            "channel_rules.0.sensitivity",
+            "'public', 'internal' or 'restricted'",
+        ),
+        (
+            "[retention]\nper_platform = { slack = -1 }",
+            "retention.per_platform.slack",
+            "greater than 0",
+        ),
         ("colour = 'blue'", "colour", "unknown key"),
     ],
 )

@@ -18,8 +18,9 @@ def test_there_are_notebooks():
 def test_notebook_runs_on_the_demo_warehouse(path, demo_db, monkeypatch):
     monkeypatch.setenv("SOCIALPULSE_DB", str(demo_db))
     notebook = nbformat.read(path, as_version=4)
-    NotebookClient(notebook, timeout=120, kernel_name="python3",
-                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    NotebookClient(
+        notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(ROOT)}}
+    ).execute()
     outputs = [o for cell in notebook.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
     # Every result cell produced something: the queries returned rows.

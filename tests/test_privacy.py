@@ -29,11 +29,13 @@ def test_the_environment_key_wins(tmp_path, monkeypatch):
 
 
 def test_emails_and_phone_numbers_in_text_are_masked():
-    texts = pd.Series([
-        "Mail ana.b@corp.example or call +33 6 12 34 56 78 today",
-        "Call (503) 555-0147, ext. 12",
-        "Room 4012 on floor 3, version 2.1.0, 2026-09-15 at 14:00",
-    ])
+    texts = pd.Series(
+        [
+            "Mail ana.b@corp.example or call +33 6 12 34 56 78 today",
+            "Call (503) 555-0147, ext. 12",
+            "Room 4012 on floor 3, version 2.1.0, 2026-09-15 at 14:00",
+        ]
+    )
     assert mask_contacts(texts).tolist() == [
         "Mail [email] or call [phone] today",
         "Call [phone], ext. 12",

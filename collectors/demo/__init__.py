@@ -22,8 +22,14 @@ from socialpulse.warehouse import LoadResult, finish_run, start_run, transaction
 DEFAULT_MENTIONS = 20_000
 DEFAULT_MESSAGES = 30_000
 DEFAULT_EMPLOYEES = 600
-LOAD_ORDER = ("channels", "authors", "posts", "engagement_snapshots", "interactions",
-              "brand_matches")
+LOAD_ORDER = (
+    "channels",
+    "authors",
+    "posts",
+    "engagement_snapshots",
+    "interactions",
+    "brand_matches",
+)
 
 
 def generate_demo(
@@ -60,7 +66,7 @@ def load_demo(
                 frame = tables[table]
                 result = LoadResult()
                 for start in range(0, len(frame), batch_rows):
-                    result += upsert(con, table, frame.iloc[start:start + batch_rows])
+                    result += upsert(con, table, frame.iloc[start : start + batch_rows])
                 if on_table:
                     on_table(table, result)
                 if table == "posts":

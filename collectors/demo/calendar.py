@@ -42,13 +42,12 @@ class DemoCalendar:
         weekend = np.where(weekday >= 5, 0.7, 1.0)
         return (1.0 + growth * day / self.days) * weekend
 
-    def random_seconds(
-        self, rng: np.random.Generator, n: int, growth: float = 0.5
-    ) -> np.ndarray:
+    def random_seconds(self, rng: np.random.Generator, n: int, growth: float = 0.5) -> np.ndarray:
         """``n`` moments of the year, more by day than by night, weighted by ``day_weights``."""
         weights = self.day_weights(growth)
         day = rng.choice(self.days, size=n, p=weights / weights.sum())
-        hour_weights = np.array([1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 8, 8, 8, 8, 7, 6, 5, 4, 3, 2,
-                                 2, 1], dtype=float)
+        hour_weights = np.array(
+            [1, 1, 1, 1, 1, 2, 3, 5, 7, 8, 8, 8, 8, 8, 8, 8, 7, 6, 5, 4, 3, 2, 2, 1], dtype=float
+        )
         hour = rng.choice(24, size=n, p=hour_weights / hour_weights.sum())
         return day * DAY + hour * HOUR + rng.integers(0, HOUR, n)

@@ -21,8 +21,13 @@ COMMS = "head-of-communications"
 COO = "coo"
 # (day of the demo year, question, answer, who, note)
 ANSWERS = (
-    (2, "planning.goals_defined", "yes", COMMS,
-     "listening brief: product feedback, competitor moves, early crisis warning"),
+    (
+        2,
+        "planning.goals_defined",
+        "yes",
+        COMMS,
+        "listening brief: product feedback, competitor moves, early crisis warning",
+    ),
     (2, "planning.insights_shared", "partly", COMMS, "ad-hoc e-mails to marketing"),
     (2, "presence.policy_published", "partly", COMMS, "draft policy circulated"),
     (2, "presence.objectives_linked", "no", COMMS, None),
@@ -33,15 +38,35 @@ ANSWERS = (
     (2, "strategic.board_reviews", "no", COMMS, None),
     (2, "converged.predictive_decisions", "no", COMMS, None),
     (2, "converged.incentives_aligned", "no", COMMS, None),
-    (72, "planning.insights_shared", "yes", COMMS,
-     "monthly listening report to marketing, product and support"),
-    (72, "presence.objectives_linked", "partly", COMMS,
-     "X account: customer care and launches; the others to follow"),
-    (107, "presence.policy_published", "yes", COMMS,
-     "published on the intranet and acknowledged by employees"),
+    (
+        72,
+        "planning.insights_shared",
+        "yes",
+        COMMS,
+        "monthly listening report to marketing, product and support",
+    ),
+    (
+        72,
+        "presence.objectives_linked",
+        "partly",
+        COMMS,
+        "X account: customer care and launches; the others to follow",
+    ),
+    (
+        107,
+        "presence.policy_published",
+        "yes",
+        COMMS,
+        "published on the intranet and acknowledged by employees",
+    ),
     (128, "presence.objectives_linked", "yes", COMMS, "every owned account has an objective"),
-    (170, "engagement.rules_and_audits", "partly", COMMS,
-     "launch playbook: reply rules and escalation to support"),
+    (
+        170,
+        "engagement.rules_and_audits",
+        "partly",
+        COMMS,
+        "launch playbook: reply rules and escalation to support",
+    ),
     (226, "engagement.rules_and_audits", "yes", COMMS, "first yearly audit of owned accounts"),
     (226, "formalized.executive_sponsor", "partly", COO, "sponsoring the launch follow-up"),
     (247, "formalized.executive_sponsor", "yes", COO, "named sponsor of social business"),
@@ -55,8 +80,9 @@ def demo_answers(calendar: DemoCalendar | None = None) -> pd.DataFrame:
     calendar = calendar or DemoCalendar()
     frame = pd.DataFrame(ANSWERS, columns=["day", "question_id", "answer", "answered_by", "note"])
     start = calendar.start.astype("datetime64[D]")
-    frame["answered_at"] = (start + frame["day"].to_numpy() * np.timedelta64(1, "D")
-                            + np.timedelta64(10, "h")).astype("datetime64[us]")
+    frame["answered_at"] = (
+        start + frame["day"].to_numpy() * np.timedelta64(1, "D") + np.timedelta64(10, "h")
+    ).astype("datetime64[us]")
     return frame.drop(columns="day")
 
 

@@ -10,15 +10,28 @@ from __future__ import annotations
 import numpy as np
 
 PRODUCTS = (
-    "Trailhead jacket", "Ridge tent", "Summit pack", "Alpine boots", "Cascade sleeping bag",
-    "Basecamp stove", "Drift rain shell", "Canyon trail shoes", "Glacier gloves", "Ember headlamp",
+    "Trailhead jacket",
+    "Ridge tent",
+    "Summit pack",
+    "Alpine boots",
+    "Cascade sleeping bag",
+    "Basecamp stove",
+    "Drift rain shell",
+    "Canyon trail shoes",
+    "Glacier gloves",
+    "Ember headlamp",
 )
 CITIES = (
-    ("US", "Portland", 45.52, -122.68), ("US", "Denver", 39.74, -104.99),
-    ("US", "Seattle", 47.61, -122.33), ("US", "Chicago", 41.88, -87.63),
-    ("CA", "Toronto", 43.65, -79.38), ("CA", "Vancouver", 49.28, -123.12),
-    ("FR", "Lyon", 45.76, 4.84), ("FR", "Paris", 48.86, 2.35),
-    ("GB", "London", 51.51, -0.13), ("DE", "Munich", 48.14, 11.58),
+    ("US", "Portland", 45.52, -122.68),
+    ("US", "Denver", 39.74, -104.99),
+    ("US", "Seattle", 47.61, -122.33),
+    ("US", "Chicago", 41.88, -87.63),
+    ("CA", "Toronto", 43.65, -79.38),
+    ("CA", "Vancouver", 49.28, -123.12),
+    ("FR", "Lyon", 45.76, 4.84),
+    ("FR", "Paris", 48.86, 2.35),
+    ("GB", "London", 51.51, -0.13),
+    ("DE", "Munich", 48.14, 11.58),
 )
 POSITIVE_EMOJI = ("😍", "🙌", "👍", "🔥", "😊", "")
 NEGATIVE_EMOJI = ("😡", "👎", "😞", "🤬", "")
@@ -127,8 +140,13 @@ INTERNAL: dict[str, tuple[str, ...]] = {
         "Announcement: new travel policy for {place}. Please read it before your next trip.",
         "Announcement: quarterly results are in, thank you all for a strong quarter!",
     ),
-    "answer": ("Confirmed, I can work tomorrow.", "Yes, available tomorrow.", "Confirmed.",
-               "I can work, but from home.", "Sorry, I cannot work tomorrow."),
+    "answer": (
+        "Confirmed, I can work tomorrow.",
+        "Yes, available tomorrow.",
+        "Confirmed.",
+        "I can work, but from home.",
+        "Sorry, I cannot work tomorrow.",
+    ),
 }
 CHECK_IN_TEXT = (
     "Check-in: because of the Trailhead recall we need all hands tomorrow. "

@@ -145,39 +145,48 @@ class FolderExport(ExportFiles):
 class ZipExport(ExportFiles):
     """An export read inside its zip: every name checked and sizes vetted when it is opened."""
 
-    def __init__(self, path: Path, *, max_total: int = MAX_TOTAL_BYTES,
-                 max_ratio: float = MAX_RATIO) -> None:
+    def __init__(
+        self, path: Path, *, max_total: int = MAX_TOTAL_BYTES, max_ratio: float = MAX_RATIO
+    ) -> None:
         self.label = path.name
         try:
             self.archive = zipfile.ZipFile(path)
         except (zipfile.BadZipFile, OSError) as error:
-            raise ExportError(f"{path.name}: neither a folder nor a readable zip: "
-                              f"{error}") from None
+            raise ExportError(
+                f"{path.name}: neither a folder nor a readable zip: {error}"
+            ) from None
         try:
             self.members = self._vet(self.archive.infolist(), max_total, max_ratio)
         except ExportError:
             self.archive.close()
             raise
 
-    def _vet(self, infos: list[zipfile.ZipInfo], max_total: int,
-             max_ratio: float) -> dict[str, zipfile.ZipInfo]:
+    def _vet(
+        self, infos: list[zipfile.ZipInfo], max_total: int, max_ratio: float
+    ) -> dict[str, zipfile.ZipInfo]:
         members: dict[str, zipfile.ZipInfo] = {}
         total = 0
         for info in infos:
             if unsafe_name(info.filename):
-                raise ExportError(f"{self.where(info.filename)}: refused: the name leaves the "
-                                  "export (path traversal)")
+                raise ExportError(
+                    f"{self.where(info.filename)}: refused: the name leaves the "
+                    "export (path traversal)"
+                )
             if info.is_dir():
                 continue
             total += info.file_size
             if total > max_total:
-                raise ExportError(f"{self.where(info.filename)}: refused as a zip bomb: the "
-                                  f"export would inflate past {max_total:,} bytes")
+                raise ExportError(
+                    f"{self.where(info.filename)}: refused as a zip bomb: the "
+                    f"export would inflate past {max_total:,} bytes"
+                )
             ratio = info.file_size / max(info.compress_size, 1)
             if info.file_size >= RATIO_FLOOR_BYTES and ratio > max_ratio:
-                raise ExportError(f"{self.where(info.filename)}: refused as a zip bomb: "
-                                  f"{info.compress_size:,} bytes inflate to "
-                                  f"{info.file_size:,} ({ratio:,.0f}:1)")
+                raise ExportError(
+                    f"{self.where(info.filename)}: refused as a zip bomb: "
+                    f"{info.compress_size:,} bytes inflate to "
+                    f"{info.file_size:,} ({ratio:,.0f}:1)"
+                )
             members[info.filename.replace("\\", "/")] = info
         return members
 
@@ -195,8 +204,9 @@ class ZipExport(ExportFiles):
             inner = self.archive.open(info)
         except (zipfile.BadZipFile, NotImplementedError, OSError, ValueError) as error:
             raise DamagedMember(f"{self.where(name)}: cannot open: {error}") from None
-        return io.BufferedReader(_Guarded(inner, info.file_size, self.where(name)),
-                                 buffer_size=1024**2)
+        return io.BufferedReader(
+            _Guarded(inner, info.file_size, self.where(name)), buffer_size=1024**2
+        )
 
     def modified(self, name: str) -> datetime | None:
         info = self.members.get(name)
@@ -224,8 +234,9 @@ class _Guarded(io.RawIOBase):
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as error:
             raise DamagedMember(f"{self.label}: damaged in the zip: {error}") from None
         if len(data) > self.left:
-            raise ExportError(f"{self.label}: refused as a zip bomb: inflates past the size "
-                              "its header declares")
+            raise ExportError(
+                f"{self.label}: refused as a zip bomb: inflates past the size its header declares"
+            )
         self.left -= len(data)
         buffer[: len(data)] = data
         return len(data)
@@ -235,8 +246,9 @@ class _Guarded(io.RawIOBase):
         super().close()
 
 
-def open_export(path: Path, *, max_total: int = MAX_TOTAL_BYTES,
-                max_ratio: float = MAX_RATIO) -> ExportFiles:
+def open_export(
+    path: Path, *, max_total: int = MAX_TOTAL_BYTES, max_ratio: float = MAX_RATIO
+) -> ExportFiles:
     """The files of the export at ``path`` (a folder or a zip), to use in a ``with`` block.
 
     Raises ``ExportError`` (one line) when ``path`` is missing, not a zip, or refused.

@@ -41,8 +41,9 @@ class ImportContext:
     settings: Settings
     aliases: dict[str, str] = field(default_factory=dict)  # alias pseudonym -> person
 
-    def person(self, *, email: str | None = None, user_id: str | None = None,
-               platform: str = "") -> str | None:
+    def person(
+        self, *, email: str | None = None, user_id: str | None = None, platform: str = ""
+    ) -> str | None:
         """The pseudonym of an employee: of their email when known (so every platform and the
         directory agree), else of the platform's user id, mapped through the directory's
         aliases. None when the record names nobody."""

@@ -50,13 +50,13 @@ class Pseudonyms:
         self.context = context
         self.known: dict[tuple[str, str, str], str | None] = {}
 
-    def of(self, email: str | None = None, user_id: str | None = None,
-           platform: str = "") -> str | None:
+    def of(
+        self, email: str | None = None, user_id: str | None = None, platform: str = ""
+    ) -> str | None:
         """The pseudonym of an email (preferred) or a platform user id; None for nobody."""
         key = (email or "", user_id or "", platform)
         if key not in self.known:
-            self.known[key] = self.context.person(email=email, user_id=user_id,
-                                                  platform=platform)
+            self.known[key] = self.context.person(email=email, user_id=user_id, platform=platform)
         return self.known[key]
 
     def of_value(self, value: str | None, platform: str) -> str | None:
@@ -70,10 +70,15 @@ class Pseudonyms:
         """Pseudonyms of a column of emails, falling back to a column of ids, by unique pair."""
         pairs = pd.DataFrame({"email": emails.fillna(""), "id": ids.fillna("")})
         unique = pairs.drop_duplicates()
-        lookup = {(e, i): self.of(email=e or None, user_id=i or None, platform=platform)
-                  for e, i in zip(unique["email"], unique["id"], strict=True)}
-        return pd.Series([lookup[p] for p in zip(pairs["email"], pairs["id"], strict=True)],
-                         index=emails.index, dtype=object)
+        lookup = {
+            (e, i): self.of(email=e or None, user_id=i or None, platform=platform)
+            for e, i in zip(unique["email"], unique["id"], strict=True)
+        }
+        return pd.Series(
+            [lookup[p] for p in zip(pairs["email"], pairs["id"], strict=True)],
+            index=emails.index,
+            dtype=object,
+        )
 
 
 def parse_times(values: pd.Series) -> pd.Series:
@@ -108,7 +113,8 @@ def scrub_names(texts: pd.Series, names: dict[str, str]) -> pd.Series:
     if pattern is None or texts.empty:
         return texts
     return texts.str.replace(
-        pattern, lambda m: m.group(1) + lookup.get(_name_key(m.group(2)), "[name]"), regex=True)
+        pattern, lambda m: m.group(1) + lookup.get(_name_key(m.group(2)), "[name]"), regex=True
+    )
 
 
 def name_mentions(texts: pd.Series, names: dict[str, str]) -> pd.DataFrame:
@@ -119,21 +125,35 @@ def name_mentions(texts: pd.Series, names: dict[str, str]) -> pd.DataFrame:
         return pd.DataFrame({"row": pd.Series(dtype=object), "target_id": pd.Series(dtype=object)})
     found = texts.str.extractall(pattern)
     found = found[found[0] == "@"]
-    return pd.DataFrame({"row": found.index.get_level_values(0),
-                         "target_id": [lookup.get(_name_key(n)) for n in found[1]]})
+    return pd.DataFrame(
+        {
+            "row": found.index.get_level_values(0),
+            "target_id": [lookup.get(_name_key(n)) for n in found[1]],
+        }
+    )
 
 
-def read_csv_chunks(source: Path | IO[bytes], name: str, chunk_rows: int = CHUNK_ROWS,
-                    ) -> Iterator[tuple[pd.DataFrame, list[str]]]:
+def read_csv_chunks(
+    source: Path | IO[bytes],
+    name: str,
+    chunk_rows: int = CHUNK_ROWS,
+) -> Iterator[tuple[pd.DataFrame, list[str]]]:
     """The CSV as string columns (header names stripped and lower-cased), ``chunk_rows`` rows at
     a time, with the problems met in each chunk: a line with the wrong number of fields is
     skipped and reported, undecodable bytes become U+FFFD (the caller reports the row), and a
     file the parser cannot go on with ends with one problem after what it did read."""
     try:
-        reader = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                             encoding_errors="replace", on_bad_lines="warn",
-                             chunksize=chunk_rows, skipinitialspace=False,
-                             index_col=False)
+        reader = pd.read_csv(
+            source,
+            dtype=str,
+            keep_default_na=False,
+            encoding="utf-8-sig",
+            encoding_errors="replace",
+            on_bad_lines="warn",
+            chunksize=chunk_rows,
+            skipinitialspace=False,
+            index_col=False,
+        )
     except pd.errors.EmptyDataError:
         yield pd.DataFrame(), [f"{name}: empty file, no header"]
         return
@@ -151,8 +171,11 @@ def read_csv_chunks(source: Path | IO[bytes], name: str, chunk_rows: int = CHUNK
                 except (pd.errors.ParserError, ValueError, OSError) as error:
                     yield pd.DataFrame(), [f"{name}: cannot read further: {_first_line(error)}"]
                     return
-            problems = [f"{name}: {_skipped_line(w.message)}" for w in caught
-                        if issubclass(w.category, pd.errors.ParserWarning)]
+            problems = [
+                f"{name}: {_skipped_line(w.message)}"
+                for w in caught
+                if issubclass(w.category, pd.errors.ParserWarning)
+            ]
             chunk.columns = [str(c).strip().lower() for c in chunk.columns]
             yield chunk, problems
 
@@ -174,12 +197,12 @@ def raw_json(frame: pd.DataFrame) -> list[str]:
     """One JSON document per row of an already pseudonymised frame, for ``posts.raw``."""
     if frame.empty:
         return []
-    return frame.to_json(orient="records", lines=True, date_format="iso").split("\n")[
-        : len(frame)]
+    return frame.to_json(orient="records", lines=True, date_format="iso").split("\n")[: len(frame)]
 
 
-def build_rows(messages: pd.DataFrame, edges: pd.DataFrame | None = None,
-               channels: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+def build_rows(
+    messages: pd.DataFrame, edges: pd.DataFrame | None = None, channels: pd.DataFrame | None = None
+) -> dict[str, pd.DataFrame]:
     """Warehouse rows from pseudonymised messages, the one place every importer shares.
 
     ``messages``: platform, native_id, channel_id, author_id, created_at, text, parent_native,
@@ -191,24 +214,44 @@ def build_rows(messages: pd.DataFrame, edges: pd.DataFrame | None = None,
     rows: dict[str, pd.DataFrame] = {}
     if channels is not None and not channels.empty:
         rows["channels"] = channels.drop_duplicates("channel_id", keep="last").assign(
-            scope="internal")
+            scope="internal"
+        )
     if messages.empty:
         return rows
-    messages = messages.astype({c: "string" for c in (
-        "platform", "native_id", "channel_id", "author_id", "text", "parent_native",
-        "thread_native", "raw")})
+    messages = messages.astype(
+        {
+            c: "string"
+            for c in (
+                "platform",
+                "native_id",
+                "channel_id",
+                "author_id",
+                "text",
+                "parent_native",
+                "thread_native",
+                "raw",
+            )
+        }
+    )
     prefix = messages["platform"] + ":"
     parent, thread = prefix + messages["parent_native"], prefix + messages["thread_native"]
     post_id = prefix + messages["native_id"]
-    rows["posts"] = pd.DataFrame({
-        "post_id": post_id, "platform": messages["platform"],
-        "native_id": messages["native_id"], "channel_id": messages["channel_id"],
-        "author_id": messages["author_id"], "created_at": messages["created_at"],
-        "text": messages["text"].fillna(""), "parent_id": parent,
-        "thread_id": thread.fillna(parent).fillna(post_id),
-        "kind": np.where(parent.notna(), "reply", "post"), "raw": messages["raw"],
-        "collected_at": pd.Timestamp.now("UTC").tz_localize(None),
-    })
+    rows["posts"] = pd.DataFrame(
+        {
+            "post_id": post_id,
+            "platform": messages["platform"],
+            "native_id": messages["native_id"],
+            "channel_id": messages["channel_id"],
+            "author_id": messages["author_id"],
+            "created_at": messages["created_at"],
+            "text": messages["text"].fillna(""),
+            "parent_id": parent,
+            "thread_id": thread.fillna(parent).fillna(post_id),
+            "kind": np.where(parent.notna(), "reply", "post"),
+            "raw": messages["raw"],
+            "collected_at": pd.Timestamp.now("UTC").tz_localize(None),
+        }
+    )
     people = [messages["author_id"]]
     if edges is not None and not edges.empty:
         rows["interactions"] = _edges(edges)
@@ -225,16 +268,22 @@ def clean_strings(values: pd.Series) -> pd.Series:
 
 
 def _edges(edges: pd.DataFrame) -> pd.DataFrame:
-    edges = edges.astype({c: "string" for c in (
-        "kind", "platform", "native_id", "actor_id", "target_id", "detail")})
+    edges = edges.astype(
+        {c: "string" for c in ("kind", "platform", "native_id", "actor_id", "target_id", "detail")}
+    )
     edges = edges.dropna(subset=["actor_id", "target_id"])
     edges = edges[edges["actor_id"] != edges["target_id"]]
-    frame = pd.DataFrame({
-        "kind": edges["kind"], "post_id": edges["platform"] + ":" + edges["native_id"],
-        "actor_id": edges["actor_id"], "target_id": edges["target_id"],
-        "detail": edges["detail"].fillna(""), "platform": edges["platform"],
-        "created_at": edges["created_at"],
-    })
+    frame = pd.DataFrame(
+        {
+            "kind": edges["kind"],
+            "post_id": edges["platform"] + ":" + edges["native_id"],
+            "actor_id": edges["actor_id"],
+            "target_id": edges["target_id"],
+            "detail": edges["detail"].fillna(""),
+            "platform": edges["platform"],
+            "created_at": edges["created_at"],
+        }
+    )
     return frame.drop_duplicates(["kind", "post_id", "actor_id", "target_id", "detail"])
 
 
@@ -243,8 +292,10 @@ def _name_key(name: str) -> str:
 
 
 def _trie_regex(node: dict) -> str:
-    branches = [(r"\s+" if char == " " else re.escape(char)) + _trie_regex(node[char])
-                for char in sorted(c for c in node if c)]
+    branches = [
+        (r"\s+" if char == " " else re.escape(char)) + _trie_regex(node[char])
+        for char in sorted(c for c in node if c)
+    ]
     if not branches:
         return ""
     group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -272,8 +323,11 @@ def read_csv_export(path: Path, context: ImportContext) -> Iterator[ImportBatch]
         yield from read_messages_csv(path, path.name, pseudonyms, CHUNK_ROWS)
         return
     with open_export(path) as export:
-        files = [n for n in export.names() if n.lower().endswith(".csv")
-                 and not n.rsplit("/", 1)[-1].startswith(".")]
+        files = [
+            n
+            for n in export.names()
+            if n.lower().endswith(".csv") and not n.rsplit("/", 1)[-1].startswith(".")
+        ]
         if not files:
             yield ImportBatch(problems=[f"{export.label}: no CSV files"])
         for name in files:
@@ -284,8 +338,9 @@ def read_csv_export(path: Path, context: ImportContext) -> Iterator[ImportBatch]
                 yield ImportBatch(problems=[str(error)])
 
 
-def read_messages_csv(source: Path | IO[bytes], name: str, pseudonyms: Pseudonyms,
-                      chunk_rows: int = CHUNK_ROWS) -> Iterator[ImportBatch]:
+def read_messages_csv(
+    source: Path | IO[bytes], name: str, pseudonyms: Pseudonyms, chunk_rows: int = CHUNK_ROWS
+) -> Iterator[ImportBatch]:
     """One generic CSV file, a batch per chunk of rows."""
     for chunk, problems in read_csv_chunks(source, name, chunk_rows):
         if chunk.empty and not len(chunk.columns):
@@ -293,8 +348,13 @@ def read_messages_csv(source: Path | IO[bytes], name: str, pseudonyms: Pseudonym
             return
         missing = [c for c in REQUIRED if c not in chunk.columns]
         if missing:
-            yield ImportBatch(problems=[*problems, f"{name}: missing column(s) "
-                                        f"{', '.join(missing)}; nothing loaded from this file"])
+            yield ImportBatch(
+                problems=[
+                    *problems,
+                    f"{name}: missing column(s) "
+                    f"{', '.join(missing)}; nothing loaded from this file",
+                ]
+            )
             return
         batch = _csv_batch(chunk, name, pseudonyms)
         batch.problems[:0] = problems
@@ -328,57 +388,97 @@ def _reasons(table: pd.DataFrame) -> pd.Series:
         (table["channel"] == "", "no channel"),
         (table["author"] == "", "no author"),
         (table["created"].isna(), "created_at is not an ISO 8601 date and time"),
-        (~table["platform"].str.fullmatch(PLATFORM_NAME), "platform must be lower-case "
-                                                          "letters, digits or _"),
-        (~table["channel_type"].isin(["", "public", "private"]),
-         "channel_type must be public or private"),
+        (
+            ~table["platform"].str.fullmatch(PLATFORM_NAME),
+            "platform must be lower-case letters, digits or _",
+        ),
+        (
+            ~table["channel_type"].isin(["", "public", "private"]),
+            "channel_type must be public or private",
+        ),
         (table["reaction_list"].isna(), "reactions are neither type:person;... nor a JSON list"),
         (table["mention_list"].isna(), "mentions are neither person;... nor a JSON list"),
         (undecodable(table[list(REQUIRED + OPTIONAL)]), "bytes that are not UTF-8"),
     ]
     conditions = [condition.fillna(True).to_numpy(dtype=bool) for condition, _ in checks]
-    return pd.Series(np.select(conditions, [reason for _, reason in checks], default=""),
-                     index=table.index)
+    return pd.Series(
+        np.select(conditions, [reason for _, reason in checks], default=""), index=table.index
+    )
 
 
-def _csv_messages(good: pd.DataFrame, pseudonyms: Pseudonyms,
-                  ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    author = pd.Series([pseudonyms.of_value(a, p) for a, p in
-                        zip(good["author"], good["platform"], strict=True)],
-                       index=good.index, dtype=object)
-    reactions = good[["platform", "message_id", "created", "reaction_list"]].explode(
-        "reaction_list").dropna(subset=["reaction_list"])
+def _csv_messages(
+    good: pd.DataFrame,
+    pseudonyms: Pseudonyms,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    author = pd.Series(
+        [pseudonyms.of_value(a, p) for a, p in zip(good["author"], good["platform"], strict=True)],
+        index=good.index,
+        dtype=object,
+    )
+    reactions = (
+        good[["platform", "message_id", "created", "reaction_list"]]
+        .explode("reaction_list")
+        .dropna(subset=["reaction_list"])
+    )
     reactions = reactions.assign(
         detail=reactions["reaction_list"].str[0],
-        actor_id=[pseudonyms.of_value(r[1], p) for r, p in
-                  zip(reactions["reaction_list"], reactions["platform"], strict=True)],
-        target_id=author.reindex(reactions.index), kind="reaction")
-    mentions = good[["platform", "message_id", "created", "mention_list"]].explode(
-        "mention_list").dropna(subset=["mention_list"])
+        actor_id=[
+            pseudonyms.of_value(r[1], p)
+            for r, p in zip(reactions["reaction_list"], reactions["platform"], strict=True)
+        ],
+        target_id=author.reindex(reactions.index),
+        kind="reaction",
+    )
+    mentions = (
+        good[["platform", "message_id", "created", "mention_list"]]
+        .explode("mention_list")
+        .dropna(subset=["mention_list"])
+    )
     mentions = mentions.assign(
-        target_id=[pseudonyms.of_value(m, p) for m, p in
-                   zip(mentions["mention_list"], mentions["platform"], strict=True)],
-        actor_id=author.reindex(mentions.index), kind="mention", detail="")
+        target_id=[
+            pseudonyms.of_value(m, p)
+            for m, p in zip(mentions["mention_list"], mentions["platform"], strict=True)
+        ],
+        actor_id=author.reindex(mentions.index),
+        kind="mention",
+        detail="",
+    )
     edges = pd.concat([reactions, mentions], ignore_index=True).rename(
-        columns={"message_id": "native_id", "created": "created_at"})
+        columns={"message_id": "native_id", "created": "created_at"}
+    )
     nullable = {c: good[c].replace("", None) for c in ("parent_id", "thread_id", "channel_type")}
-    raw = pd.DataFrame({
-        "message_id": good["message_id"], "platform": good["platform"],
-        "channel": good["channel"], "channel_type": nullable["channel_type"], "author": author,
-        "created_at": good["created"], "parent_id": nullable["parent_id"],
-        "thread_id": nullable["thread_id"],
-        "reactions": _grouped(reactions, "reaction", lambda r: {"type": r[0], "user": r[1]}),
-        "mentions": _grouped(mentions, "mention", None),
-    }, index=good.index)
-    messages = pd.DataFrame({
-        "platform": good["platform"], "native_id": good["message_id"],
-        "channel_id": good["platform"] + ":" + good["channel"], "author_id": author,
-        "created_at": good["created"], "text": good["text"],
-        "parent_native": nullable["parent_id"], "thread_native": nullable["thread_id"],
-        "raw": raw_json(raw),
-    }, index=good.index)
-    return messages, edges[["kind", "platform", "native_id", "actor_id", "target_id", "detail",
-                            "created_at"]]
+    raw = pd.DataFrame(
+        {
+            "message_id": good["message_id"],
+            "platform": good["platform"],
+            "channel": good["channel"],
+            "channel_type": nullable["channel_type"],
+            "author": author,
+            "created_at": good["created"],
+            "parent_id": nullable["parent_id"],
+            "thread_id": nullable["thread_id"],
+            "reactions": _grouped(reactions, "reaction", lambda r: {"type": r[0], "user": r[1]}),
+            "mentions": _grouped(mentions, "mention", None),
+        },
+        index=good.index,
+    )
+    messages = pd.DataFrame(
+        {
+            "platform": good["platform"],
+            "native_id": good["message_id"],
+            "channel_id": good["platform"] + ":" + good["channel"],
+            "author_id": author,
+            "created_at": good["created"],
+            "text": good["text"],
+            "parent_native": nullable["parent_id"],
+            "thread_native": nullable["thread_id"],
+            "raw": raw_json(raw),
+        },
+        index=good.index,
+    )
+    return messages, edges[
+        ["kind", "platform", "native_id", "actor_id", "target_id", "detail", "created_at"]
+    ]
 
 
 def _grouped(exploded: pd.DataFrame, kind: str, shape) -> pd.Series:
@@ -386,20 +486,30 @@ def _grouped(exploded: pd.DataFrame, kind: str, shape) -> pd.Series:
     if exploded.empty:
         return pd.Series(dtype=object)
     people = exploded["actor_id"] if kind == "reaction" else exploded["target_id"]
-    items = [{"type": r[0], "user": who} if kind == "reaction" else who
-             for r, who in zip(exploded[f"{kind}_list"], people, strict=True)]
+    items = [
+        {"type": r[0], "user": who} if kind == "reaction" else who
+        for r, who in zip(exploded[f"{kind}_list"], people, strict=True)
+    ]
     return pd.Series(items, index=exploded.index, dtype=object).groupby(level=0).agg(list)
 
 
 def _csv_channels(good: pd.DataFrame) -> pd.DataFrame:
-    channels = pd.DataFrame({
-        "channel_id": good["platform"] + ":" + good["channel"], "platform": good["platform"],
-        "name": good["channel"], "private": good["channel_type"] == "private"})
+    channels = pd.DataFrame(
+        {
+            "channel_id": good["platform"] + ":" + good["channel"],
+            "platform": good["platform"],
+            "name": good["channel"],
+            "private": good["channel_type"] == "private",
+        }
+    )
     channels = channels.groupby("channel_id", as_index=False).agg(
-        platform=("platform", "first"), name=("name", "first"), private=("private", "any"))
+        platform=("platform", "first"), name=("name", "first"), private=("private", "any")
+    )
     private = channels.pop("private").to_numpy(dtype=bool)
-    return channels.assign(sensitivity=np.where(private, "restricted", None),
-                           restricted_to=np.where(private, "members", None))
+    return channels.assign(
+        sensitivity=np.where(private, "restricted", None),
+        restricted_to=np.where(private, "members", None),
+    )
 
 
 def _parse_reactions(cell: str) -> list[tuple[str, str]] | None:
@@ -411,14 +521,24 @@ def _parse_reactions(cell: str) -> list[tuple[str, str]] | None:
         items = _json_list(cell)
         if items is None:
             return None
-        pairs = [(i.get("type"), i.get("user")) if isinstance(i, dict) else
-                 tuple(i) if isinstance(i, list) and len(i) == 2 else (None, None)
-                 for i in items]
+        pairs = [
+            (i.get("type"), i.get("user"))
+            if isinstance(i, dict)
+            else tuple(i)
+            if isinstance(i, list) and len(i) == 2
+            else (None, None)
+            for i in items
+        ]
     else:
-        pairs = [tuple(part.split(":", 1)) if ":" in part else (None, None)
-                 for part in cell.split(";") if part.strip()]
-    pairs = [(t.strip(), u.strip()) if isinstance(t, str) and isinstance(u, str) else None
-             for t, u in pairs]
+        pairs = [
+            tuple(part.split(":", 1)) if ":" in part else (None, None)
+            for part in cell.split(";")
+            if part.strip()
+        ]
+    pairs = [
+        (t.strip(), u.strip()) if isinstance(t, str) and isinstance(u, str) else None
+        for t, u in pairs
+    ]
     return None if any(p is None or not all(p) for p in pairs) else pairs
 
 

@@ -82,8 +82,9 @@ def prepare(rows: dict[str, pd.DataFrame], settings: Settings) -> dict[str, pd.D
         rows["posts"] = rows["posts"].assign(text=mask_contacts(rows["posts"]["text"]))
     if "authors" in rows and not rows["authors"].empty:
         defaults = {"platform": "internal", "scope": "internal"}
-        rows["authors"] = rows["authors"].assign(**{
-            k: v for k, v in defaults.items() if k not in rows["authors"]})
+        rows["authors"] = rows["authors"].assign(
+            **{k: v for k, v in defaults.items() if k not in rows["authors"]}
+        )
         if "handle" not in rows["authors"]:
             rows["authors"]["handle"] = rows["authors"]["author_id"]
         if not settings.internal.store_display_names:
@@ -169,8 +170,9 @@ def save(con: duckdb.DuckDBPyConnection, rows: dict[str, pd.DataFrame]) -> dict[
     return results
 
 
-def run_import(db: Path, kind: str, path: Path, settings: Settings,
-               key: bytes | None = None) -> ImportSummary:
+def run_import(
+    db: Path, kind: str, path: Path, settings: Settings, key: bytes | None = None
+) -> ImportSummary:
     """Import ``path`` as an export of ``kind``; what cannot be read is reported, not fatal."""
     read = importer_for(kind)
     if not Path(path).exists():
@@ -195,9 +197,11 @@ def run_import(db: Path, kind: str, path: Path, settings: Settings,
             if kind == "directory" and people:
                 # The directory is a full snapshot: whoever is not in it has left.
                 con.register("_in_directory", pd.DataFrame({"author_id": sorted(people)}))
-                con.execute("UPDATE authors SET in_directory = false WHERE scope = 'internal' "
-                            "AND in_directory AND author_id NOT IN "
-                            "(SELECT author_id FROM _in_directory)")
+                con.execute(
+                    "UPDATE authors SET in_directory = false WHERE scope = 'internal' "
+                    "AND in_directory AND author_id NOT IN "
+                    "(SELECT author_id FROM _in_directory)"
+                )
                 con.unregister("_in_directory")
             derive_internal(con, settings)
     except ExportError as error:

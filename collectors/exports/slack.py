@@ -45,25 +45,69 @@ from socialpulse.privacy import mask_contacts
 
 PLATFORM = "slack"
 BATCH_MESSAGES = 25_000
-LISTINGS = (("channels.json", "public"), ("groups.json", "private"), ("mpims.json", "mpim"),
-            ("dms.json", "dm"))
+LISTINGS = (
+    ("channels.json", "public"),
+    ("groups.json", "private"),
+    ("mpims.json", "mpim"),
+    ("dms.json", "dm"),
+)
 KEPT = frozenset({None, "file_share", "thread_broadcast", "reply_broadcast", "me_message"})
-NOISE = frozenset({
-    "channel_join", "channel_leave", "group_join", "group_leave", "channel_topic",
-    "channel_purpose", "channel_name", "group_topic", "group_purpose", "group_name",
-    "channel_archive", "channel_unarchive", "group_archive", "group_unarchive",
-    "channel_convert_to_private", "channel_convert_to_public", "pinned_item", "unpinned_item",
-    "bot_message", "bot_add", "bot_remove", "bot_enable", "bot_disable", "tombstone",
-    "reminder_add", "reminder_delete", "slackbot_response", "joiner_notification",
-    "channel_posting_permissions", "sh_room_created", "huddle_thread", "ekm_access_denied",
-    "file_comment", "file_mention", "message_replied",
-})
+NOISE = frozenset(
+    {
+        "channel_join",
+        "channel_leave",
+        "group_join",
+        "group_leave",
+        "channel_topic",
+        "channel_purpose",
+        "channel_name",
+        "group_topic",
+        "group_purpose",
+        "group_name",
+        "channel_archive",
+        "channel_unarchive",
+        "group_archive",
+        "group_unarchive",
+        "channel_convert_to_private",
+        "channel_convert_to_public",
+        "pinned_item",
+        "unpinned_item",
+        "bot_message",
+        "bot_add",
+        "bot_remove",
+        "bot_enable",
+        "bot_disable",
+        "tombstone",
+        "reminder_add",
+        "reminder_delete",
+        "slackbot_response",
+        "joiner_notification",
+        "channel_posting_permissions",
+        "sh_room_created",
+        "huddle_thread",
+        "ekm_access_denied",
+        "file_comment",
+        "file_mention",
+        "message_replied",
+    }
+)
 SENSITIVITY = ("public", "internal", "restricted")
 TS = re.compile(r"\d{1,10}(?:\.\d{1,6})?")
 LINK = re.compile(r"<([^<>\n]*)>")
 ALWAYS_BOTS = frozenset({"USLACKBOT"})
-POST_COLUMNS = ["post_id", "native_id", "channel_id", "author_id", "created_at", "text",
-                "parent_id", "thread_id", "kind", "raw", "collected_at"]
+POST_COLUMNS = [
+    "post_id",
+    "native_id",
+    "channel_id",
+    "author_id",
+    "created_at",
+    "text",
+    "parent_id",
+    "thread_id",
+    "kind",
+    "raw",
+    "collected_at",
+]
 
 
 @dataclass
@@ -97,8 +141,10 @@ def read_slack(path: Path, context: ImportContext) -> Iterator[ImportBatch]:
         users = _listing(files, root + "users.json", problems)
         people = People(users, context)
         channels = _channels(files, root, folders, problems)
-        rows = {"channels": _channel_rows(channels, context.settings),
-                "authors": people.author_rows()}
+        rows = {
+            "channels": _channel_rows(channels, context.settings),
+            "authors": people.author_rows(),
+        }
         yield ImportBatch(rows=rows, problems=problems)
         batch = MessageBatch(people, {c.id: c.name for c in channels})
         for channel in channels:
@@ -117,8 +163,9 @@ def _root(names: list[str], files: ExportFiles) -> str:
     """The folder holding ``users.json`` and the listings: the top, or one folder the zip wraps
     everything in."""
     listings = {"users.json", *(name for name, _ in LISTINGS)}
-    found = sorted((name.count("/"), name) for name in names
-                   if PurePosixPath(name).name in listings)
+    found = sorted(
+        (name.count("/"), name) for name in names if PurePosixPath(name).name in listings
+    )
     if not found:
         raise ExportError(f"{files.label}: not a Slack export: no users.json or channels.json")
     parent = PurePosixPath(found[0][1]).parent.as_posix()
@@ -129,7 +176,7 @@ def _folders(names: list[str], root: str) -> dict[str, list[str]]:
     """Day-files by conversation folder, in name (hence date) order."""
     folders: dict[str, list[str]] = {}
     for name in names:
-        inner = name[len(root):] if name.startswith(root) else None
+        inner = name[len(root) :] if name.startswith(root) else None
         if inner and inner.count("/") == 1 and inner.endswith(".json"):
             folders.setdefault(inner.split("/", 1)[0], []).append(name)
     return {folder: sorted(members) for folder, members in folders.items()}
@@ -148,25 +195,30 @@ def _listing(files: ExportFiles, name: str, problems: list[str]) -> list[dict]:
         problems.append(f"{files.where(name)}: {error}")
     kept = [r for r in records if isinstance(r, dict) and _text(r.get("id"))]
     if len(kept) < len(records):
-        problems.append(f"{files.where(name)}: {len(records) - len(kept)} record(s) without "
-                        "an id ignored")
+        problems.append(
+            f"{files.where(name)}: {len(records) - len(kept)} record(s) without an id ignored"
+        )
     return kept
 
 
-def _channels(files: ExportFiles, root: str, folders: dict[str, list[str]],
-              problems: list[str]) -> list[Channel]:
+def _channels(
+    files: ExportFiles, root: str, folders: dict[str, list[str]], problems: list[str]
+) -> list[Channel]:
     channels: dict[str, Channel] = {}
     for listing, kind in LISTINGS:
         for record in _listing(files, root + listing, problems):
             channel = _channel(record, kind)
-            channel.folder = next((f for f in (_text(record.get("name")), channel.id)
-                                   if f and f in folders), None)
+            channel.folder = next(
+                (f for f in (_text(record.get("name")), channel.id) if f and f in folders), None
+            )
             channels.setdefault(channel.id, channel)
     claimed = {c.folder for c in channels.values()}
     for folder in sorted(set(folders) - claimed):
         kind = "a group DM folder" if folder.startswith("mpdm-") else f"folder {folder}/"
-        problems.append(f"{files.label}: {kind} that no listing names; its "
-                        f"{len(folders[folder])} day-file(s) skipped")
+        problems.append(
+            f"{files.label}: {kind} that no listing names; its "
+            f"{len(folders[folder])} day-file(s) skipped"
+        )
     return list(channels.values())
 
 
@@ -187,12 +239,29 @@ def _channel_rows(channels: list[Channel], settings: Settings) -> pd.DataFrame:
             sensitivity, restricted_to = "restricted", "participants"
         elif channel.kind == "private":
             sensitivity, restricted_to = _private_sensitivity(channel.name, settings)
-        rows.append({"channel_id": channel.channel_id, "platform": PLATFORM,
-                     "scope": "internal", "name": channel.name,
-                     "audience_size": channel.audience, "sensitivity": sensitivity,
-                     "restricted_to": restricted_to})
-    frame = pd.DataFrame(rows, columns=["channel_id", "platform", "scope", "name",
-                                        "audience_size", "sensitivity", "restricted_to"])
+        rows.append(
+            {
+                "channel_id": channel.channel_id,
+                "platform": PLATFORM,
+                "scope": "internal",
+                "name": channel.name,
+                "audience_size": channel.audience,
+                "sensitivity": sensitivity,
+                "restricted_to": restricted_to,
+            }
+        )
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "channel_id",
+            "platform",
+            "scope",
+            "name",
+            "audience_size",
+            "sensitivity",
+            "restricted_to",
+        ],
+    )
     return frame.astype({"audience_size": "Int64"})
 
 
@@ -218,13 +287,22 @@ class People:
         for user in users:
             profile = user.get("profile") if isinstance(user.get("profile"), dict) else {}
             self.emails[user["id"]] = _text(profile.get("email"))
-            self.names[user["id"]] = _text(user.get("real_name")) or _text(
-                profile.get("real_name"))
-            self.aka[user["id"]] = [n for n in (
-                _text(user.get("real_name")), _text(profile.get("real_name")),
-                _text(profile.get("display_name")),
-                " ".join(filter(None, (_text(profile.get("first_name")),
-                                       _text(profile.get("last_name")))))) if n]
+            self.names[user["id"]] = _text(user.get("real_name")) or _text(profile.get("real_name"))
+            self.aka[user["id"]] = [
+                n
+                for n in (
+                    _text(user.get("real_name")),
+                    _text(profile.get("real_name")),
+                    _text(profile.get("display_name")),
+                    " ".join(
+                        filter(
+                            None,
+                            (_text(profile.get("first_name")), _text(profile.get("last_name"))),
+                        )
+                    ),
+                )
+                if n
+            ]
             if user.get("is_bot") is True or user.get("is_app_user") is True:
                 self.bots.add(user["id"])
         self.cache: dict[str, str | None] = {}
@@ -236,28 +314,38 @@ class People:
             return None
         if user_id not in self.cache:
             self.cache[user_id] = self.context.person(
-                email=self.emails.get(user_id), user_id=user_id, platform=PLATFORM)
+                email=self.emails.get(user_id), user_id=user_id, platform=PLATFORM
+            )
         return self.cache[user_id]
 
     def by_name(self) -> dict[str, str]:
         """Everyone's full names, to take them out of message text (see ``scrub_names``)."""
         if not hasattr(self, "_by_name"):
-            self._by_name = {name: self.of(uid) for uid, names in self.aka.items()
-                             if uid not in self.bots for name in names}
+            self._by_name = {
+                name: self.of(uid)
+                for uid, names in self.aka.items()
+                if uid not in self.bots
+                for name in names
+            }
         return self._by_name
 
     def author_rows(self, extra: set[str] | None = None) -> pd.DataFrame:
         """Authors not yet handed out: everyone in users.json first, then unlisted posters."""
         if extra is None:
-            people = {self.of(uid): self.names[uid] for uid in self.emails
-                      if uid not in self.bots}
+            people = {self.of(uid): self.names[uid] for uid in self.emails if uid not in self.bots}
         else:
             people = dict.fromkeys(extra)
         people = {p: name for p, name in people.items() if p and p not in self.written}
         self.written.update(people)
-        return pd.DataFrame({"author_id": list(people), "platform": "internal",
-                             "scope": "internal", "handle": list(people),
-                             "display_name": pd.Series(list(people.values()), dtype="string")})
+        return pd.DataFrame(
+            {
+                "author_id": list(people),
+                "platform": "internal",
+                "scope": "internal",
+                "handle": list(people),
+                "display_name": pd.Series(list(people.values()), dtype="string"),
+            }
+        )
 
 
 # --- Messages ----------------------------------------------------------------------------------
@@ -304,11 +392,19 @@ class MessageBatch:
             if problem:
                 self.problems.append(f"{where}: record {number}: {problem}")
         for subtype, numbers in unknown.items():
-            self.problems.append(f"{where}: record {numbers[0]}: unknown subtype {subtype!r} "
-                                 f"({len(numbers)} record(s)) kept as messages")
+            self.problems.append(
+                f"{where}: record {numbers[0]}: unknown subtype {subtype!r} "
+                f"({len(numbers)} record(s)) kept as messages"
+            )
 
-    def take(self, channel: Channel, record: object, collected: datetime,
-             unknown: dict[str, list[int]], number: int) -> str | None:
+    def take(
+        self,
+        channel: Channel,
+        record: object,
+        collected: datetime,
+        unknown: dict[str, list[int]],
+        number: int,
+    ) -> str | None:
         """Keep, skip (counted) or refuse (the returned one-line reason) one record."""
         if not isinstance(record, dict):
             return "not a message object"
@@ -324,15 +420,21 @@ class MessageBatch:
             return None
         return self._message(channel, record, collected, unknown, number)
 
-    def _message(self, channel: Channel, record: dict, collected: datetime,
-                 unknown: dict[str, list[int]], number: int, edit: bool = False) -> str | None:
+    def _message(
+        self,
+        channel: Channel,
+        record: dict,
+        collected: datetime,
+        unknown: dict[str, list[int]],
+        number: int,
+        edit: bool = False,
+    ) -> str | None:
         subtype, ts, user = record.get("subtype"), record.get("ts"), record.get("user")
         if not isinstance(ts, str) or not ts:
             return "no ts"
         if not TS.fullmatch(ts):
             return "ts is not a Slack timestamp"
-        if record.get("bot_id") is not None or (isinstance(user, str)
-                                                 and user in self.people.bots):
+        if record.get("bot_id") is not None or (isinstance(user, str) and user in self.people.bots):
             self.skipped["bot_message"] += 1  # an app's post, even on a person's behalf
             return None
         if not isinstance(user, str) or not user.strip():
@@ -395,8 +497,11 @@ class MessageBatch:
         messages, self.pending = list(self.pending.values()), {}
         posts, edges = self._rows(messages)
         newcomers = set(posts["author_id"]) | set(edges["actor_id"]) | set(edges["target_id"])
-        rows = {"posts": posts, "interactions": edges,
-                "authors": self.people.author_rows(newcomers)}
+        rows = {
+            "posts": posts,
+            "interactions": edges,
+            "authors": self.people.author_rows(newcomers),
+        }
         batch = ImportBatch(rows=rows, problems=self.problems, skipped=self.skipped)
         self.problems, self.skipped = [], Counter()
         return batch
@@ -414,17 +519,18 @@ class MessageBatch:
         masked = mask_contacts(texts).tolist()
         post_rows, edge_rows = [], []
         for message, author, text, mentioned, micros in zip(
-                messages, authors, masked, mentions, created, strict=True):
+            messages, authors, masked, mentions, created, strict=True
+        ):
             post_rows.append(self._post(message, author, text))
             edge_rows.extend(self._edges(message, author, mentioned, micros))
         posts = pd.DataFrame(post_rows, columns=POST_COLUMNS[:4] + POST_COLUMNS[5:])
-        posts.insert(4, "created_at", pd.to_datetime(pd.Series(created, dtype="int64"),
-                                                     unit="us"))
+        posts.insert(4, "created_at", pd.to_datetime(pd.Series(created, dtype="int64"), unit="us"))
         posts["platform"] = PLATFORM
         posts["language"] = pd.Series(None, index=posts.index, dtype="string")
         posts["collected_at"] = pd.to_datetime(posts["collected_at"])
-        edges = pd.DataFrame(edge_rows, columns=["kind", "post_id", "actor_id", "target_id",
-                                                 "detail", "created_at"])
+        edges = pd.DataFrame(
+            edge_rows, columns=["kind", "post_id", "actor_id", "target_id", "detail", "created_at"]
+        )
         edges["created_at"] = pd.to_datetime(edges["created_at"].astype("int64"), unit="us")
         edges["platform"] = PLATFORM
         return posts, edges
@@ -435,12 +541,22 @@ class MessageBatch:
         is_reply = message.thread_ts is not None and message.thread_ts != message.ts
         parent = f"{PLATFORM}:{cid}:{message.thread_ts}" if is_reply else None
         raw = _raw(message.record, self.people, author, text)
-        return (post_id, f"{cid}:{message.ts}", message.channel.channel_id, author, text,
-                parent, parent or post_id, "reply" if is_reply else "post", raw,
-                message.collected_at)
+        return (
+            post_id,
+            f"{cid}:{message.ts}",
+            message.channel.channel_id,
+            author,
+            text,
+            parent,
+            parent or post_id,
+            "reply" if is_reply else "post",
+            raw,
+            message.collected_at,
+        )
 
-    def _edges(self, message: Message, author: str | None, mentioned: list[str],
-               micros: int) -> Iterator[tuple]:
+    def _edges(
+        self, message: Message, author: str | None, mentioned: list[str], micros: int
+    ) -> Iterator[tuple]:
         """Reactions (each reacting person to the author, detail = emoji) and mentions (the
         author to each person named); nobody reacts to or mentions themselves here."""
         if author is None:
@@ -480,7 +596,7 @@ class MessageBatch:
             return label or "@" + target[1:].split("^", 1)[0]
         for scheme in ("mailto:", "tel:"):
             if target.startswith(scheme):
-                return target[len(scheme):]
+                return target[len(scheme) :]
         return label or target
 
 
@@ -500,8 +616,10 @@ def parse_records(data: bytes) -> tuple[list, str | None]:
         value = json.loads(text)
     except json.JSONDecodeError as error:
         value, error = _salvage(text, error)
-        problems.append(f"invalid JSON at line {error.lineno} column {error.colno} "
-                        f"({error.msg}); the {len(value)} record(s) before it kept")
+        problems.append(
+            f"invalid JSON at line {error.lineno} column {error.colno} "
+            f"({error.msg}); the {len(value)} record(s) before it kept"
+        )
     except RecursionError:
         value = []
         problems.append("JSON nested too deeply; file skipped")
@@ -570,9 +688,18 @@ def _reactions(record: dict) -> Iterator[tuple[str, str]]:
                 yield reaction["name"], user
 
 
-SCALARS = {"type": str, "subtype": str, "ts": str, "thread_ts": str, "latest_reply": str,
-           "client_msg_id": str, "reply_count": int, "reply_users_count": int,
-           "is_locked": bool, "hidden": bool}
+SCALARS = {
+    "type": str,
+    "subtype": str,
+    "ts": str,
+    "thread_ts": str,
+    "latest_reply": str,
+    "client_msg_id": str,
+    "reply_count": int,
+    "reply_users_count": int,
+    "is_locked": bool,
+    "hidden": bool,
+}
 
 
 def _raw(record: dict, people: People, author: str | None, text: str) -> str:
@@ -581,24 +708,36 @@ def _raw(record: dict, people: People, author: str | None, text: str) -> str:
     raw: dict = {k: v for k, v in record.items() if type(v) is SCALARS.get(k)}
     raw["user"], raw["text"] = author, text
     if isinstance(edited := record.get("edited"), dict):
-        raw["edited"] = {"user": people.of(edited.get("user")),
-                         "ts": edited["ts"] if isinstance(edited.get("ts"), str) else None}
+        raw["edited"] = {
+            "user": people.of(edited.get("user")),
+            "ts": edited["ts"] if isinstance(edited.get("ts"), str) else None,
+        }
     if isinstance(record.get("parent_user_id"), str):
         raw["parent_user_id"] = people.of(record["parent_user_id"])
     if isinstance(users := record.get("reply_users"), list):
         raw["reply_users"] = [people.of(u) for u in users if isinstance(u, str)]
     if isinstance(replies := record.get("replies"), list):
-        raw["replies"] = [{"user": people.of(r.get("user")), "ts": r.get("ts")}
-                          for r in replies if isinstance(r, dict) and isinstance(r.get("ts"),
-                                                                                  str)]
+        raw["replies"] = [
+            {"user": people.of(r.get("user")), "ts": r.get("ts")}
+            for r in replies
+            if isinstance(r, dict) and isinstance(r.get("ts"), str)
+        ]
     reactions: dict[str, list[str | None]] = {}
     for emoji, user in _reactions(record):
         reactions.setdefault(emoji, []).append(people.of(user))
     if reactions:
-        raw["reactions"] = [{"name": emoji, "users": users, "count": len(users)}
-                            for emoji, users in reactions.items()]
+        raw["reactions"] = [
+            {"name": emoji, "users": users, "count": len(users)}
+            for emoji, users in reactions.items()
+        ]
     if isinstance(shared := record.get("files"), list):
-        raw["files"] = [{k: f[k] for k in ("id", "filetype", "mimetype", "size")
-                         if isinstance(f.get(k), str | int) and not isinstance(f.get(k), bool)}
-                        for f in shared if isinstance(f, dict)]
+        raw["files"] = [
+            {
+                k: f[k]
+                for k in ("id", "filetype", "mimetype", "size")
+                if isinstance(f.get(k), str | int) and not isinstance(f.get(k), bool)
+            }
+            for f in shared
+            if isinstance(f, dict)
+        ]
     return json.dumps(raw, ensure_ascii=False)

@@ -76,10 +76,15 @@ def read_teams(path: Path, context: ImportContext) -> Iterator[ImportBatch]:
         yield from _read_export(export, Pseudonyms(context))
 
 
-def _read_export(export: ExportFiles | _SingleFile, pseudonyms: Pseudonyms,
-                 ) -> Iterator[ImportBatch]:
-    files = [n for n in export.names() if n.lower().endswith(".json")
-             and not PurePosixPath(n).name.startswith(".")]
+def _read_export(
+    export: ExportFiles | _SingleFile,
+    pseudonyms: Pseudonyms,
+) -> Iterator[ImportBatch]:
+    files = [
+        n
+        for n in export.names()
+        if n.lower().endswith(".json") and not PurePosixPath(n).name.startswith(".")
+    ]
     if not files:
         yield ImportBatch(problems=[f"{export.label}: no JSON files"])
         return
@@ -113,8 +118,13 @@ class _SingleFile:
         return self.path.read_bytes()
 
 
-def read_messages_file(data: bytes, name: str, folder: str, pseudonyms: Pseudonyms,
-                       conversations: dict[str, Conversation]) -> ImportBatch:
+def read_messages_file(
+    data: bytes,
+    name: str,
+    folder: str,
+    pseudonyms: Pseudonyms,
+    conversations: dict[str, Conversation],
+) -> ImportBatch:
     """One file of chatMessages: decoded, parsed (what precedes a break is kept), each message
     checked and pseudonymised, then turned into rows in one go."""
     text, bad_byte = _decode(data)
@@ -129,15 +139,21 @@ def read_messages_file(data: bytes, name: str, folder: str, pseudonyms: Pseudony
     for key, is_chat in reader.conversations.items():
         conversations.setdefault(key, Conversation(is_chat)).folders.add(folder)
     rows, more = reader.rows()
-    return ImportBatch(rows=rows, problems=problems + reader.problems + more,
-                       skipped=reader.skipped)
+    return ImportBatch(
+        rows=rows, problems=problems + reader.problems + more, skipped=reader.skipped
+    )
 
 
 class _FileReader:
     """Collects the messages of one file as plain rows; the frames are built at the end."""
 
-    def __init__(self, name: str, pseudonyms: Pseudonyms, fallback: tuple[str, str] | None,
-                 damaged: bool = False):
+    def __init__(
+        self,
+        name: str,
+        pseudonyms: Pseudonyms,
+        fallback: tuple[str, str] | None,
+        damaged: bool = False,
+    ):
         self.name, self.pseudonyms, self.fallback = name, pseudonyms, fallback
         self.damaged, self.undecodable = damaged, 0
         self.messages: list[dict] = []
@@ -205,16 +221,29 @@ class _FileReader:
         native = f"{key}:{message_id}"
         reply_to = _id(item.get("replyToId"))
         reactions = self._reactions(item, native, author)
-        self.edges += [{"kind": "mention", "native_id": native, "actor_id": author,
-                        "target_id": person, "detail": "", "created": None}
-                       for person in {p for p, _ in mentions.values() if p}]
-        self.messages.append({
-            "native_id": native, "channel_id": f"{PLATFORM}:{key}", "author_id": author,
-            "created": _string(item.get("createdDateTime")), "text": _text(item, mentions),
-            "parent_native": f"{key}:{reply_to}" if reply_to else None,
-            "thread_native": f"{key}:{reply_to}" if reply_to else None,
-            "raw": _raw(item, author, key, is_chat, mentions, reactions),
-        })
+        self.edges += [
+            {
+                "kind": "mention",
+                "native_id": native,
+                "actor_id": author,
+                "target_id": person,
+                "detail": "",
+                "created": None,
+            }
+            for person in {p for p, _ in mentions.values() if p}
+        ]
+        self.messages.append(
+            {
+                "native_id": native,
+                "channel_id": f"{PLATFORM}:{key}",
+                "author_id": author,
+                "created": _string(item.get("createdDateTime")),
+                "text": _text(item, mentions),
+                "parent_native": f"{key}:{reply_to}" if reply_to else None,
+                "thread_native": f"{key}:{reply_to}" if reply_to else None,
+                "raw": _raw(item, author, key, is_chat, mentions, reactions),
+            }
+        )
 
     def _mentions(self, item: dict) -> dict[str, tuple[str | None, str]]:
         """Mention id -> (pseudonym when a person is mentioned, what the tag becomes)."""
@@ -239,8 +268,16 @@ class _FileReader:
                 continue
             created = _string(_get(reaction, "createdDateTime"))
             reactions.append({"reactionType": kind, "user": person, "createdDateTime": created})
-            self.edges.append({"kind": "reaction", "native_id": native, "actor_id": person,
-                               "target_id": author, "detail": kind, "created": created})
+            self.edges.append(
+                {
+                    "kind": "reaction",
+                    "native_id": native,
+                    "actor_id": person,
+                    "target_id": author,
+                    "detail": kind,
+                    "created": created,
+                }
+            )
         return reactions
 
     def rows(self) -> tuple[dict[str, pd.DataFrame], list[str]]:
@@ -251,16 +288,19 @@ class _FileReader:
         messages = pd.DataFrame(self.messages).assign(platform=PLATFORM)
         messages["created_at"] = parse_times(messages.pop("created"))
         unreadable = messages["created_at"].isna()
-        problems = [f"{self.name}: message {n.split(':')[-1]}: createdDateTime is not a date"
-                    for n in messages.loc[unreadable, "native_id"]]
+        problems = [
+            f"{self.name}: message {n.split(':')[-1]}: createdDateTime is not a date"
+            for n in messages.loc[unreadable, "native_id"]
+        ]
         messages = messages[~unreadable]
         messages["text"] = clean_strings(scrub_names(messages["text"], self.names))
         messages["raw"] = clean_strings(messages["raw"])
         return build_rows(messages, self._edge_frame(messages)), problems
 
     def _edge_frame(self, messages: pd.DataFrame) -> pd.DataFrame:
-        edges = pd.DataFrame(self.edges, columns=["kind", "native_id", "actor_id", "target_id",
-                                                  "detail", "created"])
+        edges = pd.DataFrame(
+            self.edges, columns=["kind", "native_id", "actor_id", "target_id", "detail", "created"]
+        )
         posted = messages.drop_duplicates("native_id", keep="last")[["native_id", "created_at"]]
         edges = edges.merge(posted.rename(columns={"created_at": "posted_at"}), on="native_id")
         created = parse_times(edges.pop("created")).fillna(edges.pop("posted_at"))
@@ -316,24 +356,36 @@ def _non_person(mention: Any) -> str:
     return "@someone"
 
 
-def _raw(item: dict, author: str | None, key: str, is_chat: bool,
-         mentions: dict[str, tuple[str | None, str]], reactions: list[dict]) -> str:
+def _raw(
+    item: dict,
+    author: str | None,
+    key: str,
+    is_chat: bool,
+    mentions: dict[str, tuple[str | None, str]],
+    reactions: list[dict],
+) -> str:
     """The message as Graph gave it, less everything that names someone: ids are pseudonyms,
     display names and the body are gone (the text is in ``posts.text``, masked)."""
     raw = {
-        "id": _id(item.get("id")), "replyToId": _id(item.get("replyToId")),
-        "messageType": "message", "createdDateTime": _string(item.get("createdDateTime")),
+        "id": _id(item.get("id")),
+        "replyToId": _id(item.get("replyToId")),
+        "messageType": "message",
+        "createdDateTime": _string(item.get("createdDateTime")),
         "lastModifiedDateTime": _string(item.get("lastModifiedDateTime")),
-        "importance": _string(item.get("importance")), "from": author,
+        "importance": _string(item.get("importance")),
+        "from": author,
         "contentType": _string(_get(item, "body", "contentType")),
         "mentions": [{"id": i, "mentioned": p or tag} for i, (p, tag) in mentions.items()],
-        "reactions": reactions, "attachments": len(_list(item.get("attachments"))),
+        "reactions": reactions,
+        "attachments": len(_list(item.get("attachments"))),
     }
     if is_chat:
         raw["chatId"] = key
     else:
-        raw["channelIdentity"] = {"teamId": _id(_get(item, "channelIdentity", "teamId")),
-                                  "channelId": key}
+        raw["channelIdentity"] = {
+            "teamId": _id(_get(item, "channelIdentity", "teamId")),
+            "channelId": key,
+        }
     return json.dumps(raw, ensure_ascii=False)
 
 
@@ -357,10 +409,19 @@ def _items(text: str, name: str) -> tuple[list, str | None, str | None]:
         document = json.loads(text)
     except ValueError as error:
         items, context_url = _salvage(text)
-        where = f"line {error.lineno} column {error.colno}" if isinstance(
-            error, json.JSONDecodeError) else "somewhere"
-        return items, context_url, (f"{name}: not valid JSON at {where} (truncated?); "
-                                    f"{len(items)} records before it read")
+        where = (
+            f"line {error.lineno} column {error.colno}"
+            if isinstance(error, json.JSONDecodeError)
+            else "somewhere"
+        )
+        return (
+            items,
+            context_url,
+            (
+                f"{name}: not valid JSON at {where} (truncated?); "
+                f"{len(items)} records before it read"
+            ),
+        )
     if isinstance(document, list):
         return document, None, None
     if isinstance(document, dict) and isinstance(document.get("value"), list):
@@ -397,8 +458,11 @@ def _conversation_from_context(url: str | None) -> tuple[str, str] | None:
     return (matches[-1][0], unquote(matches[-1][1])) if matches else None
 
 
-def _channel_names(export: ExportFiles | _SingleFile, files: list[str], problems: list[str],
-                   ) -> dict[str, tuple[str, bool]]:
+def _channel_names(
+    export: ExportFiles | _SingleFile,
+    files: list[str],
+    problems: list[str],
+) -> dict[str, tuple[str, bool]]:
     """Channel id -> (display name, private) from ``channels.json`` files (Graph channel
     pages or lists)."""
     named = {}
@@ -418,8 +482,10 @@ def _channel_names(export: ExportFiles | _SingleFile, files: list[str], problems
     return named
 
 
-def _channels(conversations: dict[str, Conversation], named: dict[str, tuple[str, bool]],
-              ) -> pd.DataFrame:
+def _channels(
+    conversations: dict[str, Conversation],
+    named: dict[str, tuple[str, bool]],
+) -> pd.DataFrame:
     """A row per channel and chat. A channel's name comes from ``channels.json``, else from the
     folder its messages sit in when that folder holds that channel alone, else its id."""
     channels_per_folder: dict[str, set[str]] = defaultdict(set)
@@ -435,12 +501,20 @@ def _channels(conversations: dict[str, Conversation], named: dict[str, tuple[str
             if folder != "." and channels_per_folder[folder] == {key}:
                 name = Path(folder).name
         restricted = conversation.is_chat or private
-        rows.append({"channel_id": f"{PLATFORM}:{key}", "platform": PLATFORM,
-                     "name": name or key, "sensitivity": "restricted" if restricted else None,
-                     "restricted_to": ("participants" if conversation.is_chat else "members")
-                     if restricted else None})
-    return pd.DataFrame(rows, columns=["channel_id", "platform", "name", "sensitivity",
-                                       "restricted_to"])
+        rows.append(
+            {
+                "channel_id": f"{PLATFORM}:{key}",
+                "platform": PLATFORM,
+                "name": name or key,
+                "sensitivity": "restricted" if restricted else None,
+                "restricted_to": ("participants" if conversation.is_chat else "members")
+                if restricted
+                else None,
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["channel_id", "platform", "name", "sensitivity", "restricted_to"]
+    )
 
 
 def _base(name: str) -> str:

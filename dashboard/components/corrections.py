@@ -24,20 +24,25 @@ def _save(db: str) -> None:
     if not post_id or not label:
         st.session_state[MESSAGE] = ("warning", "Choose a mention and its sentiment first.")
         return
-    _, refused = edits.attempt(lambda: data.correct_sentiment(db, post_id, label),
-                               f"sentiment correction of {post_id}")
+    _, refused = edits.attempt(
+        lambda: data.correct_sentiment(db, post_id, label), f"sentiment correction of {post_id}"
+    )
     if refused:
         st.session_state[MESSAGE] = ("error", refused)
         return
     st.session_state[MESSAGE] = (
-        "success", f"Saved: {post_id} is now {label}, kept as a training label. The list shows "
-        "it now; counts and charts include it after the next `pulse analyze`.")
+        "success",
+        f"Saved: {post_id} is now {label}, kept as a training label. The list shows "
+        "it now; counts and charts include it after the next `pulse analyze`.",
+    )
 
 
 def _describe(mentions: pd.DataFrame):
     texts = mentions.set_index("post_id")
-    return lambda post_id: (f"{texts.at[post_id, 'sentiment']} · {texts.at[post_id, 'author']}: "
-                            f"{str(texts.at[post_id, 'text'])[:90]}")
+    return lambda post_id: (
+        f"{texts.at[post_id, 'sentiment']} · {texts.at[post_id, 'author']}: "
+        f"{str(texts.at[post_id, 'text'])[:90]}"
+    )
 
 
 def correction_form(db: str, mentions: pd.DataFrame) -> None:
@@ -52,8 +57,14 @@ def correction_form(db: str, mentions: pd.DataFrame) -> None:
     left, middle, right = st.columns([4, 2, 1], vertical_alignment="bottom")
     left.selectbox("Mention", ids, key="correct_post", format_func=_describe(mentions))
     middle.segmented_control("Its sentiment is", LABELS, key="correct_label")
-    right.button("Save", key="save_correction", icon=":material/check:", type="primary",
-                 on_click=_save, args=(db,))
+    right.button(
+        "Save",
+        key="save_correction",
+        icon=":material/check:",
+        type="primary",
+        on_click=_save,
+        args=(db,),
+    )
     kind, message = st.session_state.pop(MESSAGE, (None, None))
     if kind:
         getattr(st, kind)(message)

@@ -42,8 +42,9 @@ def message(key: str) -> None:
         getattr(st, kind)(text)
 
 
-def attempt(write: Callable[[], T], what: str, subject: str | None = None
-            ) -> tuple[T | None, str | None]:
+def attempt(
+    write: Callable[[], T], what: str, subject: str | None = None
+) -> tuple[T | None, str | None]:
     """Run a save: ``(its result, None)``, or ``(None, why it was not saved)`` in one line. A
     refused value or a busy warehouse says why; anything else is logged as ``what`` failing
     and said as an internal error (of ``subject`` when several things are saved at once)."""
@@ -54,5 +55,7 @@ def attempt(write: Callable[[], T], what: str, subject: str | None = None
     except Exception:
         log.exception("%s failed", what)
         of = f": {subject}," if subject else ""
-        return None, (f"Not saved{of} because of an internal error (it has been logged); try "
-                      "again in a moment.")
+        return None, (
+            f"Not saved{of} because of an internal error (it has been logged); try "
+            "again in a moment."
+        )

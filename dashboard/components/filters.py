@@ -20,15 +20,25 @@ from dashboard.components import states
 from dashboard.components.theme import PLATFORMS, platform_label
 from dashboard.data import Filters
 
-__all__ = ["Filters", "freshness_sidebar", "known_brands", "listening_filters", "preset_range",
-           "require_warehouse", "sidebar_filters"]
+__all__ = [
+    "Filters",
+    "freshness_sidebar",
+    "known_brands",
+    "listening_filters",
+    "preset_range",
+    "require_warehouse",
+    "sidebar_filters",
+]
 
 STATE = "_filters"
 PRESETS = {"7d": "7 d", "30d": "30 d", "quarter": "Quarter", "year": "Year", "custom": "Custom"}
 DEFAULT_PRESET = "quarter"
 # Internal filters: URL and widget key -> (authors column, label).
-SEGMENTS = {"departments": ("department", "Departments"), "locations": ("location", "Locations"),
-            "types": ("employee_type", "Employee types")}
+SEGMENTS = {
+    "departments": ("department", "Departments"),
+    "locations": ("location", "Locations"),
+    "types": ("employee_type", "Employee types"),
+}
 
 
 def preset_range(preset: str, first: date, last: date) -> tuple[date, date]:
@@ -76,8 +86,7 @@ def _from_url(first: date, last: date) -> dict:
         preset = DEFAULT_PRESET
     if preset != "custom":
         start, end = preset_range(preset, first, last)
-    state = {"preset": preset, "start": _clamp(start, first, last),
-             "end": _clamp(end, first, last)}
+    state = {"preset": preset, "start": _clamp(start, first, last), "end": _clamp(end, first, last)}
     for key in ("brands", "platforms", *SEGMENTS):
         values = params.get_all(key)
         state[key] = list(dict.fromkeys(values)) if values else None
@@ -118,8 +127,9 @@ def _on_dates() -> None:
 
 def _on_choice(key: str, options: list[str], everything: bool) -> None:
     picked = list(st.session_state.get(key) or [])
-    _state()[key] = (None if set(picked) == set(options) else picked) if everything else (
-        picked or None)
+    _state()[key] = (
+        (None if set(picked) == set(options) else picked) if everything else (picked or None)
+    )
 
 
 def _show(key: str, value) -> None:
@@ -132,8 +142,14 @@ def _show(key: str, value) -> None:
     st.session_state[key] = value
 
 
-def _choose(key: str, label: str, options: list[str], chosen: list[str] | None,
-            format_func=str, placeholder: str | None = None) -> list[str] | None:
+def _choose(
+    key: str,
+    label: str,
+    options: list[str],
+    chosen: list[str] | None,
+    format_func=str,
+    placeholder: str | None = None,
+) -> list[str] | None:
     """A multiselect; brands and platforms start with every option ticked (``None`` in the
     state: all, so the link stays short and a brand added later is included), internal segments
     start empty (``None``: everyone)."""
@@ -143,8 +159,15 @@ def _choose(key: str, label: str, options: list[str], chosen: list[str] | None,
     else:
         shown = [v for v in chosen if v in options]
     _show(key, shown)
-    st.multiselect(label, options, key=key, format_func=format_func, placeholder=placeholder,
-                   on_change=_on_choice, args=(key, options, everything))
+    st.multiselect(
+        label,
+        options,
+        key=key,
+        format_func=format_func,
+        placeholder=placeholder,
+        on_change=_on_choice,
+        args=(key, options, everything),
+    )
     if everything:
         return None if chosen is None or set(shown) == set(options) else shown
     return shown or None
@@ -156,12 +179,24 @@ def _period_widgets(state: dict, first: date, last: date) -> tuple[date, date]:
         state["start"], state["end"] = preset_range(state["preset"], first, last)
     start, end = _clamp(state["start"], first, last), _clamp(state["end"], first, last)
     _show("period", state["preset"])
-    st.segmented_control("Period", list(PRESETS), format_func=PRESETS.get, key="period",
-                         on_change=_on_period, args=(first, last))
+    st.segmented_control(
+        "Period",
+        list(PRESETS),
+        format_func=PRESETS.get,
+        key="period",
+        on_change=_on_period,
+        args=(first, last),
+    )
     if len(st.session_state.get("date_range") or ()) != 1:
         _show("date_range", (start, end))
-    st.date_input("Dates", min_value=first, max_value=last, key="date_range",
-                  on_change=_on_dates, format="YYYY-MM-DD")
+    st.date_input(
+        "Dates",
+        min_value=first,
+        max_value=last,
+        key="date_range",
+        on_change=_on_dates,
+        format="YYYY-MM-DD",
+    )
     return start, end
 
 
@@ -182,21 +217,40 @@ def sidebar_filters(with_brands: bool = True, internal: bool = False) -> Filters
             brands = list(dict.fromkeys(coverage["brand"]))
             platforms = list(dict.fromkeys([*PLATFORMS, *coverage["platform"]]))
             state["brands"] = _choose("brands", "Brands", brands, state.get("brands"))
-            state["platforms"] = _choose("platforms", "Platforms", platforms,
-                                         state.get("platforms"), format_func=platform_label)
+            state["platforms"] = _choose(
+                "platforms",
+                "Platforms",
+                platforms,
+                state.get("platforms"),
+                format_func=platform_label,
+            )
             chosen["brands"] = tuple(brands if state["brands"] is None else state["brands"])
-            chosen["platforms"] = tuple(platforms if state["platforms"] is None
-                                        else state["platforms"])
+            chosen["platforms"] = tuple(
+                platforms if state["platforms"] is None else state["platforms"]
+            )
         if internal:
             for key, (segment, label) in SEGMENTS.items():
-                state[key] = _choose(key, label, data.segment_values(db, segment),
-                                     state.get(key), placeholder=f"All {label.lower()}")
+                state[key] = _choose(
+                    key,
+                    label,
+                    data.segment_values(db, segment),
+                    state.get(key),
+                    placeholder=f"All {label.lower()}",
+                )
                 chosen[key] = tuple(state[key] or ())
         freshness_panel(db)
     _to_url(state)
-    return Filters(db, state["start"], state["end"], chosen.get("brands", ()),
-                   chosen.get("platforms", ()), chosen.get("departments", ()),
-                   chosen.get("locations", ()), chosen.get("types", ()), state["preset"])
+    return Filters(
+        db,
+        state["start"],
+        state["end"],
+        chosen.get("brands", ()),
+        chosen.get("platforms", ()),
+        chosen.get("departments", ()),
+        chosen.get("locations", ()),
+        chosen.get("types", ()),
+        state["preset"],
+    )
 
 
 def _ago(moment: pd.Timestamp, now: pd.Timestamp) -> str:
@@ -220,13 +274,22 @@ def freshness_panel(db: str) -> None:
             st.caption("Nothing collected yet: run `pulse collect --all` or `pulse demo`.")
         for run in runs.itertuples():
             moment = run.last_success_at if pd.notna(run.last_success_at) else run.last_run_at
-            when = "never" if pd.isna(moment) else (
-                f"{pd.Timestamp(moment):%d %b %Y %H:%M} UTC ({_ago(pd.Timestamp(moment), now)})")
+            when = (
+                "never"
+                if pd.isna(moment)
+                else (
+                    f"{pd.Timestamp(moment):%d %b %Y %H:%M} UTC ({_ago(pd.Timestamp(moment), now)})"
+                )
+            )
             name = "Last `pulse analyze`" if run.source == "analysis" else run.source
             note = "" if run.status in ("ok", "running") else f"; last run {run.status}"
             st.caption(f"**{name}**: {when}{note}")
-    if st.button("Refresh data", icon=":material/refresh:", key="refresh",
-                 help="Reload every figure from the warehouse now."):
+    if st.button(
+        "Refresh data",
+        icon=":material/refresh:",
+        key="refresh",
+        help="Reload every figure from the warehouse now.",
+    ):
         data.refresh()
         st.rerun()
 
@@ -256,15 +319,20 @@ def listening_filters() -> Filters:
     filters = sidebar_filters()
     coverage = data.coverage(filters.db)
     if coverage.empty:
-        states.stop_with("No analysed brand mentions yet: collect mentions (or load the demo), "
-                         "then run the analysis that builds the daily roll-up, topics and "
-                         "alerts.", "pulse collect --all   # or: pulse demo\npulse analyze")
+        states.stop_with(
+            "No analysed brand mentions yet: collect mentions (or load the demo), "
+            "then run the analysis that builds the daily roll-up, topics and "
+            "alerts.",
+            "pulse collect --all   # or: pulse demo\npulse analyze",
+        )
     if not filters.brands:
         states.stop_with("Choose at least one brand in the sidebar.")
     if not filters.platforms:
         states.stop_with("Choose at least one platform in the sidebar.")
     for platform in filters.platforms:
         if platform in PLATFORMS and platform not in set(coverage["platform"]):
-            states.empty(f"No {PLATFORMS[platform].label} data yet: "
-                         f"{PLATFORMS[platform].setup}, then `pulse analyze`.")
+            states.empty(
+                f"No {PLATFORMS[platform].label} data yet: "
+                f"{PLATFORMS[platform].setup}, then `pulse analyze`."
+            )
     return filters

@@ -38,8 +38,9 @@ def focus_brand(share: pd.DataFrame) -> str | None:
     return str((own if not own.empty else share).sort_values("mentions").iloc[-1]["brand"])
 
 
-def volume_summary(daily: pd.DataFrame, alerts: pd.DataFrame, brand: str | None, end: date,
-                   days: int) -> str:
+def volume_summary(
+    daily: pd.DataFrame, alerts: pd.DataFrame, brand: str | None, end: date, days: int
+) -> str:
     """'Mentions of Northwind rose 38% week on week (812 against 588); 61% negative.'"""
     if daily.empty or brand is None:
         return "No mentions in this period."
@@ -55,14 +56,22 @@ def volume_summary(daily: pd.DataFrame, alerts: pd.DataFrame, brand: str | None,
         span = "this day" if days == 1 else f"these {days} days"
         sentence = f"Mentions of {brand}: {now:,} in {span}, {negative}"
     elif then == 0:
-        sentence = (f"Mentions of {brand}: {now:,} in the last 7 days and none in the 7 "
-                    f"before; {negative}")
+        sentence = (
+            f"Mentions of {brand}: {now:,} in the last 7 days and none in the 7 before; {negative}"
+        )
     else:
         change = (now - then) / then
-        trend = ("held steady" if abs(change) < 0.01
-                 else f"rose {change:.0%}" if change > 0 else f"fell {-change:.0%}")
-        sentence = (f"Mentions of {brand} {trend} week on week ({now:,} in the last 7 days "
-                    f"against {then:,}); {negative}")
+        trend = (
+            "held steady"
+            if abs(change) < 0.01
+            else f"rose {change:.0%}"
+            if change > 0
+            else f"fell {-change:.0%}"
+        )
+        sentence = (
+            f"Mentions of {brand} {trend} week on week ({now:,} in the last 7 days "
+            f"against {then:,}); {negative}"
+        )
     if not alerts.empty:
         kinds = alerts["kind"].map(theme.ALERT_NAMES).fillna(alerts["kind"]).str.lower()
         counts = kinds.value_counts()
@@ -71,56 +80,76 @@ def volume_summary(daily: pd.DataFrame, alerts: pd.DataFrame, brand: str | None,
     return sentence + "."
 
 
-def mentions_over_time(daily: pd.DataFrame, alerts: pd.DataFrame, split: str,
-                       brands: list[str], summary: str) -> tuple[alt.LayerChart, str]:
+def mentions_over_time(
+    daily: pd.DataFrame, alerts: pd.DataFrame, split: str, brands: list[str], summary: str
+) -> tuple[alt.LayerChart, str]:
     """Mentions per day by brand or by platform, with alert episodes as shaded bands."""
     key = "brand" if split == "brand" else "platform"
     frame = daily.assign(platform=daily["platform"].map(theme.platform_label))
     series = frame.groupby(["day", key], as_index=False)[
-        ["mentions", "positive", "neutral", "negative"]].sum()
+        ["mentions", "positive", "neutral", "negative"]
+    ].sum()
     scale = theme.brand_scale(brands) if key == "brand" else theme.platform_scale()
     title = "Brand" if key == "brand" else "Platform"
-    lines = alt.Chart(series, title=f"Mentions per day by {key}").mark_line(
-        point=alt.OverlayMarkDef(size=12)).encode(
-        x=alt.X("day:T", title=None),
-        y=alt.Y("mentions:Q", title="Mentions"),
-        color=alt.Color(f"{key}:N", title=title, scale=scale),
-        tooltip=[alt.Tooltip("day:T", title="Day"), alt.Tooltip(f"{key}:N", title=title),
-                 alt.Tooltip("mentions:Q", title="Mentions", format=","),
-                 alt.Tooltip("negative:Q", title="Negative", format=",")],
+    lines = (
+        alt.Chart(series, title=f"Mentions per day by {key}")
+        .mark_line(point=alt.OverlayMarkDef(size=12))
+        .encode(
+            x=alt.X("day:T", title=None),
+            y=alt.Y("mentions:Q", title="Mentions"),
+            color=alt.Color(f"{key}:N", title=title, scale=scale),
+            tooltip=[
+                alt.Tooltip("day:T", title="Day"),
+                alt.Tooltip(f"{key}:N", title=title),
+                alt.Tooltip("mentions:Q", title="Mentions", format=","),
+                alt.Tooltip("negative:Q", title="Negative", format=","),
+            ],
+        )
     )
     layers = [lines]
     if not alerts.empty:
         bands = alerts.assign(alert=alerts["kind"].map(theme.ALERT_NAMES).fillna(alerts["kind"]))
-        bands = bands[["brand", "alert", "window_start", "window_end", "observed", "expected",
-                       "description"]]
+        bands = bands[
+            ["brand", "alert", "window_start", "window_end", "observed", "expected", "description"]
+        ]
         encoding = dict(
             x=alt.X("window_start:T"),
             color=alt.Color("alert:N", title="Alert", scale=theme.alert_scale()),
-            tooltip=[alt.Tooltip("alert:N", title="Alert"),
-                     alt.Tooltip("description:N", title="What happened")],
+            tooltip=[
+                alt.Tooltip("alert:N", title="Alert"),
+                alt.Tooltip("description:N", title="What happened"),
+            ],
         )
-        layers.append(alt.Chart(bands).mark_rect(opacity=0.25).encode(
-            x2="window_end:T", **encoding))
+        layers.append(
+            alt.Chart(bands).mark_rect(opacity=0.25).encode(x2="window_end:T", **encoding)
+        )
         encoding["color"] = alt.Color("alert:N", scale=theme.alert_scale(), legend=None)
         layers.append(alt.Chart(bands).mark_rule(strokeDash=[4, 3], size=2).encode(**encoding))
     chart = alt.layer(*layers).resolve_scale(color="independent").properties(height=340)
     return chart, summary
 
 
-def sentiment_trend(trend: pd.DataFrame, brands: list[str],
-                    brand: str | None) -> tuple[alt.LayerChart, str]:
+def sentiment_trend(
+    trend: pd.DataFrame, brands: list[str], brand: str | None
+) -> tuple[alt.LayerChart, str]:
     """Net sentiment per week and brand, around a zero line."""
     frame = trend.dropna(subset=["net_sentiment"])
-    lines = alt.Chart(frame, title="Net sentiment per week").mark_line(point=True).encode(
-        x=alt.X("period_start:T", title="Week of"),
-        y=alt.Y("net_sentiment:Q", title="Net sentiment"),
-        color=alt.Color("brand:N", title="Brand", scale=theme.brand_scale(brands)),
-        tooltip=[alt.Tooltip("period_start:T", title="Week of"), "brand:N",
-                 alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
-                 alt.Tooltip("positive:Q", title="Positive"),
-                 alt.Tooltip("negative:Q", title="Negative"),
-                 alt.Tooltip("scored:Q", title="Scored")],
+    lines = (
+        alt.Chart(frame, title="Net sentiment per week")
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("period_start:T", title="Week of"),
+            y=alt.Y("net_sentiment:Q", title="Net sentiment"),
+            color=alt.Color("brand:N", title="Brand", scale=theme.brand_scale(brands)),
+            tooltip=[
+                alt.Tooltip("period_start:T", title="Week of"),
+                "brand:N",
+                alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
+                alt.Tooltip("positive:Q", title="Positive"),
+                alt.Tooltip("negative:Q", title="Negative"),
+                alt.Tooltip("scored:Q", title="Scored"),
+            ],
+        )
     )
     zero = alt.Chart(pd.DataFrame({"y": [0]})).mark_rule(color="#9e9e9e").encode(y="y:Q")
     chart = alt.layer(zero, lines).properties(height=300)
@@ -129,10 +158,12 @@ def sentiment_trend(trend: pd.DataFrame, brands: list[str],
         return chart, "No scored mentions in this period."
     first, last = own.iloc[0], own.iloc[-1]
     low = own.loc[own["net_sentiment"].idxmin()]
-    summary = (f"Net sentiment of {brand} was {_signed(last['net_sentiment'])} in the week of "
-               f"{_day(last['period_start'])}, against {_signed(first['net_sentiment'])} in the "
-               f"week of {_day(first['period_start'])}; its lowest was "
-               f"{_signed(low['net_sentiment'])} (week of {_day(low['period_start'])}).")
+    summary = (
+        f"Net sentiment of {brand} was {_signed(last['net_sentiment'])} in the week of "
+        f"{_day(last['period_start'])}, against {_signed(first['net_sentiment'])} in the "
+        f"week of {_day(first['period_start'])}; its lowest was "
+        f"{_signed(low['net_sentiment'])} (week of {_day(low['period_start'])})."
+    )
     return chart, summary
 
 
@@ -144,58 +175,93 @@ def sentiment_mix(trend: pd.DataFrame, brand: str | None) -> tuple[alt.Chart, st
     the mood behind the net-sentiment line, where a week of 40% negative and 40% positive
     looks as calm as a week of only neutral mentions."""
     own = trend[(trend["brand"] == brand) & (trend["scored"] > 0)]
-    mix = own.melt(id_vars=["period_start", "scored"], value_vars=list(MIX),
-                   var_name="sentiment", value_name="count")
-    mix = mix.assign(share=100 * mix["count"] / mix["scored"],
-                     order=mix["sentiment"].map({k: i for i, k in enumerate(MIX)}))
-    chart = alt.Chart(mix, title=f"Sentiment mix per week ({brand or 'no brand'})").mark_bar(
-    ).encode(
-        x=alt.X("yearmonthdate(period_start):O", title="Week of",
-                axis=alt.Axis(format="%d %b", labelAngle=0, labelOverlap=True)),
-        y=alt.Y("share:Q", title="Share of scored mentions (%)", stack="zero",
-                scale=alt.Scale(domain=[0, 100])),
-        color=alt.Color("sentiment:N", title="Sentiment", scale=alt.Scale(
-            domain=list(MIX), range=[theme.SENTIMENT_COLORS[k] for k in MIX])),
-        order=alt.Order("order:Q"),
-        tooltip=[alt.Tooltip("period_start:T", title="Week of"),
-                 alt.Tooltip("sentiment:N", title="Sentiment"),
-                 alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
-                 alt.Tooltip("count:Q", title="Mentions", format=","),
-                 alt.Tooltip("scored:Q", title="Scored that week", format=",")],
-    ).properties(height=300)
+    mix = own.melt(
+        id_vars=["period_start", "scored"],
+        value_vars=list(MIX),
+        var_name="sentiment",
+        value_name="count",
+    )
+    mix = mix.assign(
+        share=100 * mix["count"] / mix["scored"],
+        order=mix["sentiment"].map({k: i for i, k in enumerate(MIX)}),
+    )
+    chart = (
+        alt.Chart(mix, title=f"Sentiment mix per week ({brand or 'no brand'})")
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "yearmonthdate(period_start):O",
+                title="Week of",
+                axis=alt.Axis(format="%d %b", labelAngle=0, labelOverlap=True),
+            ),
+            y=alt.Y(
+                "share:Q",
+                title="Share of scored mentions (%)",
+                stack="zero",
+                scale=alt.Scale(domain=[0, 100]),
+            ),
+            color=alt.Color(
+                "sentiment:N",
+                title="Sentiment",
+                scale=alt.Scale(domain=list(MIX), range=[theme.SENTIMENT_COLORS[k] for k in MIX]),
+            ),
+            order=alt.Order("order:Q"),
+            tooltip=[
+                alt.Tooltip("period_start:T", title="Week of"),
+                alt.Tooltip("sentiment:N", title="Sentiment"),
+                alt.Tooltip("share:Q", title="Share (%)", format=".1f"),
+                alt.Tooltip("count:Q", title="Mentions", format=","),
+                alt.Tooltip("scored:Q", title="Scored that week", format=","),
+            ],
+        )
+        .properties(height=300)
+    )
     if own.empty:
         return chart, "No scored mentions in this period."
     last = own.iloc[-1]
     shares = {k: _pct(last[k], last["scored"]) for k in MIX}
     negative = 100 * own["negative"] / own["scored"]
     worst = own.loc[negative.idxmax()]
-    summary = (f"In the week of {_day(last['period_start'])}, {shares['positive']} of "
-               f"{brand}'s scored mentions were positive, {shares['neutral']} neutral and "
-               f"{shares['negative']} negative; the negative share ran from "
-               f"{negative.min():.0f}% to {negative.max():.0f}% (highest in the week of "
-               f"{_day(worst['period_start'])}).")
+    summary = (
+        f"In the week of {_day(last['period_start'])}, {shares['positive']} of "
+        f"{brand}'s scored mentions were positive, {shares['neutral']} neutral and "
+        f"{shares['negative']} negative; the negative share ran from "
+        f"{negative.min():.0f}% to {negative.max():.0f}% (highest in the week of "
+        f"{_day(worst['period_start'])})."
+    )
     return chart, summary
 
 
 def share_of_voice(share: pd.DataFrame, brands: list[str]) -> tuple[alt.Chart, str]:
     """Each brand's share of the mentions of every chosen brand."""
-    chart = alt.Chart(share, title="Share of voice (by mentions)").mark_bar().encode(
-        y=alt.Y("brand:N", title=None, sort="-x"),
-        x=alt.X("share_of_voice:Q", title="Share of voice (%)"),
-        color=alt.Color("brand:N", scale=theme.brand_scale(brands), legend=None),
-        tooltip=["brand:N", alt.Tooltip("mentions:Q", title="Mentions", format=","),
-                 alt.Tooltip("share_of_voice:Q", title="Share of voice (%)", format=".1f"),
-                 alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f")],
-    ).properties(height=90 + 44 * max(len(share), 1))
+    chart = (
+        alt.Chart(share, title="Share of voice (by mentions)")
+        .mark_bar()
+        .encode(
+            y=alt.Y("brand:N", title=None, sort="-x"),
+            x=alt.X("share_of_voice:Q", title="Share of voice (%)"),
+            color=alt.Color("brand:N", scale=theme.brand_scale(brands), legend=None),
+            tooltip=[
+                "brand:N",
+                alt.Tooltip("mentions:Q", title="Mentions", format=","),
+                alt.Tooltip("share_of_voice:Q", title="Share of voice (%)", format=".1f"),
+                alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
+            ],
+        )
+        .properties(height=90 + 44 * max(len(share), 1))
+    )
     if share.empty:
         return chart, "No mentions in this period."
     ranked = share.sort_values("share_of_voice", ascending=False)
     lead = ranked.iloc[0]
     others = ", ".join(f"{r.brand} {r.share_of_voice:.0f}%" for r in ranked.iloc[1:].itertuples())
-    summary = (f"{lead['brand']} holds {lead['share_of_voice']:.0f}% of the conversation "
-               f"({int(lead['mentions']):,} mentions)")
-    summary += f", against {others}." if others else (
-        "; choose competitors in the sidebar to compare.")
+    summary = (
+        f"{lead['brand']} holds {lead['share_of_voice']:.0f}% of the conversation "
+        f"({int(lead['mentions']):,} mentions)"
+    )
+    summary += (
+        f", against {others}." if others else ("; choose competitors in the sidebar to compare.")
+    )
     return chart, summary
 
 
@@ -207,29 +273,51 @@ def topic_volumes(topics: pd.DataFrame) -> tuple[alt.Chart, str]:
     frame = latest.assign(
         topic=latest["brand"] + " · " + latest["label"],
         status=latest["emerging"].map({True: "Emerging", False: "Established"}),
-        growth_pct=100 * latest["growth"].astype("Float64"))
+        growth_pct=100 * latest["growth"].astype("Float64"),
+    )
     frame = frame[["topic", "brand", "label", "posts", "status", "growth_pct", "net_sentiment"]]
     month = f"{pd.Timestamp(latest['period_start'].iloc[0]):%B %Y}"
-    chart = alt.Chart(frame, title=f"Topics of {month}").mark_bar().encode(
-        y=alt.Y("topic:N", title=None, sort="-x",
-                axis=alt.Axis(labelLimit=320, labelOverlap=False)),
-        x=alt.X("posts:Q", title="Mentions"),
-        color=alt.Color("status:N", title=None, scale=alt.Scale(
-            domain=["Emerging", "Established"], range=["#ef6c00", theme.PRIMARY])),
-        tooltip=["brand:N", alt.Tooltip("label:N", title="Topic"),
-                 alt.Tooltip("posts:Q", title="Mentions"),
-                 alt.Tooltip("growth_pct:Q", title="Growth on previous month (%)", format="+.0f"),
-                 alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f")],
-    ).properties(height=90 + 24 * max(len(frame), 1))
+    chart = (
+        alt.Chart(frame, title=f"Topics of {month}")
+        .mark_bar()
+        .encode(
+            y=alt.Y(
+                "topic:N", title=None, sort="-x", axis=alt.Axis(labelLimit=320, labelOverlap=False)
+            ),
+            x=alt.X("posts:Q", title="Mentions"),
+            color=alt.Color(
+                "status:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=["Emerging", "Established"], range=["#ef6c00", theme.PRIMARY]
+                ),
+            ),
+            tooltip=[
+                "brand:N",
+                alt.Tooltip("label:N", title="Topic"),
+                alt.Tooltip("posts:Q", title="Mentions"),
+                alt.Tooltip("growth_pct:Q", title="Growth on previous month (%)", format="+.0f"),
+                alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
+            ],
+        )
+        .properties(height=90 + 24 * max(len(frame), 1))
+    )
     top = frame.sort_values("posts").iloc[-1]
     emerging = frame[frame["status"] == "Emerging"]
-    summary = (f"In {month} the largest topic is {top['brand']}'s “{top['label']}” "
-               f"({int(top['posts']):,} mentions); ")
+    summary = (
+        f"In {month} the largest topic is {top['brand']}'s “{top['label']}” "
+        f"({int(top['posts']):,} mentions); "
+    )
     if emerging.empty:
         summary += "no topic is emerging."
     else:
-        summary += "emerging: " + ", ".join(
-            f"{r.brand}'s “{r.label}” ({r.growth_pct:+.0f}%)" for r in emerging.itertuples()) + "."
+        summary += (
+            "emerging: "
+            + ", ".join(
+                f"{r.brand}'s “{r.label}” ({r.growth_pct:+.0f}%)" for r in emerging.itertuples()
+            )
+            + "."
+        )
     return chart, summary
 
 
@@ -237,54 +325,87 @@ def places_map(places: pd.DataFrame) -> tuple[alt.LayerChart, str]:
     """Mentions per city on a world outline (drawn offline: no map tiles are fetched)."""
     frame = places.dropna(subset=["lat", "lon"]).assign(
         negative_share=lambda df: (100 * df["negative"] / df["mentions"]).round(0),
-        place=lambda df: df["city"].fillna("?") + ", " + df["country"])
+        place=lambda df: df["city"].fillna("?") + ", " + df["country"],
+    )
     projection = "equalEarth"
     sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#eef3f8").project(projection)
-    grid = alt.Chart(alt.graticule(step=[30, 30])).mark_geoshape(
-        stroke="#cfd8dc", strokeWidth=0.5, filled=False).project(projection)
-    dots = alt.Chart(frame).mark_circle(opacity=0.75, stroke="white").encode(
-        longitude="lon:Q", latitude="lat:Q",
-        size=alt.Size("mentions:Q", title="Mentions", scale=alt.Scale(range=[40, 1200])),
-        color=alt.Color("negative_share:Q", title="Negative (%)",
-                        scale=alt.Scale(scheme="redyellowgreen", reverse=True, domain=[0, 100])),
-        tooltip=[alt.Tooltip("place:N", title="Place"),
-                 alt.Tooltip("mentions:Q", title="Mentions"),
-                 alt.Tooltip("negative_share:Q", title="Negative (%)")],
-    ).project(projection)
-    names = alt.Chart(frame).mark_text(dy=-14, fontSize=11, color="#37474f").encode(
-        longitude="lon:Q", latitude="lat:Q", text="city:N").project(projection)
+    grid = (
+        alt.Chart(alt.graticule(step=[30, 30]))
+        .mark_geoshape(stroke="#cfd8dc", strokeWidth=0.5, filled=False)
+        .project(projection)
+    )
+    dots = (
+        alt.Chart(frame)
+        .mark_circle(opacity=0.75, stroke="white")
+        .encode(
+            longitude="lon:Q",
+            latitude="lat:Q",
+            size=alt.Size("mentions:Q", title="Mentions", scale=alt.Scale(range=[40, 1200])),
+            color=alt.Color(
+                "negative_share:Q",
+                title="Negative (%)",
+                scale=alt.Scale(scheme="redyellowgreen", reverse=True, domain=[0, 100]),
+            ),
+            tooltip=[
+                alt.Tooltip("place:N", title="Place"),
+                alt.Tooltip("mentions:Q", title="Mentions"),
+                alt.Tooltip("negative_share:Q", title="Negative (%)"),
+            ],
+        )
+        .project(projection)
+    )
+    names = (
+        alt.Chart(frame)
+        .mark_text(dy=-14, fontSize=11, color="#37474f")
+        .encode(longitude="lon:Q", latitude="lat:Q", text="city:N")
+        .project(projection)
+    )
     chart = alt.layer(sphere, grid, dots, names, title="Where mentions come from").properties(
-        height=420)
+        height=420
+    )
     if frame.empty:
-        return chart, ("No mention in this period carries a place (X gives places for some "
-                       "posts; Reddit and feeds give none).")
+        return chart, (
+            "No mention in this period carries a place (X gives places for some "
+            "posts; Reddit and feeds give none)."
+        )
     top = frame.head(3)
     leaders = ", ".join(f"{r.place} ({r.mentions:,})" for r in top.itertuples())
-    summary = (f"{int(places['mentions'].sum()):,} mentions carry a place, in "
-               f"{len(frame):,} cities; most come from {leaders}.")
+    summary = (
+        f"{int(places['mentions'].sum()):,} mentions carry a place, in "
+        f"{len(frame):,} cities; most come from {leaders}."
+    )
     return chart, summary
 
 
 def top_authors(authors: pd.DataFrame) -> tuple[alt.Chart, str]:
     """The ten authors with the most followers + engagement, by engagement earned."""
     frame = authors.head(10).assign(platform=authors["platform"].map(theme.platform_label))
-    chart = alt.Chart(frame, title="Top voices: engagement their mentions earned").mark_bar(
-    ).encode(
-        y=alt.Y("handle:N", title=None, sort=list(frame["handle"])),
-        x=alt.X("engagements:Q", title="Engagements"),
-        color=alt.Color("platform:N", title="Platform", scale=theme.platform_scale()),
-        tooltip=["handle:N", "platform:N",
-                 alt.Tooltip("followers:Q", title="Followers", format=","),
-                 alt.Tooltip("mentions:Q", title="Mentions"),
-                 alt.Tooltip("engagements:Q", title="Engagements", format=","),
-                 alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.0f")],
-    ).properties(height=90 + 28 * max(len(frame), 1))
+    chart = (
+        alt.Chart(frame, title="Top voices: engagement their mentions earned")
+        .mark_bar()
+        .encode(
+            y=alt.Y("handle:N", title=None, sort=list(frame["handle"])),
+            x=alt.X("engagements:Q", title="Engagements"),
+            color=alt.Color("platform:N", title="Platform", scale=theme.platform_scale()),
+            tooltip=[
+                "handle:N",
+                "platform:N",
+                alt.Tooltip("followers:Q", title="Followers", format=","),
+                alt.Tooltip("mentions:Q", title="Mentions"),
+                alt.Tooltip("engagements:Q", title="Engagements", format=","),
+                alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.0f"),
+            ],
+        )
+        .properties(height=90 + 28 * max(len(frame), 1))
+    )
     if frame.empty:
         return chart, "No external author mentioned these brands in this period."
     lead = frame.iloc[0]
     followers = "unknown" if pd.isna(lead["followers"]) else f"{int(lead['followers']):,}"
-    summary = (f"The widest-reaching voice is {lead['handle']} on {lead['platform']} "
-               f"({followers} followers, {int(lead['mentions'])} mention"
-               f"{'s' if lead['mentions'] != 1 else ''}, net sentiment "
-               f"{_signed(lead['net_sentiment'])}).")
+    summary = (
+        f"The widest-reaching voice is {lead['handle']} on {lead['platform']} "
+        f"({followers} followers, {int(lead['mentions'])} mention"
+        f"{'s' if lead['mentions'] != 1 else ''}, net sentiment "
+        f"{_signed(lead['net_sentiment'])})."
+    )
     return chart, summary

@@ -29,9 +29,12 @@ def section(what: str, loading: str | None = None) -> Iterator[None]:
         st.error(f"{what} cannot be shown: {error}", icon=":material/database_off:")
     except Exception:
         log.exception("dashboard section %r failed", what)
-        st.error(f"{what} cannot be shown because of an internal error (it has been logged). "
-                 "Try **Refresh data** in the sidebar or another period; if it persists, "
-                 "tell the person who runs SocialPulse.", icon=":material/error:")
+        st.error(
+            f"{what} cannot be shown because of an internal error (it has been logged). "
+            "Try **Refresh data** in the sidebar or another period; if it persists, "
+            "tell the person who runs SocialPulse.",
+            icon=":material/error:",
+        )
 
 
 def empty(message: str, command: str | None = None) -> None:

@@ -21,8 +21,7 @@ def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     flat = frame.copy()
     for column in [c for c in flat.columns if pd.api.types.is_object_dtype(flat[c].dtype)]:
         if flat[column].map(_is_list).any():
-            flat[column] = flat[column].map(
-                lambda v: "; ".join(map(str, v)) if _is_list(v) else v)
+            flat[column] = flat[column].map(lambda v: "; ".join(map(str, v)) if _is_list(v) else v)
     return flat
 
 
@@ -46,17 +45,29 @@ def download_buttons(frame: pd.DataFrame, name: str) -> None:
         return
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     row = st.container(horizontal=True)
-    row.download_button("CSV", csv_bytes(frame), f"socialpulse-{slug}.csv", "text/csv",
-                         key=f"csv-{slug}", icon=":material/download:",
-                         on_click=auth.record_export, args=(f"{slug}.csv",))
-    row.download_button("Parquet", parquet_bytes(frame), f"socialpulse-{slug}.parquet",
-                          "application/vnd.apache.parquet", key=f"parquet-{slug}",
-                          icon=":material/download:",
-                          on_click=auth.record_export, args=(f"{slug}.parquet",))
+    row.download_button(
+        "CSV",
+        csv_bytes(frame),
+        f"socialpulse-{slug}.csv",
+        "text/csv",
+        key=f"csv-{slug}",
+        icon=":material/download:",
+        on_click=auth.record_export,
+        args=(f"{slug}.csv",),
+    )
+    row.download_button(
+        "Parquet",
+        parquet_bytes(frame),
+        f"socialpulse-{slug}.parquet",
+        "application/vnd.apache.parquet",
+        key=f"parquet-{slug}",
+        icon=":material/download:",
+        on_click=auth.record_export,
+        args=(f"{slug}.parquet",),
+    )
 
 
-def table(frame: pd.DataFrame, name: str, column_config: dict | None = None,
-          **options) -> None:
+def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, **options) -> None:
     """A table and its download buttons."""
     st.dataframe(frame, hide_index=True, column_config=column_config, **options)
     download_buttons(frame, name)

@@ -27,8 +27,9 @@ left, middle, right = st.columns([2, 2, 2], vertical_alignment="bottom")
 today = datetime.now(UTC).date()
 chosen = left.date_input("From - to (UTC)", (today - timedelta(days=30), today), key="audit_range")
 actor = middle.text_input("Who", key="audit_actor", placeholder="any user").strip() or None
-action = right.selectbox("Action", audit.ACTIONS, index=None, key="audit_action",
-                         placeholder="any action")
+action = right.selectbox(
+    "Action", audit.ACTIONS, index=None, key="audit_action", placeholder="any action"
+)
 start, end = (chosen[0], chosen[-1]) if chosen else (today, today)
 
 with states.section("Audit log"):
@@ -37,9 +38,20 @@ with states.section("Audit log"):
         states.empty(f"No audit event from {start:%d %b %Y} to {end:%d %b %Y} matches.")
     else:
         latest = f" (the latest {LIMIT:,})" if len(events) == LIMIT else ""
-        st.caption(f"{len(events):,} events from {start:%d %b %Y} to {end:%d %b %Y}, newest "
-                   f"first{latest}.")
-        table(events, "audit log", column_config={
-            "event_id": "Event", "occurred_at": st.column_config.DatetimeColumn("When (UTC)"),
-            "actor": "Who", "role": "Role", "action": "Action", "target": "Target",
-            "filters": "Filters", "detail": "Detail"})
+        st.caption(
+            f"{len(events):,} events from {start:%d %b %Y} to {end:%d %b %Y}, newest first{latest}."
+        )
+        table(
+            events,
+            "audit log",
+            column_config={
+                "event_id": "Event",
+                "occurred_at": st.column_config.DatetimeColumn("When (UTC)"),
+                "actor": "Who",
+                "role": "Role",
+                "action": "Action",
+                "target": "Target",
+                "filters": "Filters",
+                "detail": "Detail",
+            },
+        )

@@ -32,28 +32,44 @@ with states.section("Headline figures"):
     columns = st.columns(4)
     if share is not None:
         own = share[~share["is_competitor"]]
-        columns[0].metric("Mentions", f"{int(share['mentions'].sum()):,}",
-                          help="Brand mentions in the period; a post naming two brands counts "
-                               "for each.")
+        columns[0].metric(
+            "Mentions",
+            f"{int(share['mentions'].sum()):,}",
+            help="Brand mentions in the period; a post naming two brands counts for each.",
+        )
         if not own.empty:
-            columns[1].metric("Share of voice (own brands)",
-                              f"{own['share_of_voice'].sum():.1f}%",
-                              help="Own-brand mentions / mentions of every chosen brand x 100.")
+            columns[1].metric(
+                "Share of voice (own brands)",
+                f"{own['share_of_voice'].sum():.1f}%",
+                help="Own-brand mentions / mentions of every chosen brand x 100.",
+            )
             net = own.set_index("brand")["net_sentiment"].get(focus)
-            columns[2].metric(f"Net sentiment ({focus})", "n/a" if net is None
-                              else f"{net:+.1f}",
-                              help="(positive - negative) / scored mentions x 100.")
-    columns[3].metric("Alert episodes", "n/a" if alerts is None else f"{len(alerts):,}",
-                      help="Crises and launch peaks whose window overlaps the period.")
+            columns[2].metric(
+                f"Net sentiment ({focus})",
+                "n/a" if net is None else f"{net:+.1f}",
+                help="(positive - negative) / scored mentions x 100.",
+            )
+    columns[3].metric(
+        "Alert episodes",
+        "n/a" if alerts is None else f"{len(alerts):,}",
+        help="Crises and launch peaks whose window overlaps the period.",
+    )
 
 with states.section("Mentions over time"):
-    split = st.segmented_control("Split by", ["brand", "platform"], default="brand",
-                                 format_func=str.capitalize, key="split", required=True)
+    split = st.segmented_control(
+        "Split by",
+        ["brand", "platform"],
+        default="brand",
+        format_func=str.capitalize,
+        key="split",
+        required=True,
+    )
     daily = data.daily_mentions(filters)
     episodes = alerts if alerts is not None else pd.DataFrame(columns=["kind"])
     summary = listening.volume_summary(daily, episodes, focus, filters.end, filters.period.days)
-    chart_with_summary(*listening.mentions_over_time(daily, episodes, split or "brand", brands,
-                                                     summary))
+    chart_with_summary(
+        *listening.mentions_over_time(daily, episodes, split or "brand", brands, summary)
+    )
 
 with states.section("Sentiment"):
     st.subheader("Sentiment")
@@ -65,23 +81,36 @@ if trend is not None:
         scored = [b for b in brands if b in set(trend.loc[trend["scored"] > 0, "brand"])]
         if scored:
             mixed = st.columns([1, 3])[0].selectbox(
-                "Sentiment mix of", scored, key="mix_brand",
-                index=scored.index(focus) if focus in scored else 0)
+                "Sentiment mix of",
+                scored,
+                key="mix_brand",
+                index=scored.index(focus) if focus in scored else 0,
+            )
             chart_with_summary(*listening.sentiment_mix(trend, mixed))
 
 if share is not None:
     with states.section("Share of voice"):
         st.subheader("Share of voice")
         chart_with_summary(*listening.share_of_voice(share, brands))
-        table(share, "share of voice", column_config={
-            "brand": "Brand", "is_competitor": "Competitor",
-            "mentions": st.column_config.NumberColumn("Mentions", format="%d"),
-            "share_of_voice": st.column_config.NumberColumn("Share of voice", format="%.1f%%"),
-            "positive": "Positive", "neutral": "Neutral", "negative": "Negative",
-            "scored": "Scored",
-            "net_sentiment": st.column_config.NumberColumn("Net sentiment", format="%+.1f"),
-            "engagements": st.column_config.NumberColumn("Engagements", format="%d"),
-            "reach": st.column_config.NumberColumn("Potential reach", format="%d",
-                                                   help="Sum of each day's potential reach; see "
-                                                        "the README for the method per platform."),
-        })
+        table(
+            share,
+            "share of voice",
+            column_config={
+                "brand": "Brand",
+                "is_competitor": "Competitor",
+                "mentions": st.column_config.NumberColumn("Mentions", format="%d"),
+                "share_of_voice": st.column_config.NumberColumn("Share of voice", format="%.1f%%"),
+                "positive": "Positive",
+                "neutral": "Neutral",
+                "negative": "Negative",
+                "scored": "Scored",
+                "net_sentiment": st.column_config.NumberColumn("Net sentiment", format="%+.1f"),
+                "engagements": st.column_config.NumberColumn("Engagements", format="%d"),
+                "reach": st.column_config.NumberColumn(
+                    "Potential reach",
+                    format="%d",
+                    help="Sum of each day's potential reach; see "
+                    "the README for the method per platform.",
+                ),
+            },
+        )

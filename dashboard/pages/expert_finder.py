@@ -20,24 +20,41 @@ st.title("Expert finder")
 filters = sidebar_filters(with_brands=False, internal=True)
 selected = bool(filters.departments or filters.locations or filters.employee_types)
 WHEN = f"from {filters.start:%d %b %Y} to {filters.end:%d %b %Y}"
-text = st.text_input("Topic", key="expert_query", placeholder="e.g. inventory forecast",
-                     help="Every word must appear in a post (whole words, any case).")
+text = st.text_input(
+    "Topic",
+    key="expert_query",
+    placeholder="e.g. inventory forecast",
+    help="Every word must appear in a post (whole words, any case).",
+)
 
 
 def _score_chart(experts: pd.DataFrame, topic: str) -> tuple[alt.Chart, str]:
     frame = experts[["person", "department", "score", "posts", "answers"]]
-    chart = alt.Chart(frame, title=f"Who knows about “{topic}”").mark_bar(color=PRIMARY).encode(
-        y=alt.Y("person:N", title=None, sort="-x"), x=alt.X("score:Q", title="Score"),
-        tooltip=["person:N", "department:N", alt.Tooltip("score:Q", format=".1f"),
-                 "posts:Q", alt.Tooltip("answers:Q", title="Questions answered")],
-    ).properties(height=60 + 28 * len(frame))
+    chart = (
+        alt.Chart(frame, title=f"Who knows about “{topic}”")
+        .mark_bar(color=PRIMARY)
+        .encode(
+            y=alt.Y("person:N", title=None, sort="-x"),
+            x=alt.X("score:Q", title="Score"),
+            tooltip=[
+                "person:N",
+                "department:N",
+                alt.Tooltip("score:Q", format=".1f"),
+                "posts:Q",
+                alt.Tooltip("answers:Q", title="Questions answered"),
+            ],
+        )
+        .properties(height=60 + 28 * len(frame))
+    )
     lead = frame.iloc[0]
     among = " among those selected" if selected else ""
-    return chart, (f"Of the {len(frame)} people{among} with the highest score on “{topic}” "
-                   f"{WHEN}, "
-                   f"{lead['person']} ({lead['department']}) leads with a score of "
-                   f"{lead['score']:.1f} from {int(lead['posts'])} posts and "
-                   f"{int(lead['answers'])} answered questions.")
+    return chart, (
+        f"Of the {len(frame)} people{among} with the highest score on “{topic}” "
+        f"{WHEN}, "
+        f"{lead['person']} ({lead['department']}) leads with a score of "
+        f"{lead['score']:.1f} from {int(lead['posts'])} posts and "
+        f"{int(lead['answers'])} answered questions."
+    )
 
 
 with states.section("Experts"):
@@ -50,7 +67,13 @@ with states.section("Experts"):
             states.empty(f"Nobody{among} wrote about “{text}” {WHEN}.")
         else:
             chart_with_summary(*_score_chart(experts, text.strip()))
-            shown = experts.assign(evidence=experts["evidence"].map(
-                lambda items: [f"{e['post_id']}: {e['snippet']}" for e in items]))
-            table(shown, "experts", column_config={
-                "score": st.column_config.NumberColumn("Score", format="%.1f")})
+            shown = experts.assign(
+                evidence=experts["evidence"].map(
+                    lambda items: [f"{e['post_id']}: {e['snippet']}" for e in items]
+                )
+            )
+            table(
+                shown,
+                "experts",
+                column_config={"score": st.column_config.NumberColumn("Score", format="%.1f")},
+            )

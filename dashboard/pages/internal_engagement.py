@@ -17,31 +17,50 @@ from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import table
 
-BREAKDOWNS = {"all": "Everyone", "department": "Department", "location": "Location",
-              "employee_type": "Employee type"}
+BREAKDOWNS = {
+    "all": "Everyone",
+    "department": "Department",
+    "location": "Location",
+    "employee_type": "Employee type",
+}
 
 st.title("Internal engagement")
 filters = sidebar_filters(with_brands=False, internal=True)
 floor = data.settings().privacy.min_group_size
-st.caption(f"Groups of fewer than {floor} people are reported together as “Other”, or withheld; "
-           "figures come from the last `pulse analyze`.")
+st.caption(
+    f"Groups of fewer than {floor} people are reported together as “Other”, or withheld; "
+    "figures come from the last `pulse analyze`."
+)
 
 with states.section("Headline figures"):
     summary = data.internal_summary(filters)
     if summary["withheld"]:
-        states.empty(f"Figures for this selection are withheld: {summary['reason']}. "
-                     f"{summary['detail']}")
+        states.empty(
+            f"Figures for this selection are withheld: {summary['reason']}. {summary['detail']}"
+        )
     else:
         figures = summary["metrics"]
         columns = st.columns(4)
-        columns[0].metric("Active employees", f"{figures['active_people']['value']:,}",
-                          help="People with a post, reply, reaction or mention in the period.")
-        for column, (name, label) in zip(columns[1:], (
-                ("interactive_users", "Interactive users"), ("stickiness", "Stickiness"),
-                ("reply_rate", "Reply rate")), strict=True):
+        columns[0].metric(
+            "Active employees",
+            f"{figures['active_people']['value']:,}",
+            help="People with a post, reply, reaction or mention in the period.",
+        )
+        for column, (name, label) in zip(
+            columns[1:],
+            (
+                ("interactive_users", "Interactive users"),
+                ("stickiness", "Stickiness"),
+                ("reply_rate", "Reply rate"),
+            ),
+            strict=True,
+        ):
             value = figures[name]["value"]
-            column.metric(label, "n/a" if value is None else f"{value:.1f}%",
-                          help=f"{figures[name]['numerator']} / {figures[name]['denominator']}")
+            column.metric(
+                label,
+                "n/a" if value is None else f"{value:.1f}%",
+                help=f"{figures[name]['numerator']} / {figures[name]['denominator']}",
+            )
 
 
 def say_scope(segment_type: str = "all") -> None:
@@ -54,48 +73,96 @@ def say_scope(segment_type: str = "all") -> None:
 
 with states.section("Active users and stickiness"):
     st.subheader("Active users and stickiness")
-    split = st.segmented_control("Break down by", list(BREAKDOWNS), format_func=BREAKDOWNS.get,
-                                 default="all", key="breakdown", required=True) or "all"
+    split = (
+        st.segmented_control(
+            "Break down by",
+            list(BREAKDOWNS),
+            format_func=BREAKDOWNS.get,
+            default="all",
+            key="breakdown",
+            required=True,
+        )
+        or "all"
+    )
     say_scope(split)
     active = data.internal_series(filters, "wau", "week", split)
-    chart_with_summary(*internal_charts.metric_trend(
-        active, "Active employees per week", "Active people", what="Active employees"))
+    chart_with_summary(
+        *internal_charts.metric_trend(
+            active, "Active employees per week", "Active people", what="Active employees"
+        )
+    )
     sticky = data.internal_series(filters, "stickiness", "week", split)
-    chart_with_summary(*internal_charts.metric_trend(
-        sticky, "Stickiness (DAU / MAU) per week", "Stickiness (%)", unit="%",
-        what="Stickiness"))
-    table(active.merge(sticky, on=["period_start", "segment_value"], how="outer",
-                       suffixes=("_active", "_stickiness")), "active users and stickiness")
+    chart_with_summary(
+        *internal_charts.metric_trend(
+            sticky, "Stickiness (DAU / MAU) per week", "Stickiness (%)", unit="%", what="Stickiness"
+        )
+    )
+    table(
+        active.merge(
+            sticky,
+            on=["period_start", "segment_value"],
+            how="outer",
+            suffixes=("_active", "_stickiness"),
+        ),
+        "active users and stickiness",
+    )
 
 with states.section("Participation inequality"):
     st.subheader("Participation inequality")
     say_scope()
-    monthly = pd.concat([data.internal_series(filters, metric, "month").assign(metric=metric)
-                         for metric in ("lurker_share", "contributor_share",
-                                        "top1_contribution_share", "gini")], ignore_index=True)
+    monthly = pd.concat(
+        [
+            data.internal_series(filters, metric, "month").assign(metric=metric)
+            for metric in ("lurker_share", "contributor_share", "top1_contribution_share", "gini")
+        ],
+        ignore_index=True,
+    )
     chart_with_summary(*internal_charts.participation_inequality(monthly))
     table(monthly, "participation inequality")
 
 with states.section("Engagement by department and location"):
     st.subheader("Engagement by department and location")
     cells = data.engagement_heatmap(filters)
-    st.caption(f"Interactive users in the period for the people the filters select. A cell of "
-               f"fewer than {floor} people is withheld, and so is one more cell of a row or "
-               "column whose withheld cells would otherwise add up to fewer than "
-               f"{floor} people, since the row and column totals are shown elsewhere.")
+    st.caption(
+        f"Interactive users in the period for the people the filters select. A cell of "
+        f"fewer than {floor} people is withheld, and so is one more cell of a row or "
+        "column whose withheld cells would otherwise add up to fewer than "
+        f"{floor} people, since the row and column totals are shown elsewhere."
+    )
     chart_with_summary(*internal_charts.segment_heatmap(cells, "Interactive users"))
-    table(cells, "engagement by department and location", column_config={
-        "value": st.column_config.NumberColumn("Interactive users (%)", format="%.1f")})
+    table(
+        cells,
+        "engagement by department and location",
+        column_config={
+            "value": st.column_config.NumberColumn("Interactive users (%)", format="%.1f")
+        },
+    )
 
 with states.section("Replies"):
     st.subheader("Reply rate and time to first reply")
     say_scope()
     rate = data.internal_series(filters, "reply_rate", "week")
-    chart_with_summary(*internal_charts.metric_trend(
-        rate, "Threads answered per week", "Reply rate (%)", unit="%", what="The reply rate"))
+    chart_with_summary(
+        *internal_charts.metric_trend(
+            rate, "Threads answered per week", "Reply rate (%)", unit="%", what="The reply rate"
+        )
+    )
     minutes = data.internal_series(filters, "median_minutes_to_first_reply", "week")
-    chart_with_summary(*internal_charts.metric_trend(
-        minutes, "Median time to first reply", "Minutes", unit=" min",
-        what="The median time to first reply"))
-    table(rate.merge(minutes, on=["period_start", "segment_value"], how="outer",
-                     suffixes=("_reply_rate", "_minutes")), "replies")
+    chart_with_summary(
+        *internal_charts.metric_trend(
+            minutes,
+            "Median time to first reply",
+            "Minutes",
+            unit=" min",
+            what="The median time to first reply",
+        )
+    )
+    table(
+        rate.merge(
+            minutes,
+            on=["period_start", "segment_value"],
+            how="outer",
+            suffixes=("_reply_rate", "_minutes"),
+        ),
+        "replies",
+    )

@@ -22,13 +22,17 @@ SEGMENTS = {"department": "Departments", "location": "Locations"}
 st.title("Network and silos")
 filters = sidebar_filters(with_brands=False, internal=True)
 selected = bool(filters.departments or filters.locations or filters.employee_types)
-st.caption("Interactions are replies, reactions and mentions between two employees; groups of "
-           f"fewer than {data.settings().privacy.min_group_size} people are reported as "
-           "“Other”.")
+st.caption(
+    "Interactions are replies, reactions and mentions between two employees; groups of "
+    f"fewer than {data.settings().privacy.min_group_size} people are reported as "
+    "“Other”."
+)
 if selected:
-    st.caption("With the sidebar's departments, locations or employee types, only the "
-               "interactions that involve a selected person (made or received) count; when "
-               "the groups shown are the ones filtered, only those groups are rows.")
+    st.caption(
+        "With the sidebar's departments, locations or employee types, only the "
+        "interactions that involve a selected person (made or received) count; when "
+        "the groups shown are the ones filtered, only those groups are rows."
+    )
 
 
 def withheld(result) -> bool:
@@ -40,41 +44,72 @@ def withheld(result) -> bool:
 
 
 with states.section("Cross-group flow"):
-    segment = st.segmented_control("Between", list(SEGMENTS), format_func=SEGMENTS.get,
-                                   default="department", key="flow_segment",
-                                   required=True) or "department"
+    segment = (
+        st.segmented_control(
+            "Between",
+            list(SEGMENTS),
+            format_func=SEGMENTS.get,
+            default="department",
+            key="flow_segment",
+            required=True,
+        )
+        or "department"
+    )
     share = data.flow_share(filters, segment)
     if not withheld(share):
-        st.metric(f"Interactions across {segment} lines",
-                  "n/a" if share["value"] is None else f"{share['value']:.1f}%",
-                  help=f"{share['numerator']:,} of {share['denominator']:,} interactions link "
-                       f"two different {segment}s.")
+        st.metric(
+            f"Interactions across {segment} lines",
+            "n/a" if share["value"] is None else f"{share['value']:.1f}%",
+            help=f"{share['numerator']:,} of {share['denominator']:,} interactions link "
+            f"two different {segment}s.",
+        )
         matrix = data.flow_matrix(filters, segment)
         chart_with_summary(*internal_charts.flow_matrix(matrix, segment))
-        table(matrix, f"{segment} flow", column_config={
-            "share_of_source": st.column_config.NumberColumn("Share of row (%)", format="%.1f")})
+        table(
+            matrix,
+            f"{segment} flow",
+            column_config={
+                "share_of_source": st.column_config.NumberColumn("Share of row (%)", format="%.1f")
+            },
+        )
 
 with states.section("Silos"):
     st.subheader("Silos: E-I index")
     ei = data.ei_index(filters, segment)
     if not withheld(ei):
-        st.caption("E-I index = (external - internal) / (external + internal) interactions: -1 "
-                   "talks only to itself, +1 only to others; at -0.6 or below a group is a "
-                   "silo.")
-        table(ei, f"{segment} ei index", column_config={
-            "ei_index": st.column_config.NumberColumn("E-I index", format="%+.2f")})
+        st.caption(
+            "E-I index = (external - internal) / (external + internal) interactions: -1 "
+            "talks only to itself, +1 only to others; at -0.6 or below a group is a "
+            "silo."
+        )
+        table(
+            ei,
+            f"{segment} ei index",
+            column_config={"ei_index": st.column_config.NumberColumn("E-I index", format="%+.2f")},
+        )
 
 with states.section("Bridging people"):
     st.subheader("Bridging people")
     bridges = data.bridging_people(filters, limit=15)
     if bridges.empty:
-        states.empty("No bridging people among the selected people." if selected else
-                     "No bridging people stored yet.", None if selected else "pulse analyze")
+        states.empty(
+            "No bridging people among the selected people."
+            if selected
+            else "No bridging people stored yet.",
+            None if selected else "pulse analyze",
+        )
     else:
         who = "person" if len(bridges) == 1 else "people"
         among = " among those selected" if selected else ""
-        st.caption(f"The {len(bridges)} {who}{among} with the highest betweenness who link at "
-                   "least three departments, over the last 90 days of data (not the sidebar's "
-                   "dates).")
-        table(bridges, "bridging people", column_config={
-            "betweenness": st.column_config.NumberColumn("Betweenness", format="%.4f")})
+        st.caption(
+            f"The {len(bridges)} {who}{among} with the highest betweenness who link at "
+            "least three departments, over the last 90 days of data (not the sidebar's "
+            "dates)."
+        )
+        table(
+            bridges,
+            "bridging people",
+            column_config={
+                "betweenness": st.column_config.NumberColumn("Betweenness", format="%.4f")
+            },
+        )

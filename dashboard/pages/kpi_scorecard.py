@@ -19,25 +19,42 @@ filters = sidebar_filters(with_brands=False)
 with states.section("KPIs"):
     scorecard = data.kpis(filters)
     chart_with_summary(*executive_charts.kpi_traffic_lights(scorecard))
-    table(scorecard, "kpi scorecard", column_config={
-        "kpi": "KPI",
-        "value": st.column_config.NumberColumn("Value (%)", format="%.1f"),
-        "target": st.column_config.NumberColumn("Target (%)", format="%.1f"),
-        "status": "Status", "met": "Met", "numerator": "Numerator",
-        "denominator": "Denominator", "definition": "Definition"})
-    st.caption("Targets come from the [kpi_targets] section of the configuration file; “near” "
-               "is less than 5 points below the target.")
+    table(
+        scorecard,
+        "kpi scorecard",
+        column_config={
+            "kpi": "KPI",
+            "value": st.column_config.NumberColumn("Value (%)", format="%.1f"),
+            "target": st.column_config.NumberColumn("Target (%)", format="%.1f"),
+            "status": "Status",
+            "met": "Met",
+            "numerator": "Numerator",
+            "denominator": "Denominator",
+            "definition": "Definition",
+        },
+    )
+    st.caption(
+        "Targets come from the [kpi_targets] section of the configuration file; “near” "
+        "is less than 5 points below the target."
+    )
 
 with states.section("One-page report"):
     st.subheader("One-page report")
-    st.caption("KPIs, maturity stage scores and ROI of these dates in one self-contained HTML "
-               "file (charts included) to forward.")
+    st.caption(
+        "KPIs, maturity stage scores and ROI of these dates in one self-contained HTML "
+        "file (charts included) to forward."
+    )
     if not auth.current_user() or auth.allowed("export"):  # as every table download
         name = report.report_name(filters)
         # Audited when built (a click's rerun would race the download for the warehouse).
-        st.download_button("Download the report",
-                           report.report_builder(filters, auth.recorder("export", name)), name,
-                           "text/html", key="report", icon=":material/download:",
-                           on_click="ignore")
+        st.download_button(
+            "Download the report",
+            report.report_builder(filters, auth.recorder("export", name)),
+            name,
+            "text/html",
+            key="report",
+            icon=":material/download:",
+            on_click="ignore",
+        )
     else:
         st.caption("Your role may not export; ask an analyst or an executive for the report.")

@@ -30,12 +30,15 @@ def _save() -> None:
         return
     _, refused = edits.attempt(
         lambda: data.answer_question(db, question, answer, edits.actor(), edits.role(), note),
-        f"questionnaire answer to {question}")
+        f"questionnaire answer to {question}",
+    )
     if refused:
         st.session_state[MESSAGE] = ("error", refused)
         return
-    st.session_state[MESSAGE] = ("success", f"Saved: “{answer}” to {question}; the scorecard "
-                                 "counts it now.")
+    st.session_state[MESSAGE] = (
+        "success",
+        f"Saved: “{answer}” to {question}; the scorecard counts it now.",
+    )
 
 
 # The scorecard feeds three sections: loaded once under its own guard, so a failure is one line
@@ -47,12 +50,17 @@ with states.section("Maturity scores"):
 if card is not None:
     with states.section("Scorecard"):
         columns = st.columns(3)
-        columns[0].metric("Current stage", f"{card['current_stage']} · "
-                          f"{card['current_stage_name'] or 'none yet'}")
+        columns[0].metric(
+            "Current stage", f"{card['current_stage']} · {card['current_stage_name'] or 'none yet'}"
+        )
         columns[1].metric("Next stage", card["next_stage"] or "all reached")
         band = card["peer_band"]
-        columns[2].metric("Peer band", band["band"], help=f"Self-ratings {band['low']} to "
-                          f"{band['high']} of 10 in the MIT Sloan / Deloitte surveys.")
+        columns[2].metric(
+            "Peer band",
+            band["band"],
+            help=f"Self-ratings {band['low']} to "
+            f"{band['high']} of 10 in the MIT Sloan / Deloitte surveys.",
+        )
         chart_with_summary(*executive_charts.stage_scores(card))
         if not card.get("stored", True):
             st.caption("Computed live: no month is stored yet (run `pulse analyze`).")
@@ -61,9 +69,17 @@ if card is not None:
         st.subheader("What blocks the next stage")
         if not card["blocking"]:
             st.write("Nothing: every stage is reached.")
-        blocking = pd.DataFrame([{"criterion": b["id"], "description": b["description"],
-                                  "source": b["source"], "score": b["score"]}
-                                 for b in card["blocking"]])
+        blocking = pd.DataFrame(
+            [
+                {
+                    "criterion": b["id"],
+                    "description": b["description"],
+                    "source": b["source"],
+                    "score": b["score"],
+                }
+                for b in card["blocking"]
+            ]
+        )
         if len(blocking):
             table(blocking, "blocking criteria")
 
@@ -75,29 +91,50 @@ with states.section("Trend"):
 
 if card is not None:
     with states.section("Criteria"), st.expander("Every criterion and its evidence"):
-        criteria = pd.DataFrame([{"stage": c["stage"], "criterion": c["id"],
-                                  "description": c["description"], "source": c["source"],
-                                  "score": c["score"]} for c in card["criteria"]])
+        criteria = pd.DataFrame(
+            [
+                {
+                    "stage": c["stage"],
+                    "criterion": c["id"],
+                    "description": c["description"],
+                    "source": c["source"],
+                    "score": c["score"],
+                }
+                for c in card["criteria"]
+            ]
+        )
         table(criteria, "maturity criteria")
 
 with states.section("Questionnaire"):
     st.subheader("Questionnaire")
     questions = data.maturity_questions()
     answers = data.maturity_answers(db).set_index("question_id")
-    listing = pd.DataFrame([{
-        "stage": q["stage_name"], "question_id": q["id"], "question": q["question"],
-        "answer": answers["answer"].get(q["id"]), "answered_by": answers["answered_by"].get(
-            q["id"]), "answered_at": answers["answered_at"].get(q["id"])} for q in questions])
+    listing = pd.DataFrame(
+        [
+            {
+                "stage": q["stage_name"],
+                "question_id": q["id"],
+                "question": q["question"],
+                "answer": answers["answer"].get(q["id"]),
+                "answered_by": answers["answered_by"].get(q["id"]),
+                "answered_at": answers["answered_at"].get(q["id"]),
+            }
+            for q in questions
+        ]
+    )
     table(listing, "questionnaire")
     if edits.may_edit("questionnaire_answer"):
         texts = {q["id"]: f"{q['stage_name']}: {q['question']}" for q in questions}
         st.selectbox("Question", list(texts), format_func=texts.get, key="maturity_question")
         current = answers["answer"].get(st.session_state.get("maturity_question"))
-        st.segmented_control("Answer", ANSWERS, key="maturity_answer",
-                             default=current if current in ANSWERS else None)
+        st.segmented_control(
+            "Answer",
+            ANSWERS,
+            key="maturity_answer",
+            default=current if current in ANSWERS else None,
+        )
         st.text_input("Note (optional)", key="maturity_note")
-        st.button("Save answer", key="save_answer", on_click=_save,
-                  icon=":material/save:")
+        st.button("Save answer", key="save_answer", on_click=_save, icon=":material/save:")
         edits.message(MESSAGE)
     else:
         st.caption("Your role may read the questionnaire but not answer it.")

@@ -20,18 +20,27 @@ from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import table
 
 SEGMENTS = {"department": "Department", "location": "Location"}
-CHOSEN = {"department": "departments", "location": "locations",
-          "employee_type": "employee_types"}
+CHOSEN = {"department": "departments", "location": "locations", "employee_type": "employee_types"}
 
 st.title("Announcements and check-ins")
 filters = sidebar_filters(with_brands=False, internal=True)
-segment = st.segmented_control("By", list(SEGMENTS), format_func=SEGMENTS.get,
-                               default="department", key="push_segment",
-                               required=True) or "department"
+segment = (
+    st.segmented_control(
+        "By",
+        list(SEGMENTS),
+        format_func=SEGMENTS.get,
+        default="department",
+        key="push_segment",
+        required=True,
+    )
+    or "department"
+)
 selected = any(getattr(filters, field) for field in CHOSEN.values())
 if selected:
-    st.caption("Computed for the people the sidebar's departments, locations and employee "
-               "types select: each post's audience among them.")
+    st.caption(
+        "Computed for the people the sidebar's departments, locations and employee "
+        "types select: each post's audience among them."
+    )
 
 
 def withheld(frame: pd.DataFrame) -> bool:
@@ -47,13 +56,18 @@ with states.section("Announcements"):
     reach = data.announcement_reach(filters, segment)
     if not withheld(reach):
         chart, summary = internal_charts.rates_by_segment(
-            reach.rename(columns={"reached": "responded"}), "Reach",
-            "Announcement reach by " + segment, "reached")
+            reach.rename(columns={"reached": "responded"}),
+            "Reach",
+            "Announcement reach by " + segment,
+            "reached",
+        )
         chart_with_summary(chart, summary)
-        st.caption("Reach counts the audience who reacted or replied: exports do not say who "
-                   "read.")
-        table(data.announcement_reach(filters), "announcements", column_config={
-            "reach": st.column_config.NumberColumn("Reach (%)", format="%.1f")})
+        st.caption("Reach counts the audience who reacted or replied: exports do not say who read.")
+        table(
+            data.announcement_reach(filters),
+            "announcements",
+            column_config={"reach": st.column_config.NumberColumn("Reach (%)", format="%.1f")},
+        )
 
 with states.section("Check-ins"):
     st.subheader("Check-ins: answer rate")
@@ -61,32 +75,48 @@ with states.section("Check-ins"):
     check_ins = data.check_in_answers(filters)
     if not withheld(answers):
         chart, summary = internal_charts.rates_by_segment(
-            answers.rename(columns={"answered": "responded"}), "Answer rate",
-            "Check-in answer rate by " + segment, "answered")
+            answers.rename(columns={"answered": "responded"}),
+            "Answer rate",
+            "Check-in answer rate by " + segment,
+            "answered",
+        )
         chart_with_summary(chart, summary)
-        table(check_ins, "check-ins", column_config={
-            "answer_rate": st.column_config.NumberColumn("Answer rate (%)", format="%.1f")})
+        table(
+            check_ins,
+            "check-ins",
+            column_config={
+                "answer_rate": st.column_config.NumberColumn("Answer rate (%)", format="%.1f")
+            },
+        )
 
 with states.section("Who has not answered"):
     role = st.session_state.get("role")
     if not data.may(role, "see_non_responders"):
-        st.caption("The names of the people who have not answered a check-in are shown only to "
-                   "the roles allowed to see them (admin, internal communications), once signed "
-                   "in.")
+        st.caption(
+            "The names of the people who have not answered a check-in are shown only to "
+            "the roles allowed to see them (admin, internal communications), once signed "
+            "in."
+        )
     elif check_ins.attrs.get("withheld"):
         st.caption("No list for a selection whose figures are withheld.")
     elif check_ins.empty:
         states.empty("No check-in was sent in this period.")
     else:
         st.subheader("Who has not answered")
-        labels = dict(zip(check_ins["post_id"], check_ins["created_at"].astype(str) + " · "
-                          + check_ins["headline"], strict=False))
-        post_id = st.selectbox("Check-in", list(labels), format_func=labels.get,
-                               key="check_in")
+        labels = dict(
+            zip(
+                check_ins["post_id"],
+                check_ins["created_at"].astype(str) + " · " + check_ins["headline"],
+                strict=False,
+            )
+        )
+        post_id = st.selectbox("Check-in", list(labels), format_func=labels.get, key="check_in")
         missing = data.non_responders(filters.db, post_id, role)
         for column, field in CHOSEN.items():  # the folded values the sidebar offers
             if getattr(filters, field):
                 missing = missing[missing[column].isin(getattr(filters, field))]
-        st.caption(f"{len(missing):,} people of the audience have not answered"
-                   f"{' among those selected' if selected else ''}.")
+        st.caption(
+            f"{len(missing):,} people of the audience have not answered"
+            f"{' among those selected' if selected else ''}."
+        )
         table(missing, "non responders")

@@ -68,15 +68,29 @@ def _save(frame: pd.DataFrame) -> None:
             continue
         stored, refused = edits.attempt(
             lambda c=change, n=name: data.set_roi_assumption(
-                filters.db, n, float(c["low"]), float(c["base"]), float(c["high"]),
-                edits.actor(), edits.role(), note=c["note"]),
-            f"ROI assumption {name}", subject=name)
+                filters.db,
+                n,
+                float(c["low"]),
+                float(c["base"]),
+                float(c["high"]),
+                edits.actor(),
+                edits.role(),
+                note=c["note"],
+            ),
+            f"ROI assumption {name}",
+            subject=name,
+        )
         if refused:
             messages.append(("error", refused))
             failed = True
             continue
-        messages.append(("success", f"Saved: {name} is now low {stored['low']:g}, base "
-                                    f"{stored['base']:g}, high {stored['high']:g}."))
+        messages.append(
+            (
+                "success",
+                f"Saved: {name} is now low {stored['low']:g}, base "
+                f"{stored['base']:g}, high {stored['high']:g}.",
+            )
+        )
     if not messages:
         messages.append(("info", "Nothing changed: edit low, base, high or note first."))
     if not failed:
@@ -85,9 +99,17 @@ def _save(frame: pd.DataFrame) -> None:
 
 
 def _lines(report: dict) -> pd.DataFrame:
-    rows = [{"kind": kind[:-1], "line": line["label"], "formula": line["formula"],
-             "calculation": line["calculation"], **{c: line[c] for c in CASES}}
-            for kind in ("benefits", "costs") for line in report[kind]]
+    rows = [
+        {
+            "kind": kind[:-1],
+            "line": line["label"],
+            "formula": line["formula"],
+            "calculation": line["calculation"],
+            **{c: line[c] for c in CASES},
+        }
+        for kind in ("benefits", "costs")
+        for line in report[kind]
+    ]
     return pd.DataFrame(rows)
 
 
@@ -96,13 +118,18 @@ with states.section("ROI"):
     currency = report["currency"]
     totals = report["totals"]
     columns = st.columns(4)
-    columns[0].metric("ROI (base)", "n/a" if report["roi_pct"] is None
-                      else f"{report['roi_pct']:+.0f}%", help=report["definition"])
+    columns[0].metric(
+        "ROI (base)",
+        "n/a" if report["roi_pct"] is None else f"{report['roi_pct']:+.0f}%",
+        help=report["definition"],
+    )
     columns[1].metric("Benefits", f"{totals['benefits']:,.0f} {currency}")
     columns[2].metric("Costs", f"{totals['costs']:,.0f} {currency}")
-    columns[3].metric("Payback", "n/a" if report["payback_months"] is None
-                      else f"{report['payback_months']:.1f} months",
-                      help="One-off costs / monthly net benefit.")
+    columns[3].metric(
+        "Payback",
+        "n/a" if report["payback_months"] is None else f"{report['payback_months']:.1f} months",
+        help="One-off costs / monthly net benefit.",
+    )
     chart_with_summary(*executive_charts.roi_range(report))
     table(_lines(report), "roi lines")
 
@@ -112,17 +139,29 @@ with states.section("Assumptions"):
     if edits.may_edit("roi_edit"):
         shown = _editable(assumptions)
         st.caption("Edit low, base or high (and a note saying why) in the table, then save.")
-        st.data_editor(shown, key=_editor_key(), hide_index=True, num_rows="fixed",
-                       column_order=("name", *EDITABLE, "unit", "used_in", "source"),
-                       height=35 * (len(shown) + 1) + 3,  # every row, no inner scrolling
-                       disabled=[c for c in shown.columns if c not in EDITABLE],
-                       column_config={
-                           "name": "Assumption", "unit": "Unit", "used_in": "Used in",
-                           "source": "Source", "note": st.column_config.TextColumn("Note"),
-                           **{c: st.column_config.NumberColumn(c.capitalize(), min_value=0.0,
-                                                               format="%g") for c in CASES}})
-        st.button("Save changes", key="save_roi", on_click=_save, args=(shown,),
-                  icon=":material/save:")
+        st.data_editor(
+            shown,
+            key=_editor_key(),
+            hide_index=True,
+            num_rows="fixed",
+            column_order=("name", *EDITABLE, "unit", "used_in", "source"),
+            height=35 * (len(shown) + 1) + 3,  # every row, no inner scrolling
+            disabled=[c for c in shown.columns if c not in EDITABLE],
+            column_config={
+                "name": "Assumption",
+                "unit": "Unit",
+                "used_in": "Used in",
+                "source": "Source",
+                "note": st.column_config.TextColumn("Note"),
+                **{
+                    c: st.column_config.NumberColumn(c.capitalize(), min_value=0.0, format="%g")
+                    for c in CASES
+                },
+            },
+        )
+        st.button(
+            "Save changes", key="save_roi", on_click=_save, args=(shown,), icon=":material/save:"
+        )
         edits.message(MESSAGE)
         download_buttons(assumptions, "roi assumptions")
     else:

@@ -16,9 +16,12 @@ from dashboard.components.theme import ALERT_NAMES, platform_label
 
 EXAMPLE_COLUMNS = {
     "created_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY HH:mm"),
-    "platform": "Platform", "author": "Author", "text": st.column_config.TextColumn(
-        "Text", width="large"), "url": st.column_config.LinkColumn("Link", display_text="open"),
-    "sentiment": "Sentiment", "post_id": None,
+    "platform": "Platform",
+    "author": "Author",
+    "text": st.column_config.TextColumn("Text", width="large"),
+    "url": st.column_config.LinkColumn("Link", display_text="open"),
+    "sentiment": "Sentiment",
+    "post_id": None,
 }
 
 st.title("Topics & alerts")
@@ -28,58 +31,86 @@ with states.section("Alerts"):
     st.subheader("Alerts")
     alerts = data.alerts(filters)
     if alerts.empty:
-        states.empty("No crisis or launch peak for the chosen brands in this period. Alerts are "
-                     "found by `pulse analyze`; their thresholds are in the [alerts] section of "
-                     "the configuration.")
+        states.empty(
+            "No crisis or launch peak for the chosen brands in this period. Alerts are "
+            "found by `pulse analyze`; their thresholds are in the [alerts] section of "
+            "the configuration."
+        )
     else:
         listed = alerts.assign(kind=alerts["kind"].map(ALERT_NAMES).fillna(alerts["kind"]))
-        table(listed[["brand", "kind", "window_start", "window_end", "observed", "expected",
-                      "top_terms", "status", "notified_at", "description"]], "alerts",
-              column_config={
-                  "brand": "Brand", "kind": "Kind",
-                  "window_start": st.column_config.DatetimeColumn("From (UTC)"),
-                  "window_end": st.column_config.DatetimeColumn("To (UTC)"),
-                  "observed": st.column_config.NumberColumn("Observed", format="%d"),
-                  "expected": st.column_config.NumberColumn("Expected", format="%.1f"),
-                  "top_terms": st.column_config.ListColumn("Top terms"),
-                  "status": "Status", "notified_at": st.column_config.DatetimeColumn("Sent"),
-                  "description": None,
-              })
-        st.caption("Evidence: each alert's window, counts and the example mentions it was "
-                   "raised on.")
+        table(
+            listed[
+                [
+                    "brand",
+                    "kind",
+                    "window_start",
+                    "window_end",
+                    "observed",
+                    "expected",
+                    "top_terms",
+                    "status",
+                    "notified_at",
+                    "description",
+                ]
+            ],
+            "alerts",
+            column_config={
+                "brand": "Brand",
+                "kind": "Kind",
+                "window_start": st.column_config.DatetimeColumn("From (UTC)"),
+                "window_end": st.column_config.DatetimeColumn("To (UTC)"),
+                "observed": st.column_config.NumberColumn("Observed", format="%d"),
+                "expected": st.column_config.NumberColumn("Expected", format="%.1f"),
+                "top_terms": st.column_config.ListColumn("Top terms"),
+                "status": "Status",
+                "notified_at": st.column_config.DatetimeColumn("Sent"),
+                "description": None,
+            },
+        )
+        st.caption(
+            "Evidence: each alert's window, counts and the example mentions it was raised on."
+        )
         for position, alert in enumerate(alerts.itertuples()):
             with st.expander(alert.description, expanded=position == 0):
                 ratio = alert.observed / alert.expected if alert.expected else float("inf")
                 st.markdown(
                     f"**{alert.observed:,.0f}** {'negative ' if alert.kind == 'crisis' else ''}"
                     f"mentions against **{alert.expected:,.1f}** expected from "
-                    f"{alert.brand}'s own baseline ({ratio:,.0f}x); status: {alert.status}.")
+                    f"{alert.brand}'s own baseline ({ratio:,.0f}x); status: {alert.status}."
+                )
                 examples = data.mentions_by_id(filters.db, alert.example_post_ids)
                 examples["platform"] = examples["platform"].map(platform_label)
-                table(examples, f"alert {alert.alert_id} evidence",
-                      column_config=EXAMPLE_COLUMNS)
+                table(examples, f"alert {alert.alert_id} evidence", column_config=EXAMPLE_COLUMNS)
 
 with states.section("Topics"):
     st.subheader("Topics")
     topics = data.topics_in_period(filters)
     if topics.empty:
-        states.empty("No topics for the chosen brands in this period. Topics are computed per "
-                     "calendar month by `pulse analyze`, for a brand with at least 10 mentions "
-                     "in the month.", "pulse analyze")
+        states.empty(
+            "No topics for the chosen brands in this period. Topics are computed per "
+            "calendar month by `pulse analyze`, for a brand with at least 10 mentions "
+            "in the month.",
+            "pulse analyze",
+        )
     else:
         chart_with_summary(*listening.topic_volumes(topics))
-        st.caption("Topics are found per calendar month; every month that overlaps the chosen "
-                   "dates is listed. A topic is emerging when it at least doubled against the "
-                   "previous month.")
+        st.caption(
+            "Topics are found per calendar month; every month that overlaps the chosen "
+            "dates is listed. A topic is emerging when it at least doubled against the "
+            "previous month."
+        )
         config = {
-            "brand": "Brand", "period_start": st.column_config.DateColumn("Month",
-                                                                          format="MMM YYYY"),
-            "label": "Topic", "top_terms": st.column_config.ListColumn("Top terms"),
+            "brand": "Brand",
+            "period_start": st.column_config.DateColumn("Month", format="MMM YYYY"),
+            "label": "Topic",
+            "top_terms": st.column_config.ListColumn("Top terms"),
             "posts": st.column_config.NumberColumn("Mentions", format="%d"),
             "net_sentiment": st.column_config.NumberColumn("Net sentiment", format="%+.1f"),
             "previous_posts": st.column_config.NumberColumn("Previous month", format="%d"),
             "growth": st.column_config.NumberColumn("Growth", format="percent"),
-            "emerging": "Emerging", "topic_id": None, "period_end": None,
+            "emerging": "Emerging",
+            "topic_id": None,
+            "period_end": None,
             "example_post_ids": None,
         }
         emerging = topics[topics["emerging"].astype(bool)]
@@ -91,8 +122,11 @@ with states.section("Topics"):
         st.markdown("**All topics**")
         table(topics, "topics", column_config=config)
         chosen = st.selectbox(
-            "Example mentions of", topics["topic_id"].tolist(), key="topic",
-            format_func=lambda topic_id: topic_id.replace("|", " · "))
+            "Example mentions of",
+            topics["topic_id"].tolist(),
+            key="topic",
+            format_func=lambda topic_id: topic_id.replace("|", " · "),
+        )
         row = topics.set_index("topic_id").loc[chosen]
         examples = data.mentions_by_id(filters.db, row["example_post_ids"])
         examples["platform"] = examples["platform"].map(platform_label)

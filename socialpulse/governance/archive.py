@@ -31,8 +31,15 @@ from socialpulse.warehouse.loader import transaction
 # mention index and the answered posts go with their posts: an archived or erased post leaves
 # no row behind.
 POST_TABLES: tuple[str, ...] = (
-    "posts", "post_channels", "engagement_snapshots", "interactions", "brand_matches",
-    "sentiment_scores", "sentiment_corrections", "post_topics", "mention_index",
+    "posts",
+    "post_channels",
+    "engagement_snapshots",
+    "interactions",
+    "brand_matches",
+    "sentiment_scores",
+    "sentiment_corrections",
+    "post_topics",
+    "mention_index",
     "answered_posts",
 )
 MANIFEST = "manifest.json"
@@ -86,8 +93,9 @@ def write_verified(table: pa.Table, path: Path, con: duckdb.DuckDBPyConnection) 
     """Write ``table`` to ``path``, read it back and compare, and return its manifest entry."""
     path.parent.mkdir(parents=True, exist_ok=True)
     pq.write_table(table, path)
-    back = con.execute("SELECT count(*) FROM read_parquet(?, hive_partitioning = false)",
-                       [str(path)]).fetchall()[0][0]
+    back = con.execute(
+        "SELECT count(*) FROM read_parquet(?, hive_partitioning = false)", [str(path)]
+    ).fetchall()[0][0]
     if back != table.num_rows or not pq.read_table(path).equals(table):
         path.unlink(missing_ok=True)
         raise ArchiveError(f"{path}: read back {back} rows, wrote {table.num_rows}")
@@ -97,8 +105,11 @@ def write_verified(table: pa.Table, path: Path, con: duckdb.DuckDBPyConnection) 
 def verify(archive_dir: Path, partition: str | None = None) -> list[dict]:
     """The manifest's entries (of one partition, or all) after checking every checksum."""
     archive_dir = Path(archive_dir)
-    entries = [e for e in read_manifest(archive_dir)["files"]
-               if partition is None or e["partition"] == partition]
+    entries = [
+        e
+        for e in read_manifest(archive_dir)["files"]
+        if partition is None or e["partition"] == partition
+    ]
     for entry in entries:
         path = archive_dir / entry["path"]
         if not path.exists():
@@ -108,9 +119,14 @@ def verify(archive_dir: Path, partition: str | None = None) -> list[dict]:
     return entries
 
 
-def archive(con: duckdb.DuckDBPyConnection, retention: Retention, *,
-            archive_dir: Path | None = None, now: datetime | None = None,
-            dry_run: bool = False) -> ArchiveResult:
+def archive(
+    con: duckdb.DuckDBPyConnection,
+    retention: Retention,
+    *,
+    archive_dir: Path | None = None,
+    now: datetime | None = None,
+    dry_run: bool = False,
+) -> ArchiveResult:
     """Move every post older than its retention, and its dependent rows, to Parquet."""
     archive_dir = Path(archive_dir or retention.archive_dir)
     now = (now or datetime.now(UTC)).astimezone(UTC).replace(tzinfo=None)
@@ -118,14 +134,19 @@ def archive(con: duckdb.DuckDBPyConnection, retention: Retention, *,
     con.execute("CREATE OR REPLACE TEMP TABLE _expired AS " + expired, params)
     con.execute(
         "CREATE OR REPLACE TEMP TABLE _to_archive AS SELECT e.* FROM _expired e "
-        f"JOIN posts p ON p.post_id = e.post_id WHERE NOT {held_condition('p')}")
+        f"JOIN posts p ON p.post_id = e.post_id WHERE NOT {held_condition('p')}"
+    )
     result = ArchiveResult()
     result.held = con.execute(
         "SELECT (SELECT count(*) FROM _expired) - (SELECT count(*) FROM _to_archive)"
     ).fetchall()[0][0]
     result.posts = con.execute("SELECT count(*) FROM _to_archive").fetchall()[0][0]
-    result.partitions = [partition_of(p, m) for p, m in con.execute(
-        "SELECT DISTINCT platform, month FROM _to_archive ORDER BY ALL").fetchall()]
+    result.partitions = [
+        partition_of(p, m)
+        for p, m in con.execute(
+            "SELECT DISTINCT platform, month FROM _to_archive ORDER BY ALL"
+        ).fetchall()
+    ]
     if dry_run or result.posts == 0:
         return result
     manifest = read_manifest(archive_dir)
@@ -145,14 +166,23 @@ def archive(con: duckdb.DuckDBPyConnection, retention: Retention, *,
                 relative = f"{partition}/{table}-{run}.parquet"
                 data = partition_rows.drop_columns(["__platform", "__month"])
                 entry = write_verified(data, archive_dir / relative, con)
-                written.append({"path": relative, "partition": partition, "table": table,
-                                "run": run, "archived_at": now.isoformat(), **entry})
+                written.append(
+                    {
+                        "path": relative,
+                        "partition": partition,
+                        "table": table,
+                        "run": run,
+                        "archived_at": now.isoformat(),
+                        **entry,
+                    }
+                )
         manifest["files"].extend(written)
         write_manifest(archive_dir, manifest)
         with transaction(con):
             for table in reversed(POST_TABLES):
-                con.execute(f"DELETE FROM {table} WHERE post_id IN "
-                            "(SELECT post_id FROM _to_archive)")
+                con.execute(
+                    f"DELETE FROM {table} WHERE post_id IN (SELECT post_id FROM _to_archive)"
+                )
     except BaseException:
         _forget(archive_dir, written)
         raise
@@ -186,8 +216,10 @@ def list_partitions(archive_dir: Path) -> list[dict]:
     """Each archived partition with its posts and files."""
     partitions: dict[str, dict] = {}
     for entry in read_manifest(archive_dir)["files"]:
-        part = partitions.setdefault(entry["partition"], {"partition": entry["partition"],
-                                                          "posts": 0, "files": 0, "bytes": 0})
+        part = partitions.setdefault(
+            entry["partition"],
+            {"partition": entry["partition"], "posts": 0, "files": 0, "bytes": 0},
+        )
         part["files"] += 1
         part["bytes"] += entry["bytes"]
         if entry["table"] == "posts":
@@ -195,8 +227,9 @@ def list_partitions(archive_dir: Path) -> list[dict]:
     return [partitions[k] for k in sorted(partitions)]
 
 
-def restore(con: duckdb.DuckDBPyConnection, archive_dir: Path, platform: str,
-            month: str) -> dict[str, int]:
+def restore(
+    con: duckdb.DuckDBPyConnection, archive_dir: Path, platform: str, month: str
+) -> dict[str, int]:
     """Put one partition's rows back exactly, then remove its files; return rows per table."""
     archive_dir = Path(archive_dir)
     partition = partition_of(platform, month)
@@ -206,14 +239,18 @@ def restore(con: duckdb.DuckDBPyConnection, archive_dir: Path, platform: str,
     restored: dict[str, int] = {}
     with transaction(con):
         for table in POST_TABLES:
-            files = [str(archive_dir / e["path"]) for e in entries
-                     if e["table"] == table and e["rows"] > 0]
+            files = [
+                str(archive_dir / e["path"])
+                for e in entries
+                if e["table"] == table and e["rows"] > 0
+            ]
             if not files:
                 continue
             restored[table] = con.execute(
                 f"INSERT INTO {table} BY NAME SELECT * FROM "
                 "read_parquet(?, hive_partitioning = false)",
-                [files]).fetchall()[0][0]
+                [files],
+            ).fetchall()[0][0]
     manifest = read_manifest(archive_dir)
     manifest["files"] = [e for e in manifest["files"] if e["partition"] != partition]
     write_manifest(archive_dir, manifest)

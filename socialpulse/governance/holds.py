@@ -60,8 +60,9 @@ def add_hold(
     ).fetchall()[0][0]
 
 
-def release_hold(con: duckdb.DuckDBPyConnection, hold_id: int, *, by: str,
-                 now: datetime | None = None) -> None:
+def release_hold(
+    con: duckdb.DuckDBPyConnection, hold_id: int, *, by: str, now: datetime | None = None
+) -> None:
     released = con.execute(
         "UPDATE legal_holds SET released_at = ?, released_by = ? "
         "WHERE hold_id = ? AND released_at IS NULL RETURNING hold_id",

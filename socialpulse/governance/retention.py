@@ -11,16 +11,29 @@ import pandas as pd
 from socialpulse.config import Retention
 
 
-def expired_posts_sql(con: duckdb.DuckDBPyConnection, retention: Retention,
-                      now: datetime) -> tuple[str, list]:
+def expired_posts_sql(
+    con: duckdb.DuckDBPyConnection, retention: Retention, now: datetime
+) -> tuple[str, list]:
     """A query (and its parameters) of ``post_id, platform, month`` for posts older than their
     retention at ``now``. Registers the per-channel and per-platform days as relations."""
-    con.register("_retention_channel", pd.DataFrame(
-        {"channel_id": list(retention.per_channel), "days": list(retention.per_channel.values())},
-    ).astype({"channel_id": "string", "days": "int64"}))
-    con.register("_retention_platform", pd.DataFrame(
-        {"platform": list(retention.per_platform), "days": list(retention.per_platform.values())},
-    ).astype({"platform": "string", "days": "int64"}))
+    con.register(
+        "_retention_channel",
+        pd.DataFrame(
+            {
+                "channel_id": list(retention.per_channel),
+                "days": list(retention.per_channel.values()),
+            },
+        ).astype({"channel_id": "string", "days": "int64"}),
+    )
+    con.register(
+        "_retention_platform",
+        pd.DataFrame(
+            {
+                "platform": list(retention.per_platform),
+                "days": list(retention.per_platform.values()),
+            },
+        ).astype({"platform": "string", "days": "int64"}),
+    )
     query = (
         "SELECT p.post_id, p.platform, strftime(p.created_at, '%Y-%m') AS month "
         "FROM posts p "

@@ -44,17 +44,18 @@ def _unique_by_key(rows: pd.DataFrame | pa.Table, keys: list[str]) -> pd.DataFra
     return rows
 
 
-def upsert(
-    con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame | pa.Table
-) -> LoadResult:
+def upsert(con: duckdb.DuckDBPyConnection, table: str, rows: pd.DataFrame | pa.Table) -> LoadResult:
     """Insert new rows of ``table`` and replace existing ones with the same primary key.
 
     Columns are matched by name; columns the batch lacks keep their defaults on insert and
     their stored values on update.
     """
     keys = list(TABLE_KEYS[table])
-    missing = [k for k in keys if k not in rows.column_names] if isinstance(rows, pa.Table) else [
-        k for k in keys if k not in rows.columns]
+    missing = (
+        [k for k in keys if k not in rows.column_names]
+        if isinstance(rows, pa.Table)
+        else [k for k in keys if k not in rows.columns]
+    )
     if missing:
         raise ValueError(f"{table}: batch lacks key column(s) {', '.join(missing)}")
     rows = _unique_by_key(rows, keys)
@@ -67,9 +68,7 @@ def upsert(
         key_list = ", ".join(keys)
         new_rows = con.execute(
             f"SELECT count(*) FROM {staged} s WHERE NOT EXISTS "
-            f"(SELECT 1 FROM {table} t WHERE "
-            + " AND ".join(f"t.{k} = s.{k}" for k in keys)
-            + ")"
+            f"(SELECT 1 FROM {table} t WHERE " + " AND ".join(f"t.{k} = s.{k}" for k in keys) + ")"
         ).fetchall()[0][0]
         select = f"SELECT {', '.join(columns)} FROM {staged}"
         if new_rows == len(rows):
@@ -82,9 +81,7 @@ def upsert(
                 if updates
                 else "DO NOTHING"
             )
-            con.execute(
-                f"INSERT INTO {table} BY NAME {select} ON CONFLICT ({key_list}) {action}"
-            )
+            con.execute(f"INSERT INTO {table} BY NAME {select} ON CONFLICT ({key_list}) {action}")
     finally:
         # After a failed statement the transaction is aborted and even unregistering fails;
         # the original error is the one worth reporting.

@@ -578,7 +578,6 @@ def add_governance(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-
 @migration(14)
 def add_mention_index(con: duckdb.DuckDBPyConnection) -> None:
     """One narrow row per brand mention, in time order, written by `pulse analyze`: what the
@@ -623,6 +622,7 @@ def add_answered_posts(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+
 
 def latest_version() -> int:
     return MIGRATIONS[-1].version

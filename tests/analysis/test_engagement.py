@@ -16,57 +16,147 @@ DAY = Period(date(2026, 3, 2), date(2026, 3, 2))
 
 def post(post_id, author, minute, text, kind="post", parent=None, channel=None, **extra):
     platform = post_id.split(":")[0]
-    return {"post_id": post_id, "platform": platform, "native_id": post_id,
-            "channel_id": channel or {"x": "x:public", "reddit": "reddit:r/Gear",
-                                      "rss": "rss:site"}[platform],
-            "author_id": author, "text": text, "kind": kind, "parent_id": parent,
-            "created_at": pd.Timestamp("2026-03-02 10:00") + pd.Timedelta(minutes=minute),
-            "collected_at": pd.Timestamp("2026-03-02 12:00"), **extra}
+    return {
+        "post_id": post_id,
+        "platform": platform,
+        "native_id": post_id,
+        "channel_id": channel
+        or {"x": "x:public", "reddit": "reddit:r/Gear", "rss": "rss:site"}[platform],
+        "author_id": author,
+        "text": text,
+        "kind": kind,
+        "parent_id": parent,
+        "created_at": pd.Timestamp("2026-03-02 10:00") + pd.Timedelta(minutes=minute),
+        "collected_at": pd.Timestamp("2026-03-02 12:00"),
+        **extra,
+    }
 
 
 def snapshot(post_id, likes=0, shares=0, replies=0, quotes=0, views=0, followers=None):
-    return {"post_id": post_id, "taken_at": pd.Timestamp("2026-03-03"), "likes": likes,
-            "shares": shares, "replies": replies, "quotes": quotes, "views": views,
-            "author_followers": followers}
+    return {
+        "post_id": post_id,
+        "taken_at": pd.Timestamp("2026-03-03"),
+        "likes": likes,
+        "shares": shares,
+        "replies": replies,
+        "quotes": quotes,
+        "views": views,
+        "author_followers": followers,
+    }
 
 
 @pytest.fixture
 def con(empty_db):
     con = connect(empty_db)
-    upsert(con, "channels", pd.DataFrame([
-        {"channel_id": "x:public", "platform": "x", "scope": "external", "name": "X"},
-        {"channel_id": "reddit:r/Gear", "platform": "reddit", "scope": "external",
-         "name": "r/Gear", "audience_size": 1000},
-        {"channel_id": "rss:site", "platform": "rss", "scope": "external", "name": "site"}]))
-    upsert(con, "authors", pd.DataFrame([
-        {"author_id": a, "platform": a.split(":")[0], "scope": "external", "handle": a,
-         "followers": f, "is_owned": a == "x:northwind"}
-        for a, f in [("x:fan", 100), ("x:big", 10_000), ("x:rt", 50), ("x:northwind", 5000),
-                     ("reddit:u1", None), ("rss:site", None)]]))
-    upsert(con, "posts", pd.DataFrame([
-        post("x:1", "x:fan", 0, "My Northwind jacket broke?", country="US", city="Denver"),
-        post("x:2", "x:big", 5, "Summitline is great"),
-        post("x:3", "x:rt", 20, "My Northwind jacket broke?", kind="share", parent="x:1"),
-        post("x:4", "x:northwind", 30, "@fan so sorry, DM us", kind="reply", parent="x:1"),
-        post("reddit:1", "reddit:u1", 40, "Northwind tent is awful"),
-        post("reddit:2", "reddit:u1", 50, "Northwind again"),
-        post("rss:1", "rss:site", 60, "Northwind store opens")]))
-    upsert(con, "engagement_snapshots", pd.DataFrame([
-        snapshot("x:1", 10, 2, 3, 1, 500, followers=100),
-        snapshot("x:2", 100, 20, 5, 0, 9000, followers=10_000),
-        snapshot("x:3", followers=50),
-        snapshot("reddit:1", likes=7, replies=4), snapshot("reddit:2", likes=1)]))
-    upsert(con, "brand_matches", pd.DataFrame([
-        {"post_id": p, "brand": b, "is_competitor": b != "Northwind", "rule": "test"}
-        for p, b in [("x:1", "Northwind"), ("x:2", "Summitline"), ("x:3", "Northwind"),
-                     ("reddit:1", "Northwind"), ("reddit:2", "Northwind"),
-                     ("rss:1", "Northwind")]]))
-    upsert(con, "sentiment_scores", pd.DataFrame([
-        {"post_id": p, "method": "vader", "model_version": "t", "label": label,
-         "scored_at": pd.Timestamp("2026-03-02 12:00")}
-        for p, label in [("x:1", "negative"), ("x:2", "positive"), ("x:3", "negative"),
-                         ("reddit:1", "negative"), ("reddit:2", "neutral"),
-                         ("rss:1", "neutral")]]))
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [
+                {"channel_id": "x:public", "platform": "x", "scope": "external", "name": "X"},
+                {
+                    "channel_id": "reddit:r/Gear",
+                    "platform": "reddit",
+                    "scope": "external",
+                    "name": "r/Gear",
+                    "audience_size": 1000,
+                },
+                {"channel_id": "rss:site", "platform": "rss", "scope": "external", "name": "site"},
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "authors",
+        pd.DataFrame(
+            [
+                {
+                    "author_id": a,
+                    "platform": a.split(":")[0],
+                    "scope": "external",
+                    "handle": a,
+                    "followers": f,
+                    "is_owned": a == "x:northwind",
+                }
+                for a, f in [
+                    ("x:fan", 100),
+                    ("x:big", 10_000),
+                    ("x:rt", 50),
+                    ("x:northwind", 5000),
+                    ("reddit:u1", None),
+                    ("rss:site", None),
+                ]
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "posts",
+        pd.DataFrame(
+            [
+                post("x:1", "x:fan", 0, "My Northwind jacket broke?", country="US", city="Denver"),
+                post("x:2", "x:big", 5, "Summitline is great"),
+                post("x:3", "x:rt", 20, "My Northwind jacket broke?", kind="share", parent="x:1"),
+                post("x:4", "x:northwind", 30, "@fan so sorry, DM us", kind="reply", parent="x:1"),
+                post("reddit:1", "reddit:u1", 40, "Northwind tent is awful"),
+                post("reddit:2", "reddit:u1", 50, "Northwind again"),
+                post("rss:1", "rss:site", 60, "Northwind store opens"),
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "engagement_snapshots",
+        pd.DataFrame(
+            [
+                snapshot("x:1", 10, 2, 3, 1, 500, followers=100),
+                snapshot("x:2", 100, 20, 5, 0, 9000, followers=10_000),
+                snapshot("x:3", followers=50),
+                snapshot("reddit:1", likes=7, replies=4),
+                snapshot("reddit:2", likes=1),
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "brand_matches",
+        pd.DataFrame(
+            [
+                {"post_id": p, "brand": b, "is_competitor": b != "Northwind", "rule": "test"}
+                for p, b in [
+                    ("x:1", "Northwind"),
+                    ("x:2", "Summitline"),
+                    ("x:3", "Northwind"),
+                    ("reddit:1", "Northwind"),
+                    ("reddit:2", "Northwind"),
+                    ("rss:1", "Northwind"),
+                ]
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "sentiment_scores",
+        pd.DataFrame(
+            [
+                {
+                    "post_id": p,
+                    "method": "vader",
+                    "model_version": "t",
+                    "label": label,
+                    "scored_at": pd.Timestamp("2026-03-02 12:00"),
+                }
+                for p, label in [
+                    ("x:1", "negative"),
+                    ("x:2", "positive"),
+                    ("x:3", "negative"),
+                    ("reddit:1", "negative"),
+                    ("reddit:2", "neutral"),
+                    ("rss:1", "neutral"),
+                ]
+            ]
+        ),
+    )
     refresh_brand_daily(con)
     yield con
     con.close()
@@ -77,11 +167,27 @@ def test_the_daily_rollup_keeps_every_part(con):
     rows = rows.set_index(["brand", "platform"])
     x = rows.loc[("Northwind", "x")]
     # x:1 and its repost x:3; reach = fan's 100 + the reposter's 50 (the repost adds none).
-    assert x[["mentions", "likes", "shares", "replies", "quotes", "views", "engagements",
-              "reach", "negative"]].tolist() == [2, 10, 2, 3, 1, 500, 16, 150, 2]
+    assert x[
+        [
+            "mentions",
+            "likes",
+            "shares",
+            "replies",
+            "quotes",
+            "views",
+            "engagements",
+            "reach",
+            "negative",
+        ]
+    ].tolist() == [2, 10, 2, 3, 1, 500, 16, 150, 2]
     reddit = rows.loc[("Northwind", "reddit")]
     assert reddit[["mentions", "engagements", "reach", "negative", "neutral"]].tolist() == [
-        2, 12, 1000, 1, 1]  # subscribers once per subreddit and day
+        2,
+        12,
+        1000,
+        1,
+        1,
+    ]  # subscribers once per subreddit and day
     assert pd.isna(rows.loc[("Northwind", "rss"), "reach"])  # unknown, not zero
     assert rows.loc[("Summitline", "x"), "reach"] == 10_000
     assert rows.loc[("Northwind", "reddit"), "reach_method"].startswith("Reddit: subreddit")
@@ -135,9 +241,18 @@ def test_geo_lists_mentions_that_carry_a_place(con):
 
 def test_the_rollup_refresh_is_incremental(con):
     assert refresh_brand_daily(con) == 0  # nothing new
-    upsert(con, "engagement_snapshots", pd.DataFrame([
-        {**snapshot("x:2", 300, 20, 5, 0, 9000, followers=10_000),
-         "taken_at": pd.Timestamp.now(tz="UTC").tz_localize(None)}]))
+    upsert(
+        con,
+        "engagement_snapshots",
+        pd.DataFrame(
+            [
+                {
+                    **snapshot("x:2", 300, 20, 5, 0, 9000, followers=10_000),
+                    "taken_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+                }
+            ]
+        ),
+    )
     assert refresh_brand_daily(con) == 1
     likes = con.execute("SELECT likes FROM brand_daily WHERE brand = 'Summitline'").fetchall()
     assert likes == [(300,)]

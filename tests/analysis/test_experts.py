@@ -25,8 +25,10 @@ import pytest
 from analysis.experts import find_experts, query_words
 from socialpulse.warehouse import connect, upsert
 
-LONG = ("VPN outage fixed: the gateway certificate had expired, so I renewed it and restarted "
-        "both concentrators; details in the runbook")
+LONG = (
+    "VPN outage fixed: the gateway certificate had expired, so I renewed it and restarted "
+    "both concentrators; details in the runbook"
+)
 # post id, channel, author, day, parent, text
 POSTS = [
     ("q1", "general", "e4", 1, None, "How do I reset the VPN token?"),
@@ -43,37 +45,113 @@ POSTS = [
     ("p4", "board", "e3", 11, None, "VPN keys for the board"),
     ("p5", "general", "e4", 12, None, "Vpn is slow today"),
 ]
-REACTIONS = [("p1", "e2"), ("p1", "e3"), ("p1", "e4"), ("p1", "e1"), ("p2", "e3"),
-             ("p4", "e1"), ("p4", "e2"), ("p4", "e4")]
+REACTIONS = [
+    ("p1", "e2"),
+    ("p1", "e3"),
+    ("p1", "e4"),
+    ("p1", "e1"),
+    ("p2", "e3"),
+    ("p4", "e1"),
+    ("p4", "e2"),
+    ("p4", "e4"),
+]
 # person: department (IT 6 people, Ops 5, Legal 1: below a floor of 5, Legal and then Ops fold)
-DIRECTORY = {"e1": "IT", "e2": "Legal", "e3": "IT", "e4": "IT", "f1": "IT", "f2": "IT",
-             "f3": "IT", **{f"o{n}": "Ops" for n in range(5)}}
+DIRECTORY = {
+    "e1": "IT",
+    "e2": "Legal",
+    "e3": "IT",
+    "e4": "IT",
+    "f1": "IT",
+    "f2": "IT",
+    "f3": "IT",
+    **{f"o{n}": "Ops" for n in range(5)},
+}
 
 
 def load_forum(con) -> None:
-    upsert(con, "channels", pd.DataFrame([
-        {"channel_id": "slack:general", "platform": "slack", "scope": "internal",
-         "name": "general", "sensitivity": "internal"},
-        {"channel_id": "slack:board", "platform": "slack", "scope": "internal",
-         "name": "board", "sensitivity": "restricted", "restricted_to": "executives"},
-    ]))
-    upsert(con, "authors", pd.DataFrame([
-        {"author_id": f"emp_{p}", "platform": "internal", "scope": "internal",
-         "handle": f"emp_{p}", "department": dept, "location": "Paris", "in_directory": True,
-         "display_name": "Erin Four" if p == "e4" else None}
-        for p, dept in DIRECTORY.items()]))
-    upsert(con, "posts", pd.DataFrame([{
-        "post_id": f"slack:{post}", "platform": "slack", "native_id": post,
-        "channel_id": f"slack:{channel}", "author_id": f"emp_{author}",
-        "created_at": datetime(2026, 3, day, 9), "text": text,
-        "parent_id": parent and f"slack:{parent}", "thread_id": f"slack:{parent or post}",
-        "kind": "reply" if parent else "post", "collected_at": datetime(2026, 3, day, 9)}
-        for post, channel, author, day, parent, text in POSTS]))
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [
+                {
+                    "channel_id": "slack:general",
+                    "platform": "slack",
+                    "scope": "internal",
+                    "name": "general",
+                    "sensitivity": "internal",
+                },
+                {
+                    "channel_id": "slack:board",
+                    "platform": "slack",
+                    "scope": "internal",
+                    "name": "board",
+                    "sensitivity": "restricted",
+                    "restricted_to": "executives",
+                },
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "authors",
+        pd.DataFrame(
+            [
+                {
+                    "author_id": f"emp_{p}",
+                    "platform": "internal",
+                    "scope": "internal",
+                    "handle": f"emp_{p}",
+                    "department": dept,
+                    "location": "Paris",
+                    "in_directory": True,
+                    "display_name": "Erin Four" if p == "e4" else None,
+                }
+                for p, dept in DIRECTORY.items()
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "posts",
+        pd.DataFrame(
+            [
+                {
+                    "post_id": f"slack:{post}",
+                    "platform": "slack",
+                    "native_id": post,
+                    "channel_id": f"slack:{channel}",
+                    "author_id": f"emp_{author}",
+                    "created_at": datetime(2026, 3, day, 9),
+                    "text": text,
+                    "parent_id": parent and f"slack:{parent}",
+                    "thread_id": f"slack:{parent or post}",
+                    "kind": "reply" if parent else "post",
+                    "collected_at": datetime(2026, 3, day, 9),
+                }
+                for post, channel, author, day, parent, text in POSTS
+            ]
+        ),
+    )
     authors = {post: author for post, _, author, *_ in POSTS}
-    upsert(con, "interactions", pd.DataFrame([{
-        "kind": "reaction", "post_id": f"slack:{post}", "actor_id": f"emp_{actor}",
-        "target_id": f"emp_{authors[post]}", "detail": "👍", "platform": "slack",
-        "created_at": datetime(2026, 3, 20)} for post, actor in REACTIONS]))
+    upsert(
+        con,
+        "interactions",
+        pd.DataFrame(
+            [
+                {
+                    "kind": "reaction",
+                    "post_id": f"slack:{post}",
+                    "actor_id": f"emp_{actor}",
+                    "target_id": f"emp_{authors[post]}",
+                    "detail": "👍",
+                    "platform": "slack",
+                    "created_at": datetime(2026, 3, 20),
+                }
+                for post, actor in REACTIONS
+            ]
+        ),
+    )
 
 
 @pytest.fixture
@@ -144,16 +222,19 @@ def test_until_keeps_what_was_said_before_the_end_of_the_period(con):
     assert experts["person_id"].tolist() == ["emp_e1", "emp_e2"]
     assert experts["score"].tolist() == [5.0, 2.0]  # e1: 1 + 2 replies + an answer; e2: answer
     assert experts["reactions_received"].tolist() == [0, 0]
-    window = find_experts(con, "vpn", since=date(2026, 3, 6), until=date(2026, 3, 10),
-                          min_group_size=1)
+    window = find_experts(
+        con, "vpn", since=date(2026, 3, 6), until=date(2026, 3, 10), min_group_size=1
+    )
     assert window["person_id"].tolist() == ["emp_e2"] and window["score"].tolist() == [1.0]
     assert find_experts(con, "vpn", until=datetime(2026, 3, 5, 9), min_group_size=1)[
-        "person_id"].tolist() == ["emp_e1", "emp_e2"]  # the first instant left out: p1's
+        "person_id"
+    ].tolist() == ["emp_e1", "emp_e2"]  # the first instant left out: p1's
 
 
 def test_filters_keep_the_people_they_select(con):
     assert find_experts(con, "vpn", min_group_size=1, filters={"department": ["IT"]})[
-        "person_id"].tolist() == ["emp_e1", "emp_e4"]
+        "person_id"
+    ].tolist() == ["emp_e1", "emp_e4"]
     # at a floor of 5 Legal (e2) is folded into Other with Ops, and cannot be picked by name
     other = find_experts(con, "vpn", min_group_size=5, filters={"department": ["Other"]})
     assert other["person_id"].tolist() == ["emp_e2"]
@@ -162,8 +243,7 @@ def test_filters_keep_the_people_they_select(con):
 
 
 def test_limit(con):
-    assert find_experts(con, "vpn", limit=1, min_group_size=1)["person_id"].tolist() == [
-        "emp_e1"]
+    assert find_experts(con, "vpn", limit=1, min_group_size=1)["person_id"].tolist() == ["emp_e1"]
 
 
 def test_departments_follow_the_privacy_floor(con):
@@ -172,8 +252,9 @@ def test_departments_follow_the_privacy_floor(con):
     assert "Legal" not in set(experts["department"])
 
 
-@pytest.mark.parametrize("query", ["'; DROP TABLE posts; --", "vpn') OR 1=1 --", "(", "?",
-                                   "vpn.*", "%"])
+@pytest.mark.parametrize(
+    "query", ["'; DROP TABLE posts; --", "vpn') OR 1=1 --", "(", "?", "vpn.*", "%"]
+)
 def test_query_text_is_a_parameter_never_sql(con, query):
     before = con.execute("SELECT count(*) FROM posts").fetchall()[0][0]
     experts = find_experts(con, query, min_group_size=1)
@@ -189,11 +270,16 @@ def test_query_text_is_a_parameter_never_sql(con, query):
 def test_demo_experts_never_name_legal(demo_db):
     with connect(demo_db, read_only=True) as con:
         experts = find_experts(con, "ERP", limit=600, min_group_size=5)
-        restricted = {row[0] for row in con.execute(
-            "SELECT post_id FROM posts JOIN channels USING (channel_id) "
-            "WHERE sensitivity = 'restricted'").fetchall()}
-        legal = con.execute("SELECT count(*) FROM authors WHERE department = 'Legal'"
-                            ).fetchall()[0][0]
+        restricted = {
+            row[0]
+            for row in con.execute(
+                "SELECT post_id FROM posts JOIN channels USING (channel_id) "
+                "WHERE sensitivity = 'restricted'"
+            ).fetchall()
+        }
+        legal = con.execute("SELECT count(*) FROM authors WHERE department = 'Legal'").fetchall()[
+            0
+        ][0]
     assert len(experts) > 10 and legal > 0
     assert "Legal" not in set(experts["department"])
     assert (experts["score"].diff().dropna() <= 0).all()

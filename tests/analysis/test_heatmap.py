@@ -32,12 +32,19 @@ from socialpulse.warehouse import connect, upsert
 FLOOR = 5
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
 # department, location, employee type, people, active in March
-CELLS = [("Sales", "HQ", "full-time", 6, 3), ("Sales", "Remote", "full-time", 3, 1),
-         ("Sales", "Lab", "full-time", 5, 5), ("Ops", "HQ", "full-time", 8, 2),
-         ("Ops", "Remote", "full-time", 2, 2), ("Ops", "Lab", "full-time", 6, 3),
-         ("Support", "HQ", "full-time", 7, 7), ("Support", "HQ", "contractor", 2, 2),
-         ("Support", "Remote", "full-time", 7, 0), ("Support", "Lab", "full-time", 7, 4),
-         ("Support", "Lab", "contractor", 3, 0)]
+CELLS = [
+    ("Sales", "HQ", "full-time", 6, 3),
+    ("Sales", "Remote", "full-time", 3, 1),
+    ("Sales", "Lab", "full-time", 5, 5),
+    ("Ops", "HQ", "full-time", 8, 2),
+    ("Ops", "Remote", "full-time", 2, 2),
+    ("Ops", "Lab", "full-time", 6, 3),
+    ("Support", "HQ", "full-time", 7, 7),
+    ("Support", "HQ", "contractor", 2, 2),
+    ("Support", "Remote", "full-time", 7, 0),
+    ("Support", "Lab", "full-time", 7, 4),
+    ("Support", "Lab", "contractor", 3, 0),
+]
 
 
 def load(con) -> None:
@@ -45,20 +52,50 @@ def load(con) -> None:
     for department, location, kind, size, active in CELLS:
         for i in range(size):
             person = f"emp_{department}_{location}_{kind}_{i}"
-            people.append({"author_id": person, "platform": "internal", "scope": "internal",
-                           "handle": person, "department": department, "location": location,
-                           "employee_type": kind, "in_directory": True})
+            people.append(
+                {
+                    "author_id": person,
+                    "platform": "internal",
+                    "scope": "internal",
+                    "handle": person,
+                    "department": department,
+                    "location": location,
+                    "employee_type": kind,
+                    "in_directory": True,
+                }
+            )
             if i < active:  # one post in March; a February post by everyone counts for nothing
                 posts.append((person, datetime(2026, 3, 10, 9)))
             posts.append((person, datetime(2026, 2, 10, 9)))
-    upsert(con, "channels", pd.DataFrame([{"channel_id": "slack:work", "platform": "slack",
-                                           "scope": "internal", "name": "work"}]))
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [{"channel_id": "slack:work", "platform": "slack", "scope": "internal", "name": "work"}]
+        ),
+    )
     upsert(con, "authors", pd.DataFrame(people))
-    upsert(con, "posts", pd.DataFrame([{
-        "post_id": f"slack:{n}", "platform": "slack", "native_id": str(n),
-        "channel_id": "slack:work", "author_id": person, "created_at": at, "text": "hello",
-        "kind": "post", "thread_id": f"slack:{n}", "collected_at": at}
-        for n, (person, at) in enumerate(posts)]))
+    upsert(
+        con,
+        "posts",
+        pd.DataFrame(
+            [
+                {
+                    "post_id": f"slack:{n}",
+                    "platform": "slack",
+                    "native_id": str(n),
+                    "channel_id": "slack:work",
+                    "author_id": person,
+                    "created_at": at,
+                    "text": "hello",
+                    "kind": "post",
+                    "thread_id": f"slack:{n}",
+                    "collected_at": at,
+                }
+                for n, (person, at) in enumerate(posts)
+            ]
+        ),
+    )
 
 
 @pytest.fixture
@@ -89,16 +126,25 @@ def test_visible_cells_carry_their_hand_computed_figures(con):
     cells = grid(con)
     shown = cells[~cells["withheld"]]
     assert shown["people"].to_dict() == {
-        ("Sales", "HQ"): 6, ("Ops", "HQ"): 8, ("Support", "HQ"): 9, ("Support", "Remote"): 7,
-        ("Support", "Lab"): 10}
-    assert shown["value"].to_dict() == pytest.approx({
-        ("Sales", "HQ"): 50.0, ("Ops", "HQ"): 25.0, ("Support", "HQ"): 100.0,
-        ("Support", "Remote"): 0.0, ("Support", "Lab"): 40.0})
+        ("Sales", "HQ"): 6,
+        ("Ops", "HQ"): 8,
+        ("Support", "HQ"): 9,
+        ("Support", "Remote"): 7,
+        ("Support", "Lab"): 10,
+    }
+    assert shown["value"].to_dict() == pytest.approx(
+        {
+            ("Sales", "HQ"): 50.0,
+            ("Ops", "HQ"): 25.0,
+            ("Support", "HQ"): 100.0,
+            ("Support", "Remote"): 0.0,
+            ("Support", "Lab"): 40.0,
+        }
+    )
     assert shown.loc[("Sales", "HQ"), "numerator"] == 3
     active = grid(con, metric="active_people")
     assert active.loc[("Support", "Lab"), "value"] == 4
-    assert list(cells.index.get_level_values("department").unique()) == ["Ops", "Sales",
-                                                                         "Support"]
+    assert list(cells.index.get_level_values("department").unique()) == ["Ops", "Sales", "Support"]
 
 
 def test_the_differencing_the_row_and_column_totals_allow_is_closed(con):
@@ -106,9 +152,13 @@ def test_the_differencing_the_row_and_column_totals_allow_is_closed(con):
     any line add up to 0 or at least the floor, and no line has a lone withheld cell."""
     cells = segment_grid(con, MARCH, None, FLOOR)
     people = cells["people"].fillna(0)
-    directory = pd.DataFrame([(d, loc, n) for d, loc, _, n, _ in CELLS],
-                             columns=["department", "location", "n"]).groupby(
-        ["department", "location"])["n"].sum()
+    directory = (
+        pd.DataFrame(
+            [(d, loc, n) for d, loc, _, n, _ in CELLS], columns=["department", "location", "n"]
+        )
+        .groupby(["department", "location"])["n"]
+        .sum()
+    )
     hidden = cells.set_index(["department", "location"])["withheld"].map(int) * directory
     for line in ("department", "location"):
         total = hidden.groupby(level=line).sum()
@@ -119,8 +169,13 @@ def test_the_differencing_the_row_and_column_totals_allow_is_closed(con):
 
 def test_a_lone_withheld_cell_in_a_line_gets_a_partner():
     """Sales (HQ 6, Remote 3) x Ops (HQ 7, Remote 8): the module docstring's chain attack."""
-    cells = pd.DataFrame({"department": ["Sales", "Sales", "Ops", "Ops"],
-                          "location": ["HQ", "Remote", "HQ", "Remote"], "people": [6, 3, 7, 8]})
+    cells = pd.DataFrame(
+        {
+            "department": ["Sales", "Sales", "Ops", "Ops"],
+            "location": ["HQ", "Remote", "HQ", "Remote"],
+            "people": [6, 3, 7, 8],
+        }
+    )
     primary = cells["people"] < FLOOR
     assert complementary_suppression(cells, primary, FLOOR).tolist() == [True] * 4
     # the sum rule alone would stop at three cells, and leave Sales Remote recoverable
@@ -129,8 +184,7 @@ def test_a_lone_withheld_cell_in_a_line_gets_a_partner():
 
 def test_filters_pick_rows_columns_and_the_people_inside_cells(con):
     rows = grid(con, {"department": ["Support", "Ops"], "location": ["HQ", "Lab"]})
-    assert set(rows.index) == {("Ops", "HQ"), ("Ops", "Lab"), ("Support", "HQ"),
-                               ("Support", "Lab")}
+    assert set(rows.index) == {("Ops", "HQ"), ("Ops", "Lab"), ("Support", "HQ"), ("Support", "Lab")}
     assert not rows["withheld"].any()
     assert rows.loc[("Ops", "Lab"), "value"] == pytest.approx(50.0)
     # Full-time only: Support HQ has 7 of its 9 and Support Lab 7 of its 10, so showing them
@@ -158,24 +212,28 @@ def test_demo_grid_never_names_legal_and_agrees_with_the_headline_figures(demo_d
         cells = segment_grid(con, period, None, FLOOR)
         shown = cells[~cells["withheld"]]
         sample = shown.sort_values("people").iloc[[0, len(shown) // 2, -1]]
-        headline = [internal_summary(con, period, {"department": [d], "location": [loc]}, FLOOR)
-                    for d, loc in zip(sample["department"], sample["location"], strict=True)]
+        headline = [
+            internal_summary(con, period, {"department": [d], "location": [loc]}, FLOOR)
+            for d, loc in zip(sample["department"], sample["location"], strict=True)
+        ]
     assert "Legal" not in set(cells["department"]) and "Other" in set(cells["department"])
     assert cells["withheld"].sum() >= 2 and (shown["people"] >= FLOOR).all()
     for (_, cell), summary in zip(sample.iterrows(), headline, strict=True):
         if not summary["withheld"]:
             assert summary["people"] == cell["people"]
-            assert summary["metrics"]["interactive_users"]["value"] == pytest.approx(
-                cell["value"])
+            assert summary["metrics"]["interactive_users"]["value"] == pytest.approx(cell["value"])
 
 
 def test_active_people_are_those_who_contributed(demo_db):
     period = Period(date(2026, 8, 1), date(2026, 10, 31))
     bounds = {"since": period.since, "until": period.until}
     with connect(demo_db, read_only=True) as con:
-        fast = con.execute(f"SELECT list(person ORDER BY person) FROM ({ACTIVE})",
-                           bounds).fetchall()[0][0]
+        fast = con.execute(
+            f"SELECT list(person ORDER BY person) FROM ({ACTIVE})", bounds
+        ).fetchall()[0][0]
         reference = con.execute(
             f"SELECT list(DISTINCT person ORDER BY person) FROM ({CONTRIBUTIONS}) "
-            "WHERE created_at >= $since AND created_at < $until", bounds).fetchall()[0][0]
+            "WHERE created_at >= $since AND created_at < $until",
+            bounds,
+        ).fetchall()[0][0]
     assert len(fast) > 100 and fast == reference

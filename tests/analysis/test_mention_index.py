@@ -24,9 +24,14 @@ def test_one_row_per_brand_mention_with_what_the_lists_need(con):  # noqa: F811
     assert rows.loc["x:4", "reach"] == 5_000  # no snapshot: the author's followers
     assert rows.loc["reddit:1", "reach"] == 1_000  # Reddit: the subreddit's subscribers
     assert pd.isna(rows.loc["rss:1", "reach"])  # unknown, never zero
-    assert rows["label"].to_dict() == {"x:1": "negative", "x:2": "positive", "x:3": "neutral",
-                                       "reddit:1": "negative", "rss:1": "positive",
-                                       "x:4": "positive"}
+    assert rows["label"].to_dict() == {
+        "x:1": "negative",
+        "x:2": "positive",
+        "x:3": "neutral",
+        "reddit:1": "negative",
+        "rss:1": "positive",
+        "x:4": "positive",
+    }
     assert (rows.loc["x:1", "country"], rows.loc["x:1", "city"]) == ("US", "Denver")
     assert indexed(con)["created_at"].is_monotonic_increasing  # time order: skipped row groups
 
@@ -34,12 +39,25 @@ def test_one_row_per_brand_mention_with_what_the_lists_need(con):  # noqa: F811
 def test_a_refresh_rewrites_the_touched_days_only_and_never_twice(con):  # noqa: F811
     assert refresh_mention_index(con) == 0  # nothing new since the fixture's refresh
     later = pd.Timestamp.now() + pd.Timedelta(minutes=1)
-    upsert(con, "engagement_snapshots", pd.DataFrame([
-        {**snapshot("x:1", "2026-03-20", likes=50), "taken_at": later}]))
-    upsert(con, "posts", pd.DataFrame([
-        {**post("x:6", "x:big", "2026-03-12 08:00", "Northwind again"), "collected_at": later}]))
-    upsert(con, "brand_matches", pd.DataFrame([
-        {"post_id": "x:6", "brand": "Northwind", "is_competitor": False, "rule": "test"}]))
+    upsert(
+        con,
+        "engagement_snapshots",
+        pd.DataFrame([{**snapshot("x:1", "2026-03-20", likes=50), "taken_at": later}]),
+    )
+    upsert(
+        con,
+        "posts",
+        pd.DataFrame(
+            [{**post("x:6", "x:big", "2026-03-12 08:00", "Northwind again"), "collected_at": later}]
+        ),
+    )
+    upsert(
+        con,
+        "brand_matches",
+        pd.DataFrame(
+            [{"post_id": "x:6", "brand": "Northwind", "is_competitor": False, "rule": "test"}]
+        ),
+    )
     # 2 March (x:1 and x:2, rewritten) and 12 March (x:6, new).
     assert refresh_mention_index(con) == 3
     rows = indexed(con).set_index("post_id")

@@ -36,10 +36,26 @@ from analysis.period import Period
 from socialpulse.config import Settings
 from socialpulse.warehouse import connect, open_warehouse, upsert
 
-DEPARTMENT = {"a1": "Alpha", "a2": "Alpha", "a3": "Alpha", "b1": "Beta", "b2": "Beta",
-              "b3": "Beta", "c1": "Gamma", "c2": "Gamma"}
-LOCATION = {"a1": "North", "a2": "North", "b1": "North", "c1": "North",
-            "a3": "South", "b2": "South", "b3": "South", "c2": "South"}
+DEPARTMENT = {
+    "a1": "Alpha",
+    "a2": "Alpha",
+    "a3": "Alpha",
+    "b1": "Beta",
+    "b2": "Beta",
+    "b3": "Beta",
+    "c1": "Gamma",
+    "c2": "Gamma",
+}
+LOCATION = {
+    "a1": "North",
+    "a2": "North",
+    "b1": "North",
+    "c1": "North",
+    "a3": "South",
+    "b2": "South",
+    "b3": "South",
+    "c2": "South",
+}
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
 
 
@@ -58,52 +74,123 @@ def when(day: int, month: int = 3, year: int = 2026) -> datetime:
 # post id, author, day, parent (or None)
 POSTS = [
     ("t0", "b3", when(1, 10, 2025), None),
-    ("t1", "a1", when(2), None), ("r1", "a2", when(2), "t1"), ("r2", "b1", when(3), "t1"),
+    ("t1", "a1", when(2), None),
+    ("r1", "a2", when(2), "t1"),
+    ("r2", "b1", when(3), "t1"),
     ("r3", "c1", when(3), "t1"),
-    ("t2", "b1", when(5), None), ("r4", "b2", when(5), "t2"),
+    ("t2", "b1", when(5), None),
+    ("r4", "b2", when(5), "t2"),
     ("t3", "b2", when(8), None),
-    ("t4", "c2", when(10), None), ("r5", "c1", when(11), "t4"),
+    ("t4", "c2", when(10), None),
+    ("r5", "c1", when(11), "t4"),
     ("t5", "a2", when(12), None),
-    ("t6", "c2", when(14), None), ("t7", "c2", when(15), None),
+    ("t6", "c2", when(14), None),
+    ("t7", "c2", when(15), None),
 ]
 # kind, post, actor, target, day
 INTERACTIONS = [
-    ("reply", "r1", "a2", "a1", when(2)), ("reply", "r2", "b1", "a1", when(3)),
-    ("reply", "r3", "c1", "a1", when(3)), ("mention", "t1", "a1", "b1", when(2)),
-    ("reaction", "t1", "a2", "a1", when(2)), ("reaction", "t1", "a3", "a1", when(4)),
-    ("reaction", "t1", "b1", "a1", when(4)), ("reaction", "t1", "a1", "a1", when(4)),
-    ("reply", "r4", "b2", "b1", when(5)), ("reaction", "t2", "b2", "b1", when(6)),
+    ("reply", "r1", "a2", "a1", when(2)),
+    ("reply", "r2", "b1", "a1", when(3)),
+    ("reply", "r3", "c1", "a1", when(3)),
+    ("mention", "t1", "a1", "b1", when(2)),
+    ("reaction", "t1", "a2", "a1", when(2)),
+    ("reaction", "t1", "a3", "a1", when(4)),
+    ("reaction", "t1", "b1", "a1", when(4)),
+    ("reaction", "t1", "a1", "a1", when(4)),
+    ("reply", "r4", "b2", "b1", when(5)),
+    ("reaction", "t2", "b2", "b1", when(6)),
     ("reaction", "t2", "b3", "b1", when(6)),
-    ("reaction", "t3", "b1", "b2", when(9)), ("reaction", "t3", "b3", "b2", when(9)),
+    ("reaction", "t3", "b1", "b2", when(9)),
+    ("reaction", "t3", "b3", "b2", when(9)),
     ("reply", "r5", "c1", "c2", when(11)),
     ("reaction", "t5", "a3", "a2", when(20)),
-    ("reaction", "t0", "c2", "b3", when(2, 10, 2025)), ("reaction", "t0", "x1", "b3",
-                                                         when(2, 10, 2025)),
+    ("reaction", "t0", "c2", "b3", when(2, 10, 2025)),
+    ("reaction", "t0", "x1", "b3", when(2, 10, 2025)),
 ]
 
 
 def load_fixture(con) -> None:
-    upsert(con, "channels", pd.DataFrame([{
-        "channel_id": "slack:general", "platform": "slack", "scope": "internal",
-        "name": "general", "segment_type": "company", "segment_value": "Northwind",
-        "sensitivity": "internal"}]))
-    people = [{"author_id": emp(p), "platform": "internal", "scope": "internal",
-               "handle": emp(p), "department": DEPARTMENT[p], "location": LOCATION[p],
-               "in_directory": True} for p in DEPARTMENT]
-    people.append({"author_id": emp("x1"), "platform": "internal", "scope": "internal",
-                   "handle": emp("x1"), "department": None, "location": None,
-                   "in_directory": False})
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [
+                {
+                    "channel_id": "slack:general",
+                    "platform": "slack",
+                    "scope": "internal",
+                    "name": "general",
+                    "segment_type": "company",
+                    "segment_value": "Northwind",
+                    "sensitivity": "internal",
+                }
+            ]
+        ),
+    )
+    people = [
+        {
+            "author_id": emp(p),
+            "platform": "internal",
+            "scope": "internal",
+            "handle": emp(p),
+            "department": DEPARTMENT[p],
+            "location": LOCATION[p],
+            "in_directory": True,
+        }
+        for p in DEPARTMENT
+    ]
+    people.append(
+        {
+            "author_id": emp("x1"),
+            "platform": "internal",
+            "scope": "internal",
+            "handle": emp("x1"),
+            "department": None,
+            "location": None,
+            "in_directory": False,
+        }
+    )
     upsert(con, "authors", pd.DataFrame(people))
-    upsert(con, "posts", pd.DataFrame([{
-        "post_id": f"slack:{post}", "platform": "slack", "native_id": post,
-        "channel_id": "slack:general", "author_id": emp(author), "created_at": at,
-        "text": f"message {post}", "parent_id": parent and f"slack:{parent}",
-        "thread_id": f"slack:{parent or post}", "kind": "reply" if parent else "post",
-        "collected_at": at} for post, author, at, parent in POSTS]))
-    upsert(con, "interactions", pd.DataFrame([{
-        "kind": kind, "post_id": f"slack:{post}", "actor_id": emp(actor),
-        "target_id": emp(target), "detail": "👍" if kind == "reaction" else "",
-        "platform": "slack", "created_at": at} for kind, post, actor, target, at in INTERACTIONS]))
+    upsert(
+        con,
+        "posts",
+        pd.DataFrame(
+            [
+                {
+                    "post_id": f"slack:{post}",
+                    "platform": "slack",
+                    "native_id": post,
+                    "channel_id": "slack:general",
+                    "author_id": emp(author),
+                    "created_at": at,
+                    "text": f"message {post}",
+                    "parent_id": parent and f"slack:{parent}",
+                    "thread_id": f"slack:{parent or post}",
+                    "kind": "reply" if parent else "post",
+                    "collected_at": at,
+                }
+                for post, author, at, parent in POSTS
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "interactions",
+        pd.DataFrame(
+            [
+                {
+                    "kind": kind,
+                    "post_id": f"slack:{post}",
+                    "actor_id": emp(actor),
+                    "target_id": emp(target),
+                    "detail": "👍" if kind == "reaction" else "",
+                    "platform": "slack",
+                    "created_at": at,
+                }
+                for kind, post, actor, target, at in INTERACTIONS
+            ]
+        ),
+    )
 
 
 @pytest.fixture
@@ -117,7 +204,9 @@ def con(tmp_path):
 def stored_flow(con, segment: str) -> dict[tuple, int]:
     rows = con.execute(
         "SELECT period_start, source_value, target_value, edges FROM network_flow "
-        "WHERE segment_type = ?", [segment]).fetchall()
+        "WHERE segment_type = ?",
+        [segment],
+    ).fetchall()
     return {(start, source, target): edges for start, source, target, edges in rows}
 
 
@@ -125,22 +214,31 @@ def test_flow_counts_edges_between_departments_per_month(con):
     refresh_network(con, settings(1))
     march, october = date(2026, 3, 1), date(2025, 10, 1)
     assert stored_flow(con, "department") == {
-        (march, "Alpha", "Alpha"): 4, (march, "Beta", "Alpha"): 2, (march, "Gamma", "Alpha"): 1,
-        (march, "Alpha", "Beta"): 1, (march, "Beta", "Beta"): 5, (march, "Gamma", "Gamma"): 1,
+        (march, "Alpha", "Alpha"): 4,
+        (march, "Beta", "Alpha"): 2,
+        (march, "Gamma", "Alpha"): 1,
+        (march, "Alpha", "Beta"): 1,
+        (march, "Beta", "Beta"): 5,
+        (march, "Gamma", "Gamma"): 1,
         # x1 is not in the directory: only c2's reaction to t0 counts
         (october, "Gamma", "Beta"): 1,
     }
     assert stored_flow(con, "location") == {
-        (march, "North", "North"): 6, (march, "South", "North"): 5,
-        (march, "South", "South"): 1, (march, "North", "South"): 2,
+        (march, "North", "North"): 6,
+        (march, "South", "North"): 5,
+        (march, "South", "South"): 1,
+        (march, "North", "South"): 2,
         (october, "South", "South"): 1,
     }
 
 
 def test_flow_share_is_cross_segment_edges_over_all_edges(con):
     refresh_network(con, settings(1))
-    assert flow_share(con, MARCH) == {"numerator": 4, "denominator": 14,
-                                      "value": pytest.approx(100 * 4 / 14)}
+    assert flow_share(con, MARCH) == {
+        "numerator": 4,
+        "denominator": 14,
+        "value": pytest.approx(100 * 4 / 14),
+    }
     assert flow_share(con, MARCH, "location")["value"] == pytest.approx(50.0)
     # a period inside March reads the whole month; a year adds October's Gamma -> Beta edge
     assert flow_share(con, Period(date(2026, 3, 10), date(2026, 3, 12)))["numerator"] == 4
@@ -166,15 +264,17 @@ def test_small_departments_are_folded_before_counting(con):
     # smallest, Alpha, joins it: Alpha and Gamma talk inside "Other".
     flow = compute_flow(con, "department", 3)
     march = flow[flow["period_start"] == pd.Timestamp(2026, 3, 1)]
-    assert {(s, t): e for s, t, e in zip(march.source_value, march.target_value, march.edges,
-                                         strict=True)} == {
-        ("Other", "Other"): 6, ("Beta", "Other"): 2, ("Other", "Beta"): 1, ("Beta", "Beta"): 5}
+    assert {
+        (s, t): e
+        for s, t, e in zip(march.source_value, march.target_value, march.edges, strict=True)
+    } == {("Other", "Other"): 6, ("Beta", "Other"): 2, ("Other", "Beta"): 1, ("Beta", "Beta"): 5}
     assert not set(flow.source_value) & {"Alpha", "Gamma"}
 
 
 def people(con) -> pd.DataFrame:
-    return con.execute("SELECT * FROM network_people ORDER BY person_id").df().set_index(
-        "person_id")
+    return (
+        con.execute("SELECT * FROM network_people ORDER BY person_id").df().set_index("person_id")
+    )
 
 
 def test_centrality_of_each_person(con):
@@ -222,19 +322,32 @@ def test_contributions_responses_and_personas(con, monkeypatch):
     }
     for person, (made, started, got, persona) in expected.items():
         row = table.loc[emp(person)]
-        assert (row.contributions, row.threads_started, row.responses_received,
-                row.persona) == (made, started, got, persona), person
+        assert (row.contributions, row.threads_started, row.responses_received, row.persona) == (
+            made,
+            started,
+            got,
+            persona,
+        ), person
 
 
 def test_persona_rules_at_their_thresholds():
-    frame = pd.DataFrame({
-        "contributions":      [4, 5, 5, 5, 10, 10, 10, 10],
-        "threads_started":    [0, 0, 0, 0, 0, 5, 6, 10],
-        "responses_received": [50, 10, 9, 3, 4, 4, 4, 0],
-    })
+    frame = pd.DataFrame(
+        {
+            "contributions": [4, 5, 5, 5, 10, 10, 10, 10],
+            "threads_started": [0, 0, 0, 0, 0, 5, 6, 10],
+            "responses_received": [50, 10, 9, 3, 4, 4, 4, 0],
+        }
+    )
     assert personas(frame).tolist() == [
-        "Observer", "Catalyst", "Engager", "Engager", "Responder", "Responder", "Broadcaster",
-        "Broadcaster"]
+        "Observer",
+        "Catalyst",
+        "Engager",
+        "Engager",
+        "Responder",
+        "Responder",
+        "Broadcaster",
+        "Broadcaster",
+    ]
 
 
 def test_bridging_people_fold_departments_by_the_privacy_floor(con):
@@ -250,7 +363,10 @@ def test_filters_count_the_edges_that_involve_the_selected_people(con):
     # c1->c2, a3->a2) all stay inside one department.
     south = {"location": ["South"]}
     assert flow_share(con, MARCH, filters=south, min_group_size=1) == {
-        "numerator": 0, "denominator": 8, "value": 0.0}
+        "numerator": 0,
+        "denominator": 8,
+        "value": 0.0,
+    }
     table = ei_index(con, MARCH, filters=south, min_group_size=1)
     assert table["department"].tolist() == ["Alpha", "Beta", "Gamma"]
     assert table["internal"].tolist() == [2, 5, 1] and table["external"].tolist() == [0, 0, 0]
@@ -262,16 +378,20 @@ def test_filtering_the_segment_shown_keeps_its_rows_and_their_figures(con):
     alpha = {"department": ["Alpha"]}
     matrix = flow_matrix(con, MARCH, filters=alpha, min_group_size=1)
     assert matrix[["source", "target", "edges"]].values.tolist() == [
-        ["Alpha", "Alpha", 4], ["Alpha", "Beta", 1]]
+        ["Alpha", "Alpha", 4],
+        ["Alpha", "Beta", 1],
+    ]
     assert matrix["share_of_source"].tolist() == pytest.approx([80.0, 20.0])
     stored = flow_matrix(con, MARCH)
-    pd.testing.assert_frame_equal(matrix, stored[stored["source"] == "Alpha"].reset_index(
-        drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(
+        matrix, stored[stored["source"] == "Alpha"].reset_index(drop=True), check_dtype=False
+    )
     # the 8 edges involving Alpha: 4 inside, 4 across (b1->a1 twice, c1->a1, a1->b1)
     assert flow_share(con, MARCH, filters=alpha, min_group_size=1)["value"] == 50.0
     table = ei_index(con, MARCH, filters=alpha, min_group_size=1)
-    assert table.to_dict("records") == ei_index(con, MARCH).query(
-        "department == 'Alpha'").to_dict("records")
+    assert table.to_dict("records") == ei_index(con, MARCH).query("department == 'Alpha'").to_dict(
+        "records"
+    )
 
 
 def test_a_filtered_network_under_the_floor_is_withheld(con):
@@ -285,10 +405,10 @@ def test_a_filtered_network_under_the_floor_is_withheld(con):
 def test_bridging_people_among_the_selected_people(con):
     refresh_network(con, settings(1))
     assert bridging_people(con, 5, 1, {"department": ["Alpha"]})["person_id"].tolist() == [
-        emp("a1")]
+        emp("a1")
+    ]
     assert bridging_people(con, 5, 1, {"department": ["Beta"]}).empty
-    assert bridging_people(con, 5, 1, {"location": ["North"]})["person_id"].tolist() == [
-        emp("a1")]
+    assert bridging_people(con, 5, 1, {"location": ["North"]})["person_id"].tolist() == [emp("a1")]
 
 
 def test_refresh_replaces_what_it_stored(con):
@@ -296,16 +416,21 @@ def test_refresh_replaces_what_it_stored(con):
     assert first == 7 + 5 + 8  # department and location flow rows, people
     con.execute("DELETE FROM interactions WHERE created_at < '2026-01-01'")
     assert refresh_network(con, settings(1)) == first - 2
-    assert con.execute("SELECT count(*) FROM network_flow "
-                       "WHERE period_start < '2026-01-01'").fetchall()[0][0] == 0
+    assert (
+        con.execute(
+            "SELECT count(*) FROM network_flow WHERE period_start < '2026-01-01'"
+        ).fetchall()[0][0]
+        == 0
+    )
 
 
 def test_demo_network_hides_legal_and_counts_every_directory_edge(demo_db_copy):
     with open_warehouse(demo_db_copy) as con:
         stored = refresh_network(con, settings(5))
         assert stored > 600
-        values = con.execute("SELECT list(DISTINCT source_value) || list(DISTINCT target_value) "
-                             "FROM network_flow").fetchall()[0][0]
+        values = con.execute(
+            "SELECT list(DISTINCT source_value) || list(DISTINCT target_value) FROM network_flow"
+        ).fetchall()[0][0]
         assert "Legal" not in values and "Other" in values
         edges, expected = con.execute(
             """
@@ -314,10 +439,13 @@ def test_demo_network_hides_legal_and_counts_every_directory_edge(demo_db_copy):
                     JOIN authors s ON s.author_id = i.actor_id AND s.in_directory
                     JOIN authors t ON t.author_id = i.target_id AND t.in_directory
                     WHERE i.actor_id <> i.target_id)
-            """).fetchall()[0]
+            """
+        ).fetchall()[0]
         assert edges == expected > 0
-        people = con.execute("SELECT count(*), count(*) FILTER (is_bridge), "
-                             "count(DISTINCT persona) FROM network_people").fetchall()[0]
+        people = con.execute(
+            "SELECT count(*), count(*) FILTER (is_bridge), "
+            "count(DISTINCT persona) FROM network_people"
+        ).fetchall()[0]
         assert people[0] == 600 and people[1] >= 1 and people[2] >= 3
         year = Period(date(2000, 1, 1), date(2100, 1, 1))
         share = flow_share(con, year)

@@ -24,8 +24,10 @@ from socialpulse.warehouse import connect
 
 WINDOW_START = pd.Timestamp("2026-09-15 08:00")
 NOW = pd.Timestamp("2026-09-15 11:20")
-POSTS = [("x:1", "Northwind recalls the Trailhead jacket, zipper broke", "https://x.com/a/status/1"),
-         ("x:2", "Trailhead recall: my zipper failed on day one", "https://x.com/b/status/2")]
+POSTS = [
+    ("x:1", "Northwind recalls the Trailhead jacket, zipper broke", "https://x.com/a/status/1"),
+    ("x:2", "Trailhead recall: my zipper failed on day one", "https://x.com/b/status/2"),
+]
 
 
 def _free_port() -> int:
@@ -66,8 +68,9 @@ class Recorder(BaseHTTPRequestHandler):
         with server.lock:
             server.requests.append((self.path, self.headers["Content-Type"], body))
             tries = sum(1 for path, _, _ in server.requests if path == self.path)
-        status = {"/ok": 200, "/flaky": 503 if tries == 1 else 200, "/down": 500,
-                  "/bad": 400}.get(self.path, 404)
+        status = {"/ok": 200, "/flaky": 503 if tries == 1 else 200, "/down": 500, "/bad": 400}.get(
+            self.path, 404
+        )
         self.send_response(status)
         self.end_headers()
         self.wfile.write(b"ok" if status == 200 else b"no")
@@ -98,7 +101,8 @@ def con(empty_db):
         con.execute(
             "INSERT INTO posts (post_id, platform, native_id, channel_id, created_at, text, url, "
             "collected_at) VALUES (?, 'x', ?, 'x:public', ?, ?, ?, ?)",
-            [post_id, post_id, WINDOW_START, text, url, WINDOW_START])
+            [post_id, post_id, WINDOW_START, text, url, WINDOW_START],
+        )
     _add_alert(con)
     yield con
     con.close()
@@ -110,22 +114,42 @@ def _add_alert(con, start=WINDOW_START, hours=3, brand="Northwind"):
         "expected, top_terms, example_post_ids, created_at, status) "
         "VALUES (?, 'crisis', ?, ?, ?, 120, 3.04, ['recall', 'zipper', 'jacket'], "
         "['x:1', 'x:2'], ?, 'open')",
-        [brand, f"{brand}|crisis|{start:%Y-%m-%dT%H:%M}", start,
-         start + pd.Timedelta(hours=hours), NOW])
+        [
+            brand,
+            f"{brand}|crisis|{start:%Y-%m-%dT%H:%M}",
+            start,
+            start + pd.Timedelta(hours=hours),
+            NOW,
+        ],
+    )
 
 
 def _settings(email: AlertEmail | None = None, hooks=(), **alerts) -> Settings:
-    return Settings(alerts=Alerts(email=email, webhooks=list(hooks), retry_backoff_seconds=0.01,
-                                  timeout_seconds=5, **alerts))
+    return Settings(
+        alerts=Alerts(
+            email=email,
+            webhooks=list(hooks),
+            retry_backoff_seconds=0.01,
+            timeout_seconds=5,
+            **alerts,
+        )
+    )
 
 
 def _email(port: int, **extra) -> AlertEmail:
-    return AlertEmail(host="127.0.0.1", port=port, sender="pulse@northwind.example",
-                      recipients=["crisis@northwind.example", "pr@northwind.example"], **extra)
+    return AlertEmail(
+        host="127.0.0.1",
+        port=port,
+        sender="pulse@northwind.example",
+        recipients=["crisis@northwind.example", "pr@northwind.example"],
+        **extra,
+    )
 
 
-LINE = ("Northwind crisis: 120 negative mentions 08:00-11:00 UTC 15 Sep 2026, expected 3; "
-        "top terms: recall, zipper, jacket")
+LINE = (
+    "Northwind crisis: 120 negative mentions 08:00-11:00 UTC 15 Sep 2026, expected 3; "
+    "top terms: recall, zipper, jacket"
+)
 
 
 def test_an_alert_goes_out_once_by_email_and_to_every_webhook_format(con, smtp, http):
@@ -159,8 +183,9 @@ def test_an_alert_goes_out_once_by_email_and_to_every_webhook_format(con, smtp, 
     assert plain["window_start"] == "2026-09-15T08:00:00Z"
     assert plain["top_terms"] == ["recall", "zipper", "jacket"]
     assert [e["url"] for e in plain["examples"]] == [url for _, _, url in POSTS]
-    notified, error = con.execute(
-        "SELECT notified_at, notification_error FROM alerts").fetchall()[0]
+    notified, error = con.execute("SELECT notified_at, notification_error FROM alerts").fetchall()[
+        0
+    ]
     assert notified is not None and error is None
 
     # Once per episode: the next runs send nothing, even when the episode grows.
@@ -188,12 +213,12 @@ def test_an_endpoint_that_always_fails_is_retried_a_few_times_and_recorded(con, 
 
     assert _paths(server) == ["/ok", "/down", "/down", "/down"]
     assert "HTTP 500" in sent.iloc[0]["error"]
-    notified, error = con.execute(
-        "SELECT notified_at, notification_error FROM alerts").fetchall()[0]
+    notified, error = con.execute("SELECT notified_at, notification_error FROM alerts").fetchall()[
+        0
+    ]
     assert notified is not None  # Slack has it: it is never sent again, to anyone
     assert error.startswith("webhook 2 (json, 127.0.0.1:") and "HTTP 500" in error
-    assert any(r.levelno == logging.ERROR and "after 3 tries" in r.message
-               for r in caplog.records)
+    assert any(r.levelno == logging.ERROR and "after 3 tries" in r.message for r in caplog.records)
     assert not any("/down" in r.message for r in caplog.records)  # a webhook's path is secret
     notify_new_alerts(con, settings, now=NOW)
     assert len(server.requests) == 4
@@ -204,8 +229,9 @@ def test_when_no_endpoint_delivers_the_alert_stays_pending_for_the_next_run(con,
     settings = _settings(hooks=[AlertWebhook(url=f"{base}/down")], retries=2)
 
     notify_new_alerts(con, settings, now=NOW)
-    notified, error = con.execute(
-        "SELECT notified_at, notification_error FROM alerts").fetchall()[0]
+    notified, error = con.execute("SELECT notified_at, notification_error FROM alerts").fetchall()[
+        0
+    ]
     assert notified is None and "HTTP 500" in error
     notify_new_alerts(con, settings, now=NOW)
     assert _paths(server) == ["/down"] * 4
@@ -236,8 +262,13 @@ def test_smtp_login_takes_the_password_from_the_environment(con, monkeypatch):
         return AuthResult(success=auth_data.password == b"s3cret")
 
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(),
-                            authenticator=authenticator, auth_require_tls=False)
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=_free_port(),
+        authenticator=authenticator,
+        auth_require_tls=False,
+    )
     controller.start()
     try:
         email = _email(controller.port, username="pulse", password_variable="PULSE_SMTP_PASSWORD")
@@ -255,20 +286,42 @@ def test_smtp_login_takes_the_password_from_the_environment(con, monkeypatch):
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
 def test_starttls_with_a_private_certificate_authority(con, tmp_path):
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                    "-keyout", str(key), "-out", str(cert), "-subj", "/CN=127.0.0.1",
-                    "-addext", "subjectAltName=IP:127.0.0.1"], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+            "-subj",
+            "/CN=127.0.0.1",
+            "-addext",
+            "subjectAltName=IP:127.0.0.1",
+        ],
+        check=True,
+        capture_output=True,
+    )
     context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
     context.load_cert_chain(cert, key)
     inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port(), tls_context=context,
-                            require_starttls=True)
+    controller = Controller(
+        inbox, hostname="127.0.0.1", port=_free_port(), tls_context=context, require_starttls=True
+    )
     controller.start()
     try:
-        untrusted = notify_new_alerts(con, _settings(_email(controller.port, starttls=True)),
-                                      now=NOW)
+        untrusted = notify_new_alerts(
+            con, _settings(_email(controller.port, starttls=True)), now=NOW
+        )
         trusted = notify_new_alerts(
-            con, _settings(_email(controller.port, starttls=True, ca_file=str(cert))), now=NOW)
+            con, _settings(_email(controller.port, starttls=True, ca_file=str(cert))), now=NOW
+        )
     finally:
         controller.stop()
     assert "CERTIFICATE_VERIFY_FAILED" in untrusted.iloc[0]["error"]  # not retried: permanent
@@ -282,8 +335,9 @@ def test_episodes_that_ended_long_ago_are_history_not_news(con, http):
     sent = notify_new_alerts(con, _settings(hooks=[AlertWebhook(url=f"{base}/ok")]), now=NOW)
 
     assert list(sent["episode_key"]) == ["Northwind|crisis|2026-09-15T08:00"]
-    old = con.execute("SELECT notified_at, notification_error FROM alerts "
-                      "WHERE brand = 'Summitline'").fetchall()[0]
+    old = con.execute(
+        "SELECT notified_at, notification_error FROM alerts WHERE brand = 'Summitline'"
+    ).fetchall()[0]
     assert old[0] is None and old[1].startswith("not sent: the episode ended over 24 h")
 
 
@@ -293,16 +347,27 @@ def test_nothing_configured_sends_nothing(con):
 
 
 def test_every_body_is_json():
-    alert = {"alert_id": 1, "brand": "Acme", "kind": "peak", "episode_key": "k",
-             "window_start": pd.Timestamp("2026-04-14 15:00"),
-             "window_end": pd.Timestamp("2026-04-15 09:00"), "observed": 33.0,
-             "expected": 1.302, "top_terms": None, "example_post_ids": [], "status": "closed",
-             "closed_at": pd.NaT, "notified_at": None}
+    alert = {
+        "alert_id": 1,
+        "brand": "Acme",
+        "kind": "peak",
+        "episode_key": "k",
+        "window_start": pd.Timestamp("2026-04-14 15:00"),
+        "window_end": pd.Timestamp("2026-04-15 09:00"),
+        "observed": 33.0,
+        "expected": 1.302,
+        "top_terms": None,
+        "example_post_ids": [],
+        "status": "closed",
+        "closed_at": pd.NaT,
+        "notified_at": None,
+    }
     for fmt in ("slack", "teams", "json"):
         assert json.loads(json.dumps(webhook_body(alert, fmt)))
     assert webhook_body(alert, "slack") == {"text": describe_alert(alert)}
     assert describe_alert(alert) == (
-        "Acme peak: 33 mentions 15:00 14 Apr 2026 - 09:00 15 Apr 2026 UTC, expected 1.3")
+        "Acme peak: 33 mentions 15:00 14 Apr 2026 - 09:00 15 Apr 2026 UTC, expected 1.3"
+    )
     assert webhook_body(alert, "json")["closed_at"] is None
 
 

@@ -35,18 +35,29 @@ from socialpulse.warehouse import connect, open_warehouse, upsert
 
 FLOOR = 5
 MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
-CELLS = [("Sales", "HQ", "full-time", 4), ("Sales", "HQ", "contractor", 1),
-         ("Sales", "Remote", "full-time", 3), ("Ops", "HQ", "full-time", 5),
-         ("Ops", "Remote", "contractor", 2), ("Support", "Remote", "full-time", 4),
-         ("Support", "Remote", "contractor", 2), ("Legal", "HQ", "full-time", 4)]
-FOLDED = {"department": {"Legal": OTHER, "Support": OTHER, "Sales": "Sales", "Ops": "Ops"},
-          "location": {"HQ": "HQ", "Remote": "Remote"},
-          "employee_type": {"full-time": "full-time", "contractor": "contractor"}}
+CELLS = [
+    ("Sales", "HQ", "full-time", 4),
+    ("Sales", "HQ", "contractor", 1),
+    ("Sales", "Remote", "full-time", 3),
+    ("Ops", "HQ", "full-time", 5),
+    ("Ops", "Remote", "contractor", 2),
+    ("Support", "Remote", "full-time", 4),
+    ("Support", "Remote", "contractor", 2),
+    ("Legal", "HQ", "full-time", 4),
+]
+FOLDED = {
+    "department": {"Legal": OTHER, "Support": OTHER, "Sales": "Sales", "Ops": "Ops"},
+    "location": {"HQ": "HQ", "Remote": "Remote"},
+    "employee_type": {"full-time": "full-time", "contractor": "contractor"},
+}
 
 
 def directory_frame(cells) -> pd.DataFrame:
-    rows = [(department, location, employee_type)
-            for department, location, employee_type, people in cells for _ in range(people)]
+    rows = [
+        (department, location, employee_type)
+        for department, location, employee_type, people in cells
+        for _ in range(people)
+    ]
     frame = pd.DataFrame(rows, columns=list(SEGMENTS))
     frame.insert(0, "author_id", [f"emp_{i:02d}" for i in range(len(frame))])
     return frame
@@ -54,18 +65,41 @@ def directory_frame(cells) -> pd.DataFrame:
 
 def load(con: duckdb.DuckDBPyConnection, people: pd.DataFrame) -> None:
     """The directory, and a thread by every other person in March with a reply by the next."""
-    upsert(con, "channels", pd.DataFrame([{
-        "channel_id": "slack:work", "platform": "slack", "scope": "internal", "name": "work"}]))
-    upsert(con, "authors", people.assign(platform="internal", scope="internal",
-                                         handle=people["author_id"], in_directory=True))
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [{"channel_id": "slack:work", "platform": "slack", "scope": "internal", "name": "work"}]
+        ),
+    )
+    upsert(
+        con,
+        "authors",
+        people.assign(
+            platform="internal", scope="internal", handle=people["author_id"], in_directory=True
+        ),
+    )
     ids = people["author_id"].tolist()
-    posts = [{"post_id": f"slack:t{i}", "author_id": ids[i], "kind": "post", "parent_id": None,
-              "created_at": pd.Timestamp("2026-03-02 09:00") + pd.Timedelta(hours=i)}
-             for i in range(0, len(ids), 2)]
-    posts += [{"post_id": f"slack:r{i}", "author_id": ids[(i + 1) % len(ids)], "kind": "reply",
-               "parent_id": f"slack:t{i}",
-               "created_at": pd.Timestamp("2026-03-02 09:30") + pd.Timedelta(hours=i)}
-              for i in range(0, len(ids), 4)]
+    posts = [
+        {
+            "post_id": f"slack:t{i}",
+            "author_id": ids[i],
+            "kind": "post",
+            "parent_id": None,
+            "created_at": pd.Timestamp("2026-03-02 09:00") + pd.Timedelta(hours=i),
+        }
+        for i in range(0, len(ids), 2)
+    ]
+    posts += [
+        {
+            "post_id": f"slack:r{i}",
+            "author_id": ids[(i + 1) % len(ids)],
+            "kind": "reply",
+            "parent_id": f"slack:t{i}",
+            "created_at": pd.Timestamp("2026-03-02 09:30") + pd.Timedelta(hours=i),
+        }
+        for i in range(0, len(ids), 4)
+    ]
     frame = pd.DataFrame(posts).assign(platform="slack", channel_id="slack:work", text="text")
     frame["native_id"] = frame["post_id"]
     frame["thread_id"] = frame["parent_id"].fillna(frame["post_id"])
@@ -100,8 +134,11 @@ def subsets(values):
 
 
 # Every value in the directory, and "Other" where it is reported.
-CANDIDATES = {"department": ["Sales", "Ops", "Support", "Legal", OTHER],
-              "location": ["HQ", "Remote"], "employee_type": ["full-time", "contractor"]}
+CANDIDATES = {
+    "department": ["Sales", "Ops", "Support", "Legal", OTHER],
+    "location": ["HQ", "Remote"],
+    "employee_type": ["full-time", "contractor"],
+}
 
 
 def test_the_fixture_folds_as_described(con):
@@ -113,8 +150,11 @@ def test_no_filter_combination_describes_fewer_people_than_the_floor(con, people
     """Every subset of every segment's values (none, single values, pairs, ...) crossed."""
     shown: set[frozenset] = set()
     for departments, locations, types in product(*(subsets(CANDIDATES[s]) for s in SEGMENTS)):
-        filters = {"department": list(departments), "location": list(locations),
-                   "employee_type": list(types)}
+        filters = {
+            "department": list(departments),
+            "location": list(locations),
+            "employee_type": list(types),
+        }
         result = internal_summary(con, MARCH, filters, FLOOR)
         label = f"{filters}: {result.get('detail')}"
         if {"Legal", "Support"} & set(departments):
@@ -151,15 +191,21 @@ def test_no_filter_combination_describes_fewer_people_than_the_floor(con, people
 def test_other_is_every_folded_group_and_legal_cannot_be_picked_out(con, people):
     other = internal_summary(con, MARCH, {"department": [OTHER]}, FLOOR)
     assert other["people"] == 10  # Legal 4 + Support 6
-    for filters in ({"department": ["Legal"]}, {"department": ["Legal", "Sales"]},
-                    {"department": ["Legal", OTHER]}, {"department": ["Support"]}):
+    for filters in (
+        {"department": ["Legal"]},
+        {"department": ["Legal", "Sales"]},
+        {"department": ["Legal", OTHER]},
+        {"department": ["Support"]},
+    ):
         assert internal_summary(con, MARCH, filters, FLOOR)["withheld"], filters
     # Other in Remote is Support (6), but Other minus it is Legal: withheld.
-    assert internal_summary(con, MARCH, {"department": [OTHER], "location": ["Remote"]},
-                            FLOOR)["withheld"]
+    assert internal_summary(con, MARCH, {"department": [OTHER], "location": ["Remote"]}, FLOOR)[
+        "withheld"
+    ]
     # Sales in HQ is 5 people, but Sales minus them is 3.
-    assert internal_summary(con, MARCH, {"department": ["Sales"], "location": ["HQ"]},
-                            FLOOR)["withheld"]
+    assert internal_summary(con, MARCH, {"department": ["Sales"], "location": ["HQ"]}, FLOOR)[
+        "withheld"
+    ]
     # A location or employee type has no "Other" here: asking for it is asking for nobody.
     assert internal_summary(con, MARCH, {"location": [OTHER]}, FLOOR)["withheld"]
     # Full-time (20) leaves out the 5 contractors: shown.
@@ -171,16 +217,23 @@ def test_unknown_segments_are_refused(con):
         internal_summary(con, MARCH, {"salary": ["high"]}, FLOOR)
 
 
-VALUES = {"department": ["Sales", "Ops", "Legal", "Support"], "location": ["HQ", "Remote", "Lyon"],
-          "employee_type": ["full-time", "contractor"]}
+VALUES = {
+    "department": ["Sales", "Ops", "Legal", "Support"],
+    "location": ["HQ", "Remote", "Lyon"],
+    "employee_type": ["full-time", "contractor"],
+}
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
-    cells=st.lists(st.tuples(*(st.sampled_from(VALUES[s]) for s in SEGMENTS),
-                             st.integers(1, 7)), min_size=1, max_size=8),
-    picks=st.tuples(*(st.lists(st.sampled_from([*VALUES[s], OTHER]), max_size=3, unique=True)
-                      for s in SEGMENTS)),
+    cells=st.lists(
+        st.tuples(*(st.sampled_from(VALUES[s]) for s in SEGMENTS), st.integers(1, 7)),
+        min_size=1,
+        max_size=8,
+    ),
+    picks=st.tuples(
+        *(st.lists(st.sampled_from([*VALUES[s], OTHER]), max_size=3, unique=True) for s in SEGMENTS)
+    ),
     floor=st.integers(2, 6),
 )
 def test_random_directories_and_filters_never_show_a_small_group(cells, picks, floor):
@@ -193,8 +246,9 @@ def test_random_directories_and_filters_never_show_a_small_group(cells, picks, f
         result = internal_summary(con, MARCH, filters, floor)
     finally:
         con.close()
-    picked_folded = any(folded[s].get(v, v) != v for s in SEGMENTS for v in filters[s]
-                        if v != OTHER)
+    picked_folded = any(
+        folded[s].get(v, v) != v for s in SEGMENTS for v in filters[s] if v != OTHER
+    )
     if picked_folded:
         assert result["withheld"]
     if not result["withheld"]:
@@ -205,8 +259,9 @@ def test_random_directories_and_filters_never_show_a_small_group(cells, picks, f
 def test_the_demo_never_names_legal(demo_db_copy):
     with open_warehouse(demo_db_copy) as con:
         assert refresh_internal_metrics(con, Settings()) > 0
-        legal = con.execute("SELECT count(*) FROM internal_metrics WHERE segment_value = 'Legal'"
-                            ).fetchall()[0][0]
+        legal = con.execute(
+            "SELECT count(*) FROM internal_metrics WHERE segment_value = 'Legal'"
+        ).fetchall()[0][0]
         assert legal == 0
         # Every directory segment stored holds at least the floor; so does every channel row.
         smallest = con.execute(
@@ -215,14 +270,16 @@ def test_the_demo_never_names_legal(demo_db_copy):
         assert smallest >= FLOOR
         quietest = con.execute(
             "SELECT min(value) FROM internal_metrics WHERE metric = 'active_people' "
-            "AND segment_type = 'channel'").fetchall()[0][0]
+            "AND segment_type = 'channel'"
+        ).fetchall()[0][0]
         assert quietest >= FLOOR
         june = Period(date(2026, 6, 1), date(2026, 6, 30))
         assert internal_summary(con, june, {"department": ["Legal"]}, FLOOR)["withheld"]
-        folded = [d for d, g in reportable_groups(con, "department", FLOOR).items()
-                  if g == OTHER]
+        folded = [d for d, g in reportable_groups(con, "department", FLOOR).items() if g == OTHER]
         assert "Legal" in folded
         expected = con.execute(
             "SELECT count(*) FROM authors WHERE scope = 'internal' AND in_directory "
-            "AND list_contains(?, department)", [folded]).fetchall()[0][0]
+            "AND list_contains(?, department)",
+            [folded],
+        ).fetchall()[0][0]
         assert internal_summary(con, june, {"department": [OTHER]}, FLOOR)["people"] == expected

@@ -13,20 +13,33 @@ from socialpulse.warehouse import connect, open_warehouse, upsert
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sentiment"
 TRICKY = [
-    "not bad at all", "The book was kind of good.", "never so happy", "without doubt great",
-    "At least it isn't a horrible book.", "I DON'T LIKE IT but the staff were GREAT!!!",
-    "the shit", "kiss of death", "yeah right", "cut the mustard", "no no no good",
-    "Today SUX!", "Make sure you :) or :D today!", "Catch utf-8 emoji such as 💘 and 💋 and 😁",
-    "Not bad, not bad at ALL... sort of great", "least favourite", "at least good", "",
-    "extremely   sad , but somewhat happy???", "This is not the worst, nor the best.",
+    "not bad at all",
+    "The book was kind of good.",
+    "never so happy",
+    "without doubt great",
+    "At least it isn't a horrible book.",
+    "I DON'T LIKE IT but the staff were GREAT!!!",
+    "the shit",
+    "kiss of death",
+    "yeah right",
+    "cut the mustard",
+    "no no no good",
+    "Today SUX!",
+    "Make sure you :) or :D today!",
+    "Catch utf-8 emoji such as 💘 and 💋 and 😁",
+    "Not bad, not bad at ALL... sort of great",
+    "least favourite",
+    "at least good",
+    "",
+    "extremely   sad , but somewhat happy???",
+    "This is not the worst, nor the best.",
 ]
 
 
 def test_the_fast_analyzer_gives_vaders_exact_scores(demo_tables):
     stock, fast = SentimentIntensityAnalyzer(), FastSentimentIntensityAnalyzer()
     texts = TRICKY + demo_tables["posts"]["text"].drop_duplicates().head(3000).tolist()
-    assert [fast.polarity_scores(t) for t in texts] == [stock.polarity_scores(t)
-                                                        for t in texts]
+    assert [fast.polarity_scores(t) for t in texts] == [stock.polarity_scores(t) for t in texts]
 
 
 def test_stored_scores_equal_plain_vader(demo_db):
@@ -34,7 +47,8 @@ def test_stored_scores_equal_plain_vader(demo_db):
         sample = con.execute(
             "SELECT p.text, s.compound, s.positive, s.neutral, s.negative FROM posts p "
             "JOIN sentiment_scores s USING (post_id) WHERE s.method = 'vader' "
-            "AND p.language = 'en' USING SAMPLE 500 ROWS (reservoir, 1)").df()
+            "AND p.language = 'en' USING SAMPLE 500 ROWS (reservoir, 1)"
+        ).df()
     stock = SentimentIntensityAnalyzer()
     expected = pd.DataFrame([stock.polarity_scores(t) for t in sample["text"]])
     assert sample["compound"].tolist() == expected["compound"].tolist()
@@ -63,27 +77,52 @@ def test_a_long_text_is_the_mean_of_its_sentences():
 
 
 def post(post_id, text, language=None):
-    return {"post_id": post_id, "platform": "x", "native_id": post_id, "channel_id": "x:public",
-            "created_at": pd.Timestamp("2026-05-01"), "text": text, "language": language,
-            "collected_at": pd.Timestamp("2026-05-01")}
+    return {
+        "post_id": post_id,
+        "platform": "x",
+        "native_id": post_id,
+        "channel_id": "x:public",
+        "created_at": pd.Timestamp("2026-05-01"),
+        "text": text,
+        "language": language,
+        "collected_at": pd.Timestamp("2026-05-01"),
+    }
 
 
 def test_languages_pick_the_lexicon_and_others_stay_unscored(empty_db):
     with connect(empty_db) as con:
-        upsert(con, "posts", pd.DataFrame([
-            post("en", "I love this wonderful jacket"),
-            post("fr", "J'adore cette veste, elle est magnifique et très confortable"),
-            post("de", "Die Jacke ist leider komplett kaputt und der Service ist schlecht"),
-            post("given", "Le service est nul", language="fr")]))
+        upsert(
+            con,
+            "posts",
+            pd.DataFrame(
+                [
+                    post("en", "I love this wonderful jacket"),
+                    post("fr", "J'adore cette veste, elle est magnifique et très confortable"),
+                    post("de", "Die Jacke ist leider komplett kaputt und der Service ist schlecht"),
+                    post("given", "Le service est nul", language="fr"),
+                ]
+            ),
+        )
         assert score_new_posts(con) == 4
-        scores = con.execute("SELECT p.post_id, p.language, s.model_version, s.label, "
-                             "s.compound FROM posts p JOIN sentiment_scores s USING (post_id)"
-                             ).df().set_index("post_id")
+        scores = (
+            con.execute(
+                "SELECT p.post_id, p.language, s.model_version, s.label, "
+                "s.compound FROM posts p JOIN sentiment_scores s USING (post_id)"
+            )
+            .df()
+            .set_index("post_id")
+        )
         assert score_new_posts(con) == 0  # nothing new
     assert scores.loc["en", ["language", "model_version", "label"]].tolist() == [
-        "en", "vaderSentiment-3.3.2", "positive"]
+        "en",
+        "vaderSentiment-3.3.2",
+        "positive",
+    ]
     assert scores.loc["fr", ["language", "model_version", "label"]].tolist() == [
-        "fr", "vaderSentiment-fr-1.3.4", "positive"]
+        "fr",
+        "vaderSentiment-fr-1.3.4",
+        "positive",
+    ]
     assert scores.loc["given", "label"] == "negative"
     assert scores.loc["de", "language"] == "de"
     assert scores.loc["de", "label"] == "unscored" and pd.isna(scores.loc["de", "compound"])
@@ -107,16 +146,25 @@ def test_a_correction_overrides_the_model_and_survives_rescoring(empty_db):
 def test_evaluate_on_a_tiny_labelled_file_gives_the_hand_computed_figures():
     results = evaluate(read_labelled(FIXTURES / "tiny_labelled.csv"))
     # VADER: right on 5 of 6; F1 positive 1, negative 0.8, neutral 2/3.
-    assert results["vader"] == {"n": 6, "accuracy": round(5 / 6, 4),
-                                "macro_f1": round((1 + 0.8 + 2 / 3) / 3, 4),
-                                "weighted_f1": round((2 * 1 + 3 * 0.8 + 2 / 3) / 6, 4)}
+    assert results["vader"] == {
+        "n": 6,
+        "accuracy": round(5 / 6, 4),
+        "macro_f1": round((1 + 0.8 + 2 / 3) / 3, 4),
+        "weighted_f1": round((2 * 1 + 3 * 0.8 + 2 / 3) / 6, 4),
+    }
 
 
 def test_scores_become_labels_and_give_a_correlation():
     data = read_labelled(FIXTURES / "tiny_scored.tsv")
     # 1..5 rescaled to -1..1: 5, 4 positive; 3 neutral; 2, 1 negative.
-    assert data["label"].tolist() == ["positive", "positive", "negative", "negative", "neutral",
-                                      "negative"]
+    assert data["label"].tolist() == [
+        "positive",
+        "positive",
+        "negative",
+        "negative",
+        "neutral",
+        "negative",
+    ]
     assert 0.8 < evaluate(data)["vader"]["pearson_r"] <= 1
 
 
@@ -134,11 +182,17 @@ def test_too_little_data_is_refused_with_one_line():
 
 def test_a_model_that_beats_vader_is_promoted_and_labels_posts(empty_db, tmp_path):
     with connect(empty_db) as con:
-        upsert(con, "posts", pd.DataFrame([post("p1", "this tent is sick", "en"),
-                                           post("p2", "the stove is a joke", "en")]))
+        upsert(
+            con,
+            "posts",
+            pd.DataFrame(
+                [post("p1", "this tent is sick", "en"), post("p2", "the stove is a joke", "en")]
+            ),
+        )
         score_new_posts(con)
-        trained = train_and_store(con, read_labelled(FIXTURES / "jargon_labelled.csv"),
-                                  tmp_path / "models")
+        trained = train_and_store(
+            con, read_labelled(FIXTURES / "jargon_labelled.csv"), tmp_path / "models"
+        )
         labels = dict(con.execute("SELECT post_id, label FROM post_sentiment").fetchall())
         sources = {s for (s,) in con.execute("SELECT source FROM post_sentiment").fetchall()}
         recorded = con.execute("SELECT promoted, training_rows FROM sentiment_models").fetchall()

@@ -29,16 +29,21 @@ CRISIS_AT = pd.Timestamp("2026-03-04 10:00")  # 3 hours of +20 negative mentions
 PEAK_AT = pd.Timestamp("2026-03-06 16:00")  # 3 hours of +20 positive mentions an hour
 SMALL = Settings(alerts=Alerts(baseline_days=2))
 HOUR = pd.Timedelta(hours=1)
-TEXTS = {"neutral": "Picked up an Acme tent at the outlet", "negative": "Acme support is slow",
-         "crisis": "The Acme zipper broke, recall it", "launch": "Acme launch day, lovely tent"}
+TEXTS = {
+    "neutral": "Picked up an Acme tent at the outlet",
+    "negative": "Acme support is slow",
+    "crisis": "The Acme zipper broke, recall it",
+    "launch": "Acme launch day, lovely tent",
+}
 LABELS = {"neutral": "neutral", "negative": "negative", "crisis": "negative", "launch": "positive"}
 
 
 def _posts_at(hour: pd.Timestamp, tones: list[str], kind: str = "post") -> list[dict]:
     """Posts spread over one hour, one per tone."""
     step = pd.Timedelta(minutes=60) / len(tones)
-    return [{"created_at": hour + i * step, "tone": tone, "kind": kind}
-            for i, tone in enumerate(tones)]
+    return [
+        {"created_at": hour + i * step, "tone": tone, "kind": kind} for i, tone in enumerate(tones)
+    ]
 
 
 def _flat_week(days: int = 7) -> list[dict]:
@@ -58,18 +63,44 @@ def _load(con, rows: list[dict], first_id: int = 0) -> None:
     frame = pd.DataFrame(rows)
     frame["post_id"] = [f"x:{first_id + i}" for i in range(len(frame))]
     frame["text"] = frame["tone"].map(TEXTS)
-    upsert(con, "posts", frame.assign(
-        platform="x", native_id=frame["post_id"], channel_id="x:public",
-        collected_at=frame["created_at"])[
-        ["post_id", "platform", "native_id", "channel_id", "created_at", "text", "kind",
-         "collected_at"]])
-    upsert(con, "brand_matches", frame.assign(brand="Acme", is_competitor=False,
-                                              rule="keyword:Acme")[
-        ["post_id", "brand", "is_competitor", "rule"]])
-    upsert(con, "sentiment_scores", frame.assign(
-        method="vader", model_version="test", label=frame["tone"].map(LABELS),
-        scored_at=pd.Timestamp("2026-04-01"))[
-        ["post_id", "method", "model_version", "label", "scored_at"]])
+    upsert(
+        con,
+        "posts",
+        frame.assign(
+            platform="x",
+            native_id=frame["post_id"],
+            channel_id="x:public",
+            collected_at=frame["created_at"],
+        )[
+            [
+                "post_id",
+                "platform",
+                "native_id",
+                "channel_id",
+                "created_at",
+                "text",
+                "kind",
+                "collected_at",
+            ]
+        ],
+    )
+    upsert(
+        con,
+        "brand_matches",
+        frame.assign(brand="Acme", is_competitor=False, rule="keyword:Acme")[
+            ["post_id", "brand", "is_competitor", "rule"]
+        ],
+    )
+    upsert(
+        con,
+        "sentiment_scores",
+        frame.assign(
+            method="vader",
+            model_version="test",
+            label=frame["tone"].map(LABELS),
+            scored_at=pd.Timestamp("2026-04-01"),
+        )[["post_id", "method", "model_version", "label", "scored_at"]],
+    )
 
 
 @pytest.fixture
@@ -101,7 +132,10 @@ def test_a_negative_burst_on_a_flat_baseline_is_one_crisis_with_hand_computed_co
 
     crisis = alerts[alerts["kind"] == "crisis"].iloc[0]
     assert (crisis["brand"], crisis["window_start"], crisis["window_end"]) == (
-        "Acme", CRISIS_AT, CRISIS_AT + 3 * HOUR)
+        "Acme",
+        CRISIS_AT,
+        CRISIS_AT + 3 * HOUR,
+    )
     # 3 hours x (1 usual + 20 burst) negative mentions, against 3 x 1 expected.
     assert crisis["observed"] == 63
     assert crisis["expected"] == pytest.approx(3.0)
@@ -110,10 +144,13 @@ def test_a_negative_burst_on_a_flat_baseline_is_one_crisis_with_hand_computed_co
     assert (crisis["status"], crisis["closed_at"]) == ("closed", CRISIS_AT + 3 * HOUR)
     examples = week.execute(
         "SELECT p.created_at, s.label FROM posts p JOIN sentiment_scores s USING (post_id) "
-        "WHERE list_contains(?, p.post_id)", [list(crisis["example_post_ids"])]).fetchall()
+        "WHERE list_contains(?, p.post_id)",
+        [list(crisis["example_post_ids"])],
+    ).fetchall()
     assert 1 <= len(examples) <= 3
-    assert all(CRISIS_AT <= at < CRISIS_AT + 3 * HOUR and label == "negative"
-               for at, label in examples)
+    assert all(
+        CRISIS_AT <= at < CRISIS_AT + 3 * HOUR and label == "negative" for at, label in examples
+    )
     # The volume of those hours is the crisis's own: no peak is reported beside it.
     assert list(alerts["kind"]) == ["crisis", "peak"]
 
@@ -133,7 +170,8 @@ def test_an_alert_reads_as_one_line(week):
 
     assert describe_alert(crisis) == (
         "Acme crisis: 63 negative mentions 10:00-13:00 UTC 4 Mar 2026, expected 3; "
-        "top terms: broke, recall, zipper")
+        "top terms: broke, recall, zipper"
+    )
 
 
 def test_window_text_names_both_days_only_when_they_differ():
@@ -141,7 +179,8 @@ def test_window_text_names_both_days_only_when_they_differ():
     assert window_text(day + 8 * HOUR, day + 11 * HOUR) == "08:00-11:00 UTC 15 Sep 2026"
     assert window_text(day + 20 * HOUR, day + 24 * HOUR) == "20:00-24:00 UTC 15 Sep 2026"
     assert window_text(day + 20 * HOUR, day + 28 * HOUR) == (
-        "20:00 15 Sep 2026 - 04:00 16 Sep 2026 UTC")
+        "20:00 15 Sep 2026 - 04:00 16 Sep 2026 UTC"
+    )
 
 
 def test_an_episode_opens_within_the_hour_and_stays_one_as_runs_repeat(week):
@@ -173,15 +212,21 @@ def test_a_run_without_its_cursor_finds_the_same_episodes_and_adds_none(week):
 
 def test_a_human_correction_that_removes_the_crisis_closes_it_and_shows_the_peak(week):
     detect_alerts(week, SMALL, now=CRISIS_AT + 2 * HOUR)
-    burst = week.execute(
-        "SELECT post_id FROM posts WHERE text = ?", [TEXTS["crisis"]]).df()
-    upsert(week, "sentiment_corrections", burst.assign(
-        label="neutral", corrected_by="analyst", corrected_at=pd.Timestamp("2026-03-04 12:00")))
+    burst = week.execute("SELECT post_id FROM posts WHERE text = ?", [TEXTS["crisis"]]).df()
+    upsert(
+        week,
+        "sentiment_corrections",
+        burst.assign(
+            label="neutral", corrected_by="analyst", corrected_at=pd.Timestamp("2026-03-04 12:00")
+        ),
+    )
     detect_alerts(week, SMALL, now=CRISIS_AT + 3 * HOUR)
 
     stored = stored_alerts(week)
     assert list(zip(stored["kind"], stored["status"], strict=True)) == [
-        ("crisis", "closed"), ("peak", "open")]
+        ("crisis", "closed"),
+        ("peak", "open"),
+    ]
     assert stored.iloc[1]["observed"] == 72
 
 
@@ -234,8 +279,9 @@ def demo(request, tmp_path):
 
 
 def _overlapping(alerts: pd.DataFrame, moment: pd.Timestamp, hours: int = 3) -> pd.DataFrame:
-    return alerts[(alerts["window_start"] < moment + hours * HOUR)
-                  & (alerts["window_end"] > moment)]
+    return alerts[
+        (alerts["window_start"] < moment + hours * HOUR) & (alerts["window_end"] > moment)
+    ]
 
 
 def test_the_demo_crisis_opens_within_three_hours_and_stays_one_episode(demo):
@@ -275,18 +321,26 @@ def test_over_the_demo_year_the_launch_is_a_peak_the_crisis_a_crisis_and_little_
     assert "northwind" not in set(row["top_terms"])
     labels = demo.execute(
         "SELECT s.label, p.created_at FROM post_sentiment s JOIN posts p USING (post_id) "
-        "WHERE list_contains(?, post_id)", [list(row["example_post_ids"])]).fetchall()
+        "WHERE list_contains(?, post_id)",
+        [list(row["example_post_ids"])],
+    ).fetchall()
     assert len(labels) == 3
-    assert all(label == "negative" and row["window_start"] <= at < row["window_end"]
-               for label, at in labels)
+    assert all(
+        label == "negative" and row["window_start"] <= at < row["window_end"]
+        for label, at in labels
+    )
     assert len(alerts) - 2 <= 5
     assert alerts["episode_key"].is_unique
 
 
 def test_the_benchmark_prints_its_figures():
     result = subprocess.run(
-        [sys.executable, "-m", "bench.bench_spikes", "--mentions", "2000",
-         "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        [sys.executable, "-m", "bench.bench_spikes", "--mentions", "2000", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["mentions"] == 2000

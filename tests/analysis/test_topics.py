@@ -37,37 +37,69 @@ STORE_LABELS = ["positive"] * 12 + ["neutral"] * 6 + ["negative"] * 2
 
 def _post(post_id: str, brand: str, when: str, text: str, label: str) -> dict:
     # Handles and links on every post: they must never become topic terms.
-    return {"post_id": post_id, "brand": brand, "created_at": pd.Timestamp(when),
-            "text": f"@fan{post_id[-2:]} {text} https://t.co/{post_id[-3:]}x", "label": label}
+    return {
+        "post_id": post_id,
+        "brand": brand,
+        "created_at": pd.Timestamp(when),
+        "text": f"@fan{post_id[-2:]} {text} https://t.co/{post_id[-3:]}x",
+        "label": label,
+    }
 
 
 def _corpus(august_store_posts: int = 0) -> list[dict]:
-    rows = [_post(f"x:z{i:02d}", "Acme", f"2026-09-{1 + i:02d} 10:00", ZIPPER[i % 5], label)
-            for i, label in enumerate(ZIPPER_LABELS)]
-    rows += [_post(f"x:s{i:02d}", "Acme", f"2026-09-{1 + i:02d} 12:00", STORE[i % 5], label)
-             for i, label in enumerate(STORE_LABELS)]
-    rows += [_post(f"x:a{i:02d}", "Acme", f"2026-08-{1 + i:02d} 12:00", STORE[i % 5], "neutral")
-             for i in range(august_store_posts)]
+    rows = [
+        _post(f"x:z{i:02d}", "Acme", f"2026-09-{1 + i:02d} 10:00", ZIPPER[i % 5], label)
+        for i, label in enumerate(ZIPPER_LABELS)
+    ]
+    rows += [
+        _post(f"x:s{i:02d}", "Acme", f"2026-09-{1 + i:02d} 12:00", STORE[i % 5], label)
+        for i, label in enumerate(STORE_LABELS)
+    ]
+    rows += [
+        _post(f"x:a{i:02d}", "Acme", f"2026-08-{1 + i:02d} 12:00", STORE[i % 5], "neutral")
+        for i in range(august_store_posts)
+    ]
     # A competitor with too few posts to model: skipped, not an error.
-    rows += [_post(f"x:r{i:02d}", "Rival", "2026-09-10 09:00", f"Rival tent review {i}",
-                   "positive") for i in range(5)]
+    rows += [
+        _post(f"x:r{i:02d}", "Rival", "2026-09-10 09:00", f"Rival tent review {i}", "positive")
+        for i in range(5)
+    ]
     return rows
 
 
 def _load(con, rows: list[dict]) -> None:
     frame = pd.DataFrame(rows)
-    upsert(con, "channels", pd.DataFrame([
-        {"channel_id": "x:public", "platform": "x", "scope": "external", "name": "X"}]))
-    upsert(con, "posts", frame.assign(
-        platform="x", native_id=frame["post_id"], channel_id="x:public",
-        collected_at=frame["created_at"])[
-        ["post_id", "platform", "native_id", "channel_id", "created_at", "text", "collected_at"]])
-    upsert(con, "brand_matches", frame.assign(
-        is_competitor=frame["brand"] != "Acme", rule="keyword:" + frame["brand"])[
-        ["post_id", "brand", "is_competitor", "rule"]])
-    upsert(con, "sentiment_scores", frame.assign(
-        method="vader", model_version="test", scored_at=pd.Timestamp("2026-10-01"))[
-        ["post_id", "method", "model_version", "label", "scored_at"]])
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [{"channel_id": "x:public", "platform": "x", "scope": "external", "name": "X"}]
+        ),
+    )
+    upsert(
+        con,
+        "posts",
+        frame.assign(
+            platform="x",
+            native_id=frame["post_id"],
+            channel_id="x:public",
+            collected_at=frame["created_at"],
+        )[["post_id", "platform", "native_id", "channel_id", "created_at", "text", "collected_at"]],
+    )
+    upsert(
+        con,
+        "brand_matches",
+        frame.assign(is_competitor=frame["brand"] != "Acme", rule="keyword:" + frame["brand"])[
+            ["post_id", "brand", "is_competitor", "rule"]
+        ],
+    )
+    upsert(
+        con,
+        "sentiment_scores",
+        frame.assign(method="vader", model_version="test", scored_at=pd.Timestamp("2026-10-01"))[
+            ["post_id", "method", "model_version", "label", "scored_at"]
+        ],
+    )
 
 
 @pytest.fixture
@@ -99,8 +131,7 @@ def test_two_topics_come_out_with_their_terms_volumes_and_sentiment(con):
     assert (zipper["posts"], store["posts"]) == (20, 20)
     assert (zipper["net_sentiment"], store["net_sentiment"]) == (-75.0, 55.0)
     assert list(rows["topic_id"]) == ["Acme|2026-09-01|1", "Acme|2026-09-01|2"]
-    assert (zipper["period_start"], zipper["period_end"]) == (date(2026, 9, 1),
-                                                              date(2026, 9, 30))
+    assert (zipper["period_start"], zipper["period_end"]) == (date(2026, 9, 1), date(2026, 9, 30))
     # Handles, links and the brand's own name say nothing about a topic.
     terms = {t for row in rows["top_terms"] for t in row}
     assert not terms & {"acme", "fan", "https", "co"}
@@ -123,8 +154,9 @@ def test_the_same_data_gives_the_same_rows(con):
     second = compute_topics(con, topics_per_brand=2)
     second_posts = con.execute("SELECT * FROM post_topics ORDER BY ALL").df()
 
-    pd.testing.assert_frame_equal(first.drop(columns="computed_at"),
-                                  second.drop(columns="computed_at"))
+    pd.testing.assert_frame_equal(
+        first.drop(columns="computed_at"), second.drop(columns="computed_at")
+    )
     pd.testing.assert_frame_equal(first_posts, second_posts)
     stored = con.execute("SELECT * EXCLUDE (computed_at) FROM topics ORDER BY topic_id").df()
     assert list(stored["topic_id"]) == list(first["topic_id"])
@@ -155,12 +187,15 @@ def test_an_incremental_run_recomputes_recent_periods_and_keeps_older_ones(empty
     assert set(recent["period_start"]) == {date(2026, 9, 1)}
     pd.testing.assert_frame_equal(
         recent.drop(columns="computed_at"),
-        full[full["period_start"] == date(2026, 9, 1)].drop(columns="computed_at")
-        .reset_index(drop=True))
+        full[full["period_start"] == date(2026, 9, 1)]
+        .drop(columns="computed_at")
+        .reset_index(drop=True),
+    )
     stored = con.execute("SELECT topic_id FROM topics ORDER BY topic_id").df()["topic_id"]
     assert list(stored) == sorted(full["topic_id"])
     pd.testing.assert_frame_equal(
-        con.execute("SELECT * FROM post_topics ORDER BY ALL").df(), assigned)
+        con.execute("SELECT * FROM post_topics ORDER BY ALL").df(), assigned
+    )
 
 
 def test_topics_for_reads_one_brand_period_largest_first(con):
@@ -202,14 +237,15 @@ def test_the_demo_recall_is_an_emerging_northwind_topic_in_september(demo_db_cop
     rows = compute_topics(con)
 
     assert rows.groupby(["brand", "period_start"]).ngroups == 36  # 3 brands x 12 months
-    september = rows[(rows["brand"] == "Northwind")
-                     & (rows["period_start"] == date(2026, 9, 1))]
+    september = rows[(rows["brand"] == "Northwind") & (rows["period_start"] == date(2026, 9, 1))]
     recall = september[september["top_terms"].map(lambda t: bool({"recall", "zipper"} & set(t)))]
     assert recall["emerging"].any(), september[["label", "posts", "growth", "emerging"]]
     assert (recall["net_sentiment"] < 0).all()
     assert (september.loc[september["emerging"], "net_sentiment"] < 0).all()
-    examples = con.execute("SELECT post_id, text FROM posts WHERE post_id IN (SELECT unnest(?))",
-                           [list(recall["example_post_ids"].iloc[0])]).df()
+    examples = con.execute(
+        "SELECT post_id, text FROM posts WHERE post_id IN (SELECT unnest(?))",
+        [list(recall["example_post_ids"].iloc[0])],
+    ).df()
     assert len(examples) == 3 and examples["text"].str.contains("(?i)trailhead").any()
     # The April launch is the other news of the demo year.
     april = rows[(rows["brand"] == "Northwind") & (rows["period_start"] == date(2026, 4, 1))]
@@ -218,8 +254,12 @@ def test_the_demo_recall_is_an_emerging_northwind_topic_in_september(demo_db_cop
 
 def test_topics_benchmark_prints_its_figures():
     result = subprocess.run(
-        [sys.executable, "-m", "bench.bench_topics", "--mentions", "2000",
-         "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        [sys.executable, "-m", "bench.bench_topics", "--mentions", "2000", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["topics"] > 0 and figures["topics_seconds"] >= 0

@@ -23,11 +23,18 @@ def small_tables():
     return demo_tables(1_000)
 
 
-@pytest.mark.parametrize(("text", "mentions", "messages"), [
-    ("tiny", 3_000, 3_000), ("50k", 50_000, 50_000), ("1m", 1_000_000, 1_000_000),
-    ("10M", 10_000_000, 1_000_000), ("250000", 250_000, 250_000), ("1.5m", 1_500_000, 1_000_000),
-    ("2_000", 2_000, 2_000),
-])
+@pytest.mark.parametrize(
+    ("text", "mentions", "messages"),
+    [
+        ("tiny", 3_000, 3_000),
+        ("50k", 50_000, 50_000),
+        ("1m", 1_000_000, 1_000_000),
+        ("10M", 10_000_000, 1_000_000),
+        ("250000", 250_000, 250_000),
+        ("1.5m", 1_500_000, 1_000_000),
+        ("2_000", 2_000, 2_000),
+    ],
+)
 def test_sizes(text, mentions, messages):
     size = parse_size(text)
     assert (size.mentions, size.messages) == (mentions, messages)
@@ -47,28 +54,45 @@ def test_bad_sizes_are_refused(text):
         parse_size(text)
 
 
-@pytest.mark.parametrize(("key", "value", "verdict"), [
-    ("load_posts_per_s", 100_000, "PASS"), ("load_posts_per_s", 99_999, "MISS"),
-    ("sentiment_speedup", 5.0, "PASS"), ("sentiment_speedup", 4.9, "MISS"),
-    ("sentiment_seconds_per_million", 60, "PASS"), ("sentiment_seconds_per_million", 61, "MISS"),
-    ("sentiment_identical", True, "PASS"), ("sentiment_identical", False, "MISS"),
-    ("analyze_peak_mib", 4096, "PASS"), ("analyze_peak_mib", 4097, "MISS"),
-    ("page_kpi_scorecard_warm_s", 1.0, "PASS"), ("page_kpi_scorecard_warm_s", 1.2, "MISS"),
-    ("page_kpi_scorecard_warm_s", "failed: boom", "MISS"),
-    ("page_kpi_scorecard_cold_s", 3.0, "PASS"), ("page_kpi_scorecard_cold_s", 3.1, "MISS"),
-    ("page_roi_filter_s", 0.5, "PASS"), ("page_roi_filter_s", 0.51, "MISS"),
-    ("search_one_keyword_s", 0.99, "PASS"), ("search_one_keyword_s", 1.0, "MISS"),
-    ("analyze_seconds", 500, ""), ("search_details", 5, ""),
-])
+@pytest.mark.parametrize(
+    ("key", "value", "verdict"),
+    [
+        ("load_posts_per_s", 100_000, "PASS"),
+        ("load_posts_per_s", 99_999, "MISS"),
+        ("sentiment_speedup", 5.0, "PASS"),
+        ("sentiment_speedup", 4.9, "MISS"),
+        ("sentiment_seconds_per_million", 60, "PASS"),
+        ("sentiment_seconds_per_million", 61, "MISS"),
+        ("sentiment_identical", True, "PASS"),
+        ("sentiment_identical", False, "MISS"),
+        ("analyze_peak_mib", 4096, "PASS"),
+        ("analyze_peak_mib", 4097, "MISS"),
+        ("page_kpi_scorecard_warm_s", 1.0, "PASS"),
+        ("page_kpi_scorecard_warm_s", 1.2, "MISS"),
+        ("page_kpi_scorecard_warm_s", "failed: boom", "MISS"),
+        ("page_kpi_scorecard_cold_s", 3.0, "PASS"),
+        ("page_kpi_scorecard_cold_s", 3.1, "MISS"),
+        ("page_roi_filter_s", 0.5, "PASS"),
+        ("page_roi_filter_s", 0.51, "MISS"),
+        ("search_one_keyword_s", 0.99, "PASS"),
+        ("search_one_keyword_s", 1.0, "MISS"),
+        ("analyze_seconds", 500, ""),
+        ("search_details", 5, ""),
+    ],
+)
 def test_verdicts(key, value, verdict):
     assert Line(key, "label", value).verdict == verdict
 
 
 def run_with_lines() -> Run:
-    run = Run("2026-11-29 10:00 UTC", "tiny", 3_000, 3_000,
-              {"cpu": "Test CPU", "cores": 2, "memory_gib": 24.0, "system": "Linux"},
-              {"python": "3.11", "duckdb": "2.0.0", "streamlit": "1.67.0",
-               "vaderSentiment": "3.3.2"})
+    run = Run(
+        "2026-11-29 10:00 UTC",
+        "tiny",
+        3_000,
+        3_000,
+        {"cpu": "Test CPU", "cores": 2, "memory_gib": 24.0, "system": "Linux"},
+        {"python": "3.11", "duckdb": "2.0.0", "streamlit": "1.67.0", "vaderSentiment": "3.3.2"},
+    )
     run.add("load_posts_per_s", "Load", 90_000, "posts/s")
     run.add("sentiment_identical", "Identical", True)
     run.add("page_x_warm_s", "x warm", "failed: no data")
@@ -82,8 +106,10 @@ def test_json_separates_figures_checks_and_failures():
     assert data["figures"] == {"load_posts_per_s": 90_000}
     assert data["checks"] == {"sentiment_identical": True}
     assert data["errors"] == {"page_x_warm_s": "failed: no data"}
-    assert data["verdicts"]["load_posts_per_s"] == {"target": ">= 100,000 posts/s",
-                                                    "verdict": "MISS"}
+    assert data["verdicts"]["load_posts_per_s"] == {
+        "target": ">= 100,000 posts/s",
+        "verdict": "MISS",
+    }
 
 
 def test_markdown_sections_are_appended_one_per_run(tmp_path):
@@ -102,10 +128,17 @@ def test_markdown_sections_are_appended_one_per_run(tmp_path):
 
 
 def test_analyze_steps_get_the_memory_sampled_before_their_line():
-    run = ChildRun(0, 4.0, 200.0, samples=[(0.5, 100.0), (0.9, 150.0), (2.0, 300.0),
-                                           (3.5, 120.0)],
-                   lines=[(1.0, "sentiment: 10 posts scored"), (1.5, "a warning: not a step"),
-                          (3.0, "topics: 2 topics")])
+    run = ChildRun(
+        0,
+        4.0,
+        200.0,
+        samples=[(0.5, 100.0), (0.9, 150.0), (2.0, 300.0), (3.5, 120.0)],
+        lines=[
+            (1.0, "sentiment: 10 posts scored"),
+            (1.5, "a warning: not a step"),
+            (3.0, "topics: 2 topics"),
+        ],
+    )
     assert step_profile(run) == [
         {"step": "sentiment", "seconds": 1.0, "peak_mib": 150},
         {"step": "topics", "seconds": 2.0, "peak_mib": 300},
@@ -117,8 +150,10 @@ def test_executemany_baseline_writes_whole_posts_row_by_row(small_tables, tmp_pa
     figures = executemany_baseline(small_tables, tmp_path, rows=100)
     con = duckdb.connect(str(tmp_path / "executemany.duckdb"), read_only=True)
     try:
-        counts = [con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
-                  for t in ("posts", "engagement_snapshots", "brand_matches")]
+        counts = [
+            con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
+            for t in ("posts", "engagement_snapshots", "brand_matches")
+        ]
         stored = con.execute("SELECT post_id, text FROM posts ORDER BY post_id").fetchall()
     finally:
         con.close()
@@ -128,14 +163,15 @@ def test_executemany_baseline_writes_whole_posts_row_by_row(small_tables, tmp_pa
     assert stored == sorted(zip(posts["post_id"], posts["text"], strict=True))
 
 
-def test_sentiment_identity_check_fails_when_a_score_differs(small_tables, tmp_path,
-                                                             monkeypatch):
+def test_sentiment_identity_check_fails_when_a_score_differs(small_tables, tmp_path, monkeypatch):
     score = bench_sentiment.score_new_posts
 
     def score_then_spoil(con):
         scored = score(con)
-        con.execute("UPDATE sentiment_scores SET compound = compound + 0.001 WHERE post_id = "
-                    "(SELECT min(post_id) FROM posts WHERE platform = 'x')")
+        con.execute(
+            "UPDATE sentiment_scores SET compound = compound + 0.001 WHERE post_id = "
+            "(SELECT min(post_id) FROM posts WHERE platform = 'x')"
+        )
         return scored
 
     with loaded_warehouse(small_tables, tmp_path) as (con, _, _):
@@ -195,10 +231,13 @@ def test_profiles_name_no_folder_of_the_machine():
     from bench.profiling import ROOT, profile_text, without_machine_paths
 
     stdlib = sysconfig.get_paths()["stdlib"]
-    line = (f"1 0.1 {ROOT}/analysis/sentiment.py:120(score_new_posts) "
-            f"{stdlib}/threading.py:295(wait) /opt/py/lib/python3.12/site-packages/x.py:1(f)")
+    line = (
+        f"1 0.1 {ROOT}/analysis/sentiment.py:120(score_new_posts) "
+        f"{stdlib}/threading.py:295(wait) /opt/py/lib/python3.12/site-packages/x.py:1(f)"
+    )
     assert without_machine_paths(line) == (
         "1 0.1 ./analysis/sentiment.py:120(score_new_posts) <stdlib>/threading.py:295(wait) "
-        "<site-packages>/x.py:1(f)")
+        "<site-packages>/x.py:1(f)"
+    )
     text = profile_text(lambda: sorted(range(1000)))
     assert str(ROOT) not in text and stdlib not in text

@@ -14,17 +14,32 @@ from socialpulse.cli import app
 ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "docs" / "benchmarks.md"
 FIGURES = {
-    "generate_seconds", "load_posts_per_s", "load_rows_per_post", "executemany_posts_per_s",
-    "load_vs_executemany", "size_mib_per_million_mentions", "sentiment_naive_rows_per_s",
-    "sentiment_rows_per_s", "sentiment_speedup", "sentiment_seconds_per_million",
-    "analyze_seconds", "analyze_peak_mib", "slack_messages_per_s", "rss_items_per_s",
+    "generate_seconds",
+    "load_posts_per_s",
+    "load_rows_per_post",
+    "executemany_posts_per_s",
+    "load_vs_executemany",
+    "size_mib_per_million_mentions",
+    "sentiment_naive_rows_per_s",
+    "sentiment_rows_per_s",
+    "sentiment_speedup",
+    "sentiment_seconds_per_million",
+    "analyze_seconds",
+    "analyze_peak_mib",
+    "slack_messages_per_s",
+    "rss_items_per_s",
     *(f"search_{case}_s" for case in CASES),
 }
 
 
 def script(name: str, *args: str) -> dict:
-    result = subprocess.run([sys.executable, "-m", f"bench.{name}", *args, "--json"],
-                            capture_output=True, text=True, cwd=ROOT, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", f"bench.{name}", *args, "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
@@ -33,8 +48,22 @@ def test_pulse_bench_tiny_gives_every_figure_and_leaves_the_docs_alone(tmp_path)
     docs_before = DOCS.read_bytes()
     out = tmp_path / "out"
     result = subprocess.run(
-        [sys.executable, "-m", "socialpulse.cli", "bench", "--size", "tiny", "--out", str(out),
-         "--no-record"], capture_output=True, text=True, cwd=tmp_path, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "socialpulse.cli",
+            "bench",
+            "--size",
+            "tiny",
+            "--out",
+            str(out),
+            "--no-record",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=600,
+    )
     assert result.returncode == 0, result.stderr
     [path] = out.glob("bench-tiny-*.json")
     run = json.loads(path.read_text())

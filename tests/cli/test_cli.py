@@ -15,8 +15,13 @@ def pulse(*args, db=None, env=None):
     environment = {**os.environ, **(env or {})}
     if db is not None:
         environment["SOCIALPULSE_DB"] = str(db)
-    return subprocess.run([sys.executable, "-m", "socialpulse.cli", *args],
-                          capture_output=True, text=True, env=environment, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "socialpulse.cli", *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=300,
+    )
 
 
 @pytest.mark.parametrize("command", [None, *COMMANDS])
@@ -43,16 +48,16 @@ def test_demo_then_status_lists_every_table_with_counts(empty_db):
     counts = status["tables"]
     assert counts["posts"] == 4000
     assert counts["sentiment_scores"] == 4000  # the demo is analysed
-    for table in ("channels", "authors", "engagement_snapshots", "interactions",
-                  "brand_matches"):
+    for table in ("channels", "authors", "engagement_snapshots", "interactions", "brand_matches"):
         assert counts[table] > 0, table
     assert status["last_runs"][0]["source"] == "demo"
     assert status["last_runs"][0]["status"] == "ok"
 
 
 def test_a_second_demo_run_inserts_nothing(demo_db_copy):
-    result = pulse("demo", "--seed", "7", "--mentions", "4000", "--messages", "4000",
-                   db=demo_db_copy)
+    result = pulse(
+        "demo", "--seed", "7", "--mentions", "4000", "--messages", "4000", db=demo_db_copy
+    )
     assert result.returncode == 0, result.stderr
     assert "(0 new, 8,000 updated)" in result.stderr.replace("\n", " ")
 
@@ -66,10 +71,15 @@ def test_status_on_a_missing_warehouse_says_what_to_run(empty_db):
 
 def test_a_locked_warehouse_is_one_line_not_a_traceback(demo_db_copy):
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb, time; c = duckdb.connect({str(demo_db_copy)!r}); "
-         "print('ready', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(demo_db_copy)!r}); "
+            "print('ready', flush=True); time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         result = pulse("analyze", db=demo_db_copy)
@@ -110,31 +120,40 @@ def test_collect_list_shows_each_collector_and_its_credentials(empty_db):
     assert "rss" in result.stdout and "present" in result.stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["collect"], "name a collector"),
-    (["collect", "myspace"], "name a collector"),
-    (["collect", "rss", "http://127.0.0.1:9/feed", "--every", "soon"], "expected a number"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["collect"], "name a collector"),
+        (["collect", "myspace"], "name a collector"),
+        (["collect", "rss", "http://127.0.0.1:9/feed", "--every", "soon"], "expected a number"),
+    ],
+)
 def test_collect_refuses_what_it_cannot_do(empty_db, args, message):
     result = pulse(*args, db=empty_db)
     assert result.returncode != 0
     assert message in result.stderr
 
 
-def test_collect_all_skips_collectors_without_credentials_and_runs_the_others(empty_db,
-                                                                               tmp_path):
+def test_collect_all_skips_collectors_without_credentials_and_runs_the_others(empty_db, tmp_path):
     from tests.collectors.feed_server import FeedServer
 
     secrets = ("X_BEARER_TOKEN", "REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
     with FeedServer() as server:
         config = tmp_path / "socialpulse.toml"
-        config.write_text('[[brands]]\nname = "Northwind"\n\n[sources]\n'
-                          f'feeds = [{{ url = "{server.url("feeds/atom10.xml")}" }}]\n')
+        config.write_text(
+            '[[brands]]\nname = "Northwind"\n\n[sources]\n'
+            f'feeds = [{{ url = "{server.url("feeds/atom10.xml")}" }}]\n'
+        )
         environment = {k: v for k, v in os.environ.items() if k not in secrets}
         environment.update(SOCIALPULSE_DB=str(empty_db), SOCIALPULSE_CONFIG=str(config))
-        result = subprocess.run([sys.executable, "-m", "socialpulse.cli", "collect", "--all"],
-                                capture_output=True, text=True, env=environment, timeout=120,
-                                cwd=tmp_path)
+        result = subprocess.run(
+            [sys.executable, "-m", "socialpulse.cli", "collect", "--all"],
+            capture_output=True,
+            text=True,
+            env=environment,
+            timeout=120,
+            cwd=tmp_path,
+        )
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
     assert any(line.startswith("reddit: skipped, set REDDIT_CLIENT_ID") for line in lines)
@@ -155,15 +174,26 @@ def test_sentiment_evaluate_with_and_without_cross_validation(tmp_path):
 
 
 def test_import_directory_reports_people_and_problems(empty_db):
-    directory = (Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "directory"
-                 / "directory.csv")
-    result = pulse("import", "directory", str(directory), db=empty_db,
-                   env={"SOCIALPULSE_PSEUDONYM_KEY": "test-key"})
+    directory = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "directory" / "directory.csv"
+    )
+    result = pulse(
+        "import",
+        "directory",
+        str(directory),
+        db=empty_db,
+        env={"SOCIALPULSE_PSEUDONYM_KEY": "test-key"},
+    )
     assert result.returncode == 0, result.stderr
     assert "directory: 0 messages (0 new, 0 updated), 5 people" in result.stderr
     assert "directory.csv: row 7: no employee_id or email" in result.stderr
     unknown = pulse("import", "myspace", str(directory), db=empty_db)
     assert unknown.returncode == 1 and "unknown export kind 'myspace'" in unknown.stderr
-    missing = pulse("import", "directory", "no-such.csv", db=empty_db,
-                    env={"SOCIALPULSE_PSEUDONYM_KEY": "test-key"})
+    missing = pulse(
+        "import",
+        "directory",
+        "no-such.csv",
+        db=empty_db,
+        env={"SOCIALPULSE_PSEUDONYM_KEY": "test-key"},
+    )
     assert missing.returncode == 1 and "no-such.csv: no such file or folder" in missing.stderr

@@ -13,8 +13,17 @@ from socialpulse.config import EXAMPLE_CONFIG
 from socialpulse.warehouse import connect, upsert
 
 runner = CliRunner()
-KEYS = {"as_of", "stages", "current_stage", "current_stage_name", "next_stage", "blocking",
-        "peer_band", "criteria", "history"}
+KEYS = {
+    "as_of",
+    "stages",
+    "current_stage",
+    "current_stage_name",
+    "next_stage",
+    "blocking",
+    "peer_band",
+    "criteria",
+    "history",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -26,15 +35,47 @@ def example_config(monkeypatch):
 def db(empty_db):
     """Owned posts in January and March 2026: month ends Jan 31 and Feb 28, newest day Mar 20."""
     con = connect(empty_db)
-    upsert(con, "channels", pd.DataFrame([{"channel_id": "x:search", "platform": "x",
-                                           "scope": "external", "name": "search"}]))
-    upsert(con, "authors", pd.DataFrame([{"author_id": "x:acme", "platform": "x",
-                                          "scope": "external", "handle": "acme",
-                                          "is_owned": True}]))
-    upsert(con, "posts", pd.DataFrame([
-        {"post_id": f"x:{n}", "platform": "x", "native_id": str(n), "channel_id": "x:search",
-         "author_id": "x:acme", "created_at": when, "collected_at": when, "text": "new tent"}
-        for n, when in enumerate([datetime(2026, 1, 10), datetime(2026, 3, 20)])]))
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [{"channel_id": "x:search", "platform": "x", "scope": "external", "name": "search"}]
+        ),
+    )
+    upsert(
+        con,
+        "authors",
+        pd.DataFrame(
+            [
+                {
+                    "author_id": "x:acme",
+                    "platform": "x",
+                    "scope": "external",
+                    "handle": "acme",
+                    "is_owned": True,
+                }
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "posts",
+        pd.DataFrame(
+            [
+                {
+                    "post_id": f"x:{n}",
+                    "platform": "x",
+                    "native_id": str(n),
+                    "channel_id": "x:search",
+                    "author_id": "x:acme",
+                    "created_at": when,
+                    "collected_at": when,
+                    "text": "new tent",
+                }
+                for n, when in enumerate([datetime(2026, 1, 10), datetime(2026, 3, 20)])
+            ]
+        ),
+    )
     con.close()
     return empty_db
 
@@ -50,20 +91,32 @@ def test_the_scorecard_as_json(db):
     assert set(card) == KEYS
     assert card["as_of"] == "2026-03-20"
     assert [s["name"] for s in card["stages"]] == [
-        "Planning", "Presence", "Engagement", "Formalized", "Strategic", "Converged"]
+        "Planning",
+        "Presence",
+        "Engagement",
+        "Formalized",
+        "Strategic",
+        "Converged",
+    ]
     assert set(card["stages"][0]) == {"stage", "name", "motto", "score", "reached"}
     assert len(card["criteria"]) == len(CRITERIA)
-    assert set(card["criteria"][0]) == {"id", "stage", "description", "source", "score",
-                                        "evidence"}
+    assert set(card["criteria"][0]) == {"id", "stage", "description", "source", "score", "evidence"}
     assert set(card["criteria"][0]["evidence"]) >= {"score", "numbers", "period"}
     assert card["current_stage"] == 0 and card["next_stage"] == 1
     assert len(card["blocking"]) == 3 and {c["stage"] for c in card["blocking"]} == {1}
     assert card["peer_band"] == {"band": "early", "low": 1, "high": 3}
-    assert [row["as_of"] for row in card["history"]] == ["2026-01-31", "2026-02-28",
-                                                          "2026-03-20"]
-    assert set(card["history"][0]) == {"as_of", "planning", "presence", "engagement",
-                                       "formalized", "strategic", "converged", "current_stage",
-                                       "current_stage_name"}
+    assert [row["as_of"] for row in card["history"]] == ["2026-01-31", "2026-02-28", "2026-03-20"]
+    assert set(card["history"][0]) == {
+        "as_of",
+        "planning",
+        "presence",
+        "engagement",
+        "formalized",
+        "strategic",
+        "converged",
+        "current_stage",
+        "current_stage_name",
+    }
 
 
 def test_as_of_limits_the_scorecard_and_its_history(db):
@@ -73,8 +126,17 @@ def test_as_of_limits_the_scorecard_and_its_history(db):
 
 
 def test_an_answer_is_stored_and_counts_from_then_on(db):
-    result = pulse(db, "maturity", "answer", "planning.goals_defined", "partly", "--by", "ann",
-                   "--note", "draft brief")
+    result = pulse(
+        db,
+        "maturity",
+        "answer",
+        "planning.goals_defined",
+        "partly",
+        "--by",
+        "ann",
+        "--note",
+        "draft brief",
+    )
     assert result.exit_code == 0, result.stderr
     assert "planning.goals_defined: partly (by ann)" in result.stderr
     card = json.loads(pulse(db, "maturity", "--json", "--as-of", "2099-01-01").stdout)
@@ -83,16 +145,18 @@ def test_an_answer_is_stored_and_counts_from_then_on(db):
     assert goals["evidence"]["numbers"]["answered_by"] == "ann"
     assert goals["evidence"]["note"] == "draft brief"
     before = json.loads(pulse(db, "maturity", "--json").stdout)  # as of 2026-03-20: before it
-    assert next(c for c in before["criteria"] if c["id"] == "planning.goals_defined")[
-        "score"] == 0
+    assert next(c for c in before["criteria"] if c["id"] == "planning.goals_defined")["score"] == 0
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["answer", "presence.policy_published", "maybe"], "unknown answer 'maybe'"),
-    (["answer", "presence.no_such_question", "yes"], "unknown question"),
-    (["answer", "presence.owned_platforms", "yes"], "unknown question"),
-    (["--as-of", "last tuesday"], "--as-of: expected a date"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["answer", "presence.policy_published", "maybe"], "unknown answer 'maybe'"),
+        (["answer", "presence.no_such_question", "yes"], "unknown question"),
+        (["answer", "presence.owned_platforms", "yes"], "unknown question"),
+        (["--as-of", "last tuesday"], "--as-of: expected a date"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_1(db, args, message):
     result = pulse(db, "maturity", *args)
     assert result.exit_code == 1

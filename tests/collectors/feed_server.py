@@ -27,10 +27,13 @@ def growing_feed(items: int) -> bytes:
         f"<link>https://live.example/northwind/{n}</link><guid>live-{n}</guid>"
         f"<pubDate>{format_datetime(now - timedelta(minutes=items - n))}</pubDate>"
         f"<description>Live coverage, part {n}.</description></item>"
-        for n in range(1, items + 1))
-    return (f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
-            f"<title>Live</title><link>https://live.example/</link>{entries}"
-            f"</channel></rss>").encode()
+        for n in range(1, items + 1)
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+        f"<title>Live</title><link>https://live.example/</link>{entries}"
+        f"</channel></rss>"
+    ).encode()
 
 
 class FeedServer:
@@ -79,17 +82,26 @@ class FeedServer:
             self.growing += 1
             return 200, growing_feed(self.growing), {"Content-Type": "application/rss+xml"}
         if path == "/feeds/utf16.xml":
-            text = (FEEDS / "rss20.xml").read_text("utf-8").replace('encoding="UTF-8"',
-                                                                     'encoding="UTF-16"')
-            return 200, text.encode("utf-16"), {
-                "Content-Type": "application/rss+xml; charset=utf-16"}
+            text = (
+                (FEEDS / "rss20.xml")
+                .read_text("utf-8")
+                .replace('encoding="UTF-8"', 'encoding="UTF-16"')
+            )
+            return (
+                200,
+                text.encode("utf-16"),
+                {"Content-Type": "application/rss+xml; charset=utf-16"},
+            )
         file = FEEDS / path.removeprefix("/feeds/")
         if not path.startswith("/feeds/") or not file.is_file():
             return 404, b"not found", {}
         body = file.read_bytes()
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        headers = {"Content-Type": "application/rss+xml", "ETag": etag,
-                   "Last-Modified": LAST_MODIFIED}
+        headers = {
+            "Content-Type": "application/rss+xml",
+            "ETag": etag,
+            "Last-Modified": LAST_MODIFIED,
+        }
         if request_headers.get("If-None-Match") == etag:
             return 304, b"", headers
         return 200, body, headers

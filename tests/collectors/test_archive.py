@@ -41,8 +41,17 @@ def test_a_folder_and_its_zip_give_the_same_names_and_bytes(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["export.zip"]  # nothing extracted
 
 
-@pytest.mark.parametrize("name", ["../evil.json", "general/../../evil.json", "/etc/evil.json",
-                                  "..\\evil.json", "C:/evil.json", "C:\\evil.json"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "../evil.json",
+        "general/../../evil.json",
+        "/etc/evil.json",
+        "..\\evil.json",
+        "C:/evil.json",
+        "C:\\evil.json",
+    ],
+)
 def test_a_member_climbing_out_refuses_the_zip(tmp_path, name):
     archive = tmp_path / "export.zip"
     with zipfile.ZipFile(archive, "w") as handle:

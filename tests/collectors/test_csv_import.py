@@ -22,8 +22,13 @@ from socialpulse.warehouse import migrate, open_warehouse
 
 KEY = b"test-key"
 EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "csv" / "export"
-ORIGINALS = ["ana.silva@northwind.example", "bo.chen@northwind.example",
-             "carla.diaz@northwind.example", "ceo@northwind.example", "U777"]
+ORIGINALS = [
+    "ana.silva@northwind.example",
+    "bo.chen@northwind.example",
+    "carla.diaz@northwind.example",
+    "ceo@northwind.example",
+    "U777",
+]
 
 
 def rows(db, sql):
@@ -34,29 +39,41 @@ def rows(db, sql):
 def test_the_fixture_loads_exactly(empty_db):
     summary = run_import(empty_db, "csv", EXPORT, load_settings(), key=KEY)
     assert (summary.status, summary.posts.inserted) == ("ok", 7)
-    assert rows(empty_db, "SELECT post_id, channel_id, kind, parent_id FROM posts "
-                          "ORDER BY post_id") == [
+    assert rows(
+        empty_db, "SELECT post_id, channel_id, kind, parent_id FROM posts ORDER BY post_id"
+    ) == [
         ("csv:m1", "csv:general", "post", None),
         ("csv:m2", "csv:general", "reply", "csv:m1"),
         ("csv:m3", "csv:general", "reply", "csv:m1"),
         ("csv:m4", "csv:exec-room", "post", None),
         ("csv:m5", "csv:exec-room", "reply", "csv:m4"),
         ("intranet:f1", "intranet:ideas", "post", None),
-        ("intranet:f2", "intranet:ideas", "reply", "intranet:f1")]
+        ("intranet:f2", "intranet:ideas", "reply", "intranet:f1"),
+    ]
     # Carla's reaction to her own message (m5) is not an edge between people.
     assert rows(empty_db, "SELECT kind, post_id, detail FROM interactions ORDER BY ALL") == [
-        ("mention", "csv:m2", ""), ("mention", "csv:m3", ""),
-        ("reaction", "csv:m1", "heart"), ("reaction", "csv:m1", "like"),
-        ("reaction", "csv:m2", "like"), ("reaction", "csv:m3", "like"),
-        ("reply", "csv:m2", ""), ("reply", "csv:m3", ""), ("reply", "csv:m5", ""),
-        ("reply", "intranet:f2", "")]
+        ("mention", "csv:m2", ""),
+        ("mention", "csv:m3", ""),
+        ("reaction", "csv:m1", "heart"),
+        ("reaction", "csv:m1", "like"),
+        ("reaction", "csv:m2", "like"),
+        ("reaction", "csv:m3", "like"),
+        ("reply", "csv:m2", ""),
+        ("reply", "csv:m3", ""),
+        ("reply", "csv:m5", ""),
+        ("reply", "intranet:f2", ""),
+    ]
     assert rows(empty_db, "SELECT channel_id, sensitivity FROM channels ORDER BY 1") == [
-        ("csv:exec-room", "restricted"), ("csv:general", "internal"),
-        ("intranet:ideas", "internal")]
+        ("csv:exec-room", "restricted"),
+        ("csv:general", "internal"),
+        ("intranet:ideas", "internal"),
+    ]
     assert rows(empty_db, "SELECT text FROM posts WHERE post_id = 'csv:m2'") == [
-        ("Thanks @[email], see you there",)]
+        ("Thanks @[email], see you there",)
+    ]
     assert rows(empty_db, "SELECT created_at::VARCHAR FROM posts WHERE post_id = 'csv:m2'") == [
-        ("2026-09-15 08:05:00",)]  # 10:05 +02:00 in UTC
+        ("2026-09-15 08:05:00",)
+    ]  # 10:05 +02:00 in UTC
 
 
 def test_reimporting_adds_nothing(empty_db):
@@ -66,13 +83,20 @@ def test_reimporting_adds_nothing(empty_db):
     assert rows(empty_db, "SELECT count(*) FROM interactions") == [(10,)]
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    ("message_id,channel,text\nm1,general,hello\n",
-     "messages.csv: missing column(s) author, created_at"),
-    ("message_id,channel,author,created_at,text\nm1,general,a@x.example,yesterday,hi\n"
-     "m2,general,a@x.example,2026-09-15T08:00:00Z,ok\n",
-     "messages.csv: row 2: created_at"),
-])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (
+            "message_id,channel,text\nm1,general,hello\n",
+            "messages.csv: missing column(s) author, created_at",
+        ),
+        (
+            "message_id,channel,author,created_at,text\nm1,general,a@x.example,yesterday,hi\n"
+            "m2,general,a@x.example,2026-09-15T08:00:00Z,ok\n",
+            "messages.csv: row 2: created_at",
+        ),
+    ],
+)
 def test_bad_input_is_one_line_naming_the_file_and_row(empty_db, tmp_path, content, problem):
     (tmp_path / "messages.csv").write_text(content)
     summary = run_import(empty_db, "csv", tmp_path / "messages.csv", load_settings(), key=KEY)
@@ -88,10 +112,14 @@ def test_no_original_identity_is_left_in_the_warehouse_file(empty_db):
         assert original.encode() not in stored, original
 
 
-@settings(max_examples=40, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cut=st.integers(min_value=0, max_value=2000), noise=st.binary(max_size=40),
-       at=st.integers(min_value=0, max_value=2000))
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    cut=st.integers(min_value=0, max_value=2000),
+    noise=st.binary(max_size=40),
+    at=st.integers(min_value=0, max_value=2000),
+)
 def test_random_damage_never_escapes_as_an_exception(tmp_path, cut, noise, at):
     from collectors.exports.base import ImportContext, importer_for
 
@@ -130,8 +158,9 @@ def query(db: Path, sql: str) -> pd.DataFrame:
 
 
 def edges(db: Path, kind: str) -> set[tuple]:
-    found = query(db, "SELECT post_id, actor_id, target_id, detail FROM interactions "
-                      f"WHERE kind = '{kind}'")
+    found = query(
+        db, f"SELECT post_id, actor_id, target_id, detail FROM interactions WHERE kind = '{kind}'"
+    )
     return set(found.itertuples(index=False, name=None))
 
 
@@ -149,51 +178,95 @@ def test_channels_threads_and_edges_join_the_right_people(empty_db):
     summary = load(empty_db)
     assert summary.status == "ok" and summary.problems == [] and not summary.skipped
 
-    channels = query(empty_db, "SELECT channel_id, name, sensitivity, "
-                               "coalesce(restricted_to, '-') AS restricted_to, "
-                               "(SELECT count(*) FROM posts p WHERE p.channel_id = c.channel_id)"
-                               " AS posts FROM channels c").set_index("channel_id")
+    channels = query(
+        empty_db,
+        "SELECT channel_id, name, sensitivity, "
+        "coalesce(restricted_to, '-') AS restricted_to, "
+        "(SELECT count(*) FROM posts p WHERE p.channel_id = c.channel_id)"
+        " AS posts FROM channels c",
+    ).set_index("channel_id")
     assert channels.to_dict("index") == {
-        "csv:general": {"name": "general", "sensitivity": "internal", "restricted_to": "-",
-                        "posts": 3},
-        "csv:exec-room": {"name": "exec-room", "sensitivity": "restricted",
-                          "restricted_to": "members", "posts": 2},
-        "intranet:ideas": {"name": "ideas", "sensitivity": "internal", "restricted_to": "-",
-                           "posts": 2},
+        "csv:general": {
+            "name": "general",
+            "sensitivity": "internal",
+            "restricted_to": "-",
+            "posts": 3,
+        },
+        "csv:exec-room": {
+            "name": "exec-room",
+            "sensitivity": "restricted",
+            "restricted_to": "members",
+            "posts": 2,
+        },
+        "intranet:ideas": {
+            "name": "ideas",
+            "sensitivity": "internal",
+            "restricted_to": "-",
+            "posts": 2,
+        },
     }
 
     posts = query(empty_db, "SELECT * FROM posts").set_index("post_id")
     assert posts["kind"].to_dict() == {
-        "csv:m1": "post", "csv:m2": "reply", "csv:m3": "reply", "csv:m4": "post",
-        "csv:m5": "reply", "intranet:f1": "post", "intranet:f2": "reply"}
+        "csv:m1": "post",
+        "csv:m2": "reply",
+        "csv:m3": "reply",
+        "csv:m4": "post",
+        "csv:m5": "reply",
+        "intranet:f1": "post",
+        "intranet:f2": "reply",
+    }
     assert posts["parent_id"].dropna().to_dict() == {
-        "csv:m2": "csv:m1", "csv:m3": "csv:m1", "csv:m5": "csv:m4", "intranet:f2": "intranet:f1"}
+        "csv:m2": "csv:m1",
+        "csv:m3": "csv:m1",
+        "csv:m5": "csv:m4",
+        "intranet:f2": "intranet:f1",
+    }
     assert posts["thread_id"].to_dict() == {
-        "csv:m1": "csv:m1", "csv:m2": "csv:m1", "csv:m3": "csv:m1", "csv:m4": "csv:m4",
-        "csv:m5": "csv:m4", "intranet:f1": "intranet:f1", "intranet:f2": "intranet:f1"}
+        "csv:m1": "csv:m1",
+        "csv:m2": "csv:m1",
+        "csv:m3": "csv:m1",
+        "csv:m4": "csv:m4",
+        "csv:m5": "csv:m4",
+        "intranet:f1": "intranet:f1",
+        "intranet:f2": "intranet:f1",
+    }
     assert posts.loc["csv:m2", "created_at"] == pd.Timestamp("2026-09-15 08:05")  # +02:00
     assert posts.loc["csv:m4", "created_at"] == pd.Timestamp("2026-09-15 09:00")  # naive: UTC
     assert posts.loc["csv:m3", "text"] == "Can someone share the slides?\nSecond line"
     assert posts.loc["csv:m2", "text"] == "Thanks @[email], see you there"
 
     ana, bo, carla, ceo, u777 = (who(n) for n in (*EMAILS, "U777"))
-    assert edges(empty_db, "reply") == {("csv:m2", bo, ana, ""), ("csv:m3", u777, ana, ""),
-                                        ("csv:m5", carla, ceo, ""),
-                                        ("intranet:f2", ana, bo, "")}
+    assert edges(empty_db, "reply") == {
+        ("csv:m2", bo, ana, ""),
+        ("csv:m3", u777, ana, ""),
+        ("csv:m5", carla, ceo, ""),
+        ("intranet:f2", ana, bo, ""),
+    }
     assert edges(empty_db, "reaction") == {
-        ("csv:m1", bo, ana, "like"), ("csv:m1", carla, ana, "heart"),
-        ("csv:m2", ana, bo, "like"), ("csv:m3", bo, u777, "like")}  # m5's self-like dropped
+        ("csv:m1", bo, ana, "like"),
+        ("csv:m1", carla, ana, "heart"),
+        ("csv:m2", ana, bo, "like"),
+        ("csv:m3", bo, u777, "like"),
+    }  # m5's self-like dropped
     assert edges(empty_db, "mention") == {("csv:m2", bo, ana, ""), ("csv:m3", u777, carla, "")}
     assert set(query(empty_db, "SELECT author_id FROM authors")["author_id"]) == {
-        ana, bo, carla, ceo, u777}
+        ana,
+        bo,
+        carla,
+        ceo,
+        u777,
+    }
 
 
 def test_raw_payloads_are_pseudonymised(empty_db):
     load(empty_db)
     raw = json.loads(query(empty_db, "SELECT raw FROM posts WHERE post_id = 'csv:m1'")["raw"][0])
     assert raw["author"] == who("ana.silva")
-    assert raw["reactions"] == [{"type": "like", "user": who("bo.chen")},
-                                {"type": "heart", "user": who("carla.diaz")}]
+    assert raw["reactions"] == [
+        {"type": "like", "user": who("bo.chen")},
+        {"type": "heart", "user": who("carla.diaz")},
+    ]
     assert "text" not in raw
 
 
@@ -206,12 +279,20 @@ def test_small_chunks_give_the_same_rows(empty_db, monkeypatch):
 
 def test_overlapping_exports_merge(empty_db, tmp_path):
     load(empty_db, MESSAGES)
-    newer = write(tmp_path / "newer", "messages.csv", "\n".join([
-        HEADER,
-        "m4,exec-room,ceo@northwind.example,2026-09-15T09:00:00Z,Budget numbers are final (v2),"
-        ",,,private,,",
-        "m6,exec-room,bo.chen@northwind.example,2026-09-15T10:00:00Z,Thanks,m4,,,private,,",
-    ]) + "\n")
+    newer = write(
+        tmp_path / "newer",
+        "messages.csv",
+        "\n".join(
+            [
+                HEADER,
+                "m4,exec-room,ceo@northwind.example,2026-09-15T09:00:00Z,"
+                "Budget numbers are final (v2),"
+                ",,,private,,",
+                "m6,exec-room,bo.chen@northwind.example,2026-09-15T10:00:00Z,Thanks,m4,,,private,,",
+            ]
+        )
+        + "\n",
+    )
     summary = load(empty_db, newer)
     assert (summary.posts.inserted, summary.posts.updated) == (1, 1)
     text = query(empty_db, "SELECT post_id, text FROM posts").set_index("post_id")["text"]
@@ -232,8 +313,9 @@ def test_a_file_without_required_columns_loads_nothing_and_the_others_load(empty
     write(folder, "broken.csv", "message_id,channel,text\nx1,general,hello\n")
     summary = load(empty_db, folder)
     assert summary.status == "partial"
-    assert summary.problems == ["broken.csv: missing column(s) author, created_at; "
-                                "nothing loaded from this file"]
+    assert summary.problems == [
+        "broken.csv: missing column(s) author, created_at; nothing loaded from this file"
+    ]
     assert query(empty_db, "SELECT count(*) AS n FROM posts")["n"][0] == 7
 
 
@@ -306,8 +388,9 @@ def _read_and_store(data: bytes) -> None:
         save(_warehouse(), prepare(batch.rows, SETTINGS))
 
 
-@settings(max_examples=50, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_mutated_bytes_load_or_become_problems(data):
     raw = bytearray(GOOD)
@@ -316,15 +399,35 @@ def test_mutated_bytes_load_or_become_problems(data):
     _read_and_store(bytes(raw[: data.draw(st.integers(0, len(raw)))]))
 
 
-CELLS = st.one_of(st.text(max_size=30), st.sampled_from(
-    ["", "[", "[]", '[{"type": 1}]', '[["a"]]', "like:", ":x", "a;b", "2026-02-30", "9999-12-31",
-     "2026-09-15T25:00:00Z", "Public", "PRIVATE", "x" * 300]))
+CELLS = st.one_of(
+    st.text(max_size=30),
+    st.sampled_from(
+        [
+            "",
+            "[",
+            "[]",
+            '[{"type": 1}]',
+            '[["a"]]',
+            "like:",
+            ":x",
+            "a;b",
+            "2026-02-30",
+            "9999-12-31",
+            "2026-09-15T25:00:00Z",
+            "Public",
+            "PRIVATE",
+            "x" * 300,
+        ]
+    ),
+)
 
 
-@settings(max_examples=50, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.lists(CELLS, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1,
-                max_size=6))
+@settings(
+    max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.lists(st.lists(CELLS, min_size=len(COLUMNS), max_size=len(COLUMNS)), min_size=1, max_size=6)
+)
 def test_random_field_values_load_or_become_problems(rows):
     table = pd.DataFrame(rows, columns=COLUMNS)
     _read_and_store(table.to_csv(index=False).encode())

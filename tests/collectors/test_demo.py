@@ -57,8 +57,9 @@ def test_reposts_repeat_their_original_text(demo_tables):
     shares = posts[posts["kind"] == "share"]
     assert len(shares) == pytest.approx(0.3 * DEMO_SIZE["mentions"], rel=0.01)
     assert (shares["text"].to_numpy() == posts.loc[shares["parent_id"], "text"].to_numpy()).all()
-    assert (shares["created_at"].to_numpy() >= posts.loc[shares["parent_id"], "created_at"]
-            .to_numpy()).all()
+    assert (
+        shares["created_at"].to_numpy() >= posts.loc[shares["parent_id"], "created_at"].to_numpy()
+    ).all()
 
 
 def test_engagement_and_followers_are_heavy_tailed(demo_tables):

@@ -12,9 +12,18 @@ from socialpulse.warehouse import connect, open_warehouse, upsert
 
 KEY = b"test-key"
 DIRECTORY = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "directory"
-ORIGINALS = ["E100", "E101", "E102", "E103", "aad-100", "aad-101", "ceo@northwind.example",
-             "ana.silva@northwind.example", "bo.chen@northwind.example",
-             "carla.diaz@northwind.example"]
+ORIGINALS = [
+    "E100",
+    "E101",
+    "E102",
+    "E103",
+    "aad-100",
+    "aad-101",
+    "ceo@northwind.example",
+    "ana.silva@northwind.example",
+    "bo.chen@northwind.example",
+    "carla.diaz@northwind.example",
+]
 
 
 def person(identity: str) -> str:
@@ -23,20 +32,23 @@ def person(identity: str) -> str:
 
 def authors(db) -> pd.DataFrame:
     with open_warehouse(db, read_only=True) as con:
-        return con.execute("SELECT * FROM authors ORDER BY author_id").df().set_index(
-            "author_id")
+        return con.execute("SELECT * FROM authors ORDER BY author_id").df().set_index("author_id")
 
 
 def test_directory_rows_become_pseudonymous_people(empty_db):
-    summary = run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(),
-                         key=KEY)
+    summary = run_import(
+        empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY
+    )
     assert summary.status == "partial"
     assert summary.problems == ["directory.csv: row 7: no employee_id or email"]
     people = authors(empty_db)
     assert len(people) == 5
     ana = people.loc[person("ana.silva@northwind.example")]
-    assert (ana["department"], ana["location"], ana["employee_type"]) == ("Sales", "Lyon",
-                                                                          "full-time")
+    assert (ana["department"], ana["location"], ana["employee_type"]) == (
+        "Sales",
+        "Lyon",
+        "full-time",
+    )
     assert ana["manager_id"] == person("ceo@northwind.example")  # manager given by id
     bo = people.loc[person("bo.chen@northwind.example")]
     assert bo["manager_id"] == person("ana.silva@northwind.example")  # manager given by email
@@ -59,8 +71,7 @@ def test_aliases_map_platform_ids_to_people(empty_db):
 def test_reimporting_the_directory_changes_nothing(empty_db):
     run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY)
     before = authors(empty_db)
-    again = run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(),
-                       key=KEY)
+    again = run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY)
     assert again.people.inserted == 0
     pd.testing.assert_frame_equal(authors(empty_db), before)
 
@@ -68,9 +79,11 @@ def test_reimporting_the_directory_changes_nothing(empty_db):
 def test_a_newer_directory_moves_people_and_marks_leavers(empty_db, tmp_path):
     run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY)
     newer = tmp_path / "directory.csv"
-    newer.write_text("email,department,location\n"
-                     "ana.silva@northwind.example,Marketing,Lyon\n"
-                     "ceo@northwind.example,Executive Office,Portland\n")
+    newer.write_text(
+        "email,department,location\n"
+        "ana.silva@northwind.example,Marketing,Lyon\n"
+        "ceo@northwind.example,Executive Office,Portland\n"
+    )
     run_import(empty_db, "directory", newer, load_settings(), key=KEY)
     people = authors(empty_db)
     assert people.loc[person("ana.silva@northwind.example"), "department"] == "Marketing"
@@ -78,10 +91,13 @@ def test_a_newer_directory_moves_people_and_marks_leavers(empty_db, tmp_path):
     assert people["in_directory"].sum() == 2
 
 
-@pytest.mark.parametrize(("content", "problem"), [
-    ("name,department\nAna,Sales\n", "directory.csv: missing column employee_id or email"),
-    ("", "directory.csv: cannot read the directory"),
-])
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ("name,department\nAna,Sales\n", "directory.csv: missing column employee_id or email"),
+        ("", "directory.csv: cannot read the directory"),
+    ],
+)
 def test_an_unusable_directory_is_one_line(empty_db, tmp_path, content, problem):
     path = tmp_path / "directory.csv"
     path.write_text(content)
@@ -99,25 +115,58 @@ def test_no_original_identity_is_left_in_the_warehouse_file(empty_db):
 
 def internal_network(con) -> None:
     def post(post_id, channel, author, text, parent=None, minute=0):
-        return {"post_id": post_id, "platform": "csv", "native_id": post_id,
-                "channel_id": channel, "author_id": author, "text": text, "kind":
-                "reply" if parent else "post", "parent_id": parent,
-                "created_at": pd.Timestamp("2026-09-15 08:00") + pd.Timedelta(minutes=minute),
-                "collected_at": pd.Timestamp("2026-09-16")}
+        return {
+            "post_id": post_id,
+            "platform": "csv",
+            "native_id": post_id,
+            "channel_id": channel,
+            "author_id": author,
+            "text": text,
+            "kind": "reply" if parent else "post",
+            "parent_id": parent,
+            "created_at": pd.Timestamp("2026-09-15 08:00") + pd.Timedelta(minutes=minute),
+            "collected_at": pd.Timestamp("2026-09-16"),
+        }
 
-    upsert(con, "channels", pd.DataFrame([
-        {"channel_id": "csv:news", "platform": "csv", "scope": "internal", "name": "news",
-         "purpose": "announcements"},
-        {"channel_id": "csv:ops", "platform": "csv", "scope": "internal", "name": "ops",
-         "purpose": "general"}]))
-    upsert(con, "posts", pd.DataFrame([
-        post("a1", "csv:news", "emp_a", "New travel policy"),
-        post("a2", "csv:news", "emp_b", "Thanks!", parent="a1", minute=5),
-        post("k1", "csv:ops", "emp_a", "Storm tonight: PLEASE CONFIRM you can work tomorrow"),
-        post("k2", "csv:ops", "emp_b", "Confirmed", parent="k1", minute=3),
-        post("k3", "csv:ops", "emp_c", "Yes", parent="k1", minute=9),
-        post("p1", "csv:ops", "emp_c", "Lunch at noon?"),
-        post("p2", "csv:ops", "emp_c", "me too", parent="p1", minute=2)]))
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [
+                {
+                    "channel_id": "csv:news",
+                    "platform": "csv",
+                    "scope": "internal",
+                    "name": "news",
+                    "purpose": "announcements",
+                },
+                {
+                    "channel_id": "csv:ops",
+                    "platform": "csv",
+                    "scope": "internal",
+                    "name": "ops",
+                    "purpose": "general",
+                },
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "posts",
+        pd.DataFrame(
+            [
+                post("a1", "csv:news", "emp_a", "New travel policy"),
+                post("a2", "csv:news", "emp_b", "Thanks!", parent="a1", minute=5),
+                post(
+                    "k1", "csv:ops", "emp_a", "Storm tonight: PLEASE CONFIRM you can work tomorrow"
+                ),
+                post("k2", "csv:ops", "emp_b", "Confirmed", parent="k1", minute=3),
+                post("k3", "csv:ops", "emp_c", "Yes", parent="k1", minute=9),
+                post("p1", "csv:ops", "emp_c", "Lunch at noon?"),
+                post("p2", "csv:ops", "emp_c", "me too", parent="p1", minute=2),
+            ]
+        ),
+    )
 
 
 def test_announcements_check_ins_answers_and_reply_edges_are_derived(empty_db):
@@ -126,13 +175,21 @@ def test_announcements_check_ins_answers_and_reply_edges_are_derived(empty_db):
         derive_internal(con, load_settings())
         derive_internal(con, load_settings())  # safe to repeat
         kinds = dict(con.execute("SELECT post_id, kind FROM posts").fetchall())
-        edges = con.execute("SELECT post_id, actor_id, target_id FROM interactions "
-                            "WHERE kind = 'reply' ORDER BY post_id").fetchall()
-    assert kinds == {"a1": "announcement", "a2": "reply", "k1": "check-in", "k2": "answer",
-                     "k3": "answer", "p1": "post", "p2": "reply"}
+        edges = con.execute(
+            "SELECT post_id, actor_id, target_id FROM interactions "
+            "WHERE kind = 'reply' ORDER BY post_id"
+        ).fetchall()
+    assert kinds == {
+        "a1": "announcement",
+        "a2": "reply",
+        "k1": "check-in",
+        "k2": "answer",
+        "k3": "answer",
+        "p1": "post",
+        "p2": "reply",
+    }
     # Self-replies (p2 answers its own author) are not edges between people.
-    assert edges == [("a2", "emp_b", "emp_a"), ("k2", "emp_b", "emp_a"),
-                     ("k3", "emp_c", "emp_a")]
+    assert edges == [("a2", "emp_b", "emp_a"), ("k2", "emp_b", "emp_a"), ("k3", "emp_c", "emp_a")]
 
 
 def test_check_in_keywords_come_from_configuration(empty_db):

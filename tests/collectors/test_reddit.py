@@ -27,8 +27,12 @@ from socialpulse.config import EXAMPLE_CONFIG, Sources, load_settings
 from socialpulse.warehouse import open_warehouse
 
 CASSETTES = Path(__file__).resolve().parents[1] / "fixtures" / "cassettes" / "reddit"
-REPLAY = vcr.VCR(record_mode="none", filter_headers=["Authorization"],
-                 decode_compressed_response=True, cassette_library_dir=str(CASSETTES))
+REPLAY = vcr.VCR(
+    record_mode="none",
+    filter_headers=["Authorization"],
+    decode_compressed_response=True,
+    cassette_library_dir=str(CASSETTES),
+)
 SETTINGS = load_settings(EXAMPLE_CONFIG)
 RULES = [BrandRule.from_config(brand) for brand in SETTINGS.brands]
 S1, S2, S3, S4 = "reddit:t3_1d5k2ab", "reddit:t3_1d4x9cd", "reddit:t3_1d5m7ef", "reddit:t3_1d5p3gh"
@@ -60,13 +64,16 @@ def query(db: Path, sql: str) -> list[tuple]:
 
 def test_the_search_ors_every_brand_and_competitor_term():
     assert search_query(SETTINGS.brands) == (
-        'Northwind OR "Northwind Outfitters" OR Summitline OR kestrelgear OR "Kestrel Gear"')
+        'Northwind OR "Northwind Outfitters" OR Summitline OR kestrelgear OR "Kestrel Gear"'
+    )
 
 
 def test_without_subreddits_the_search_runs_over_all_of_reddit():
     assert [(t.key, t.listing) for t in collector().targets] == [("r/all", False)]
     assert [t.key for t in collector("CampingGear", "hiking").targets] == [
-        "r/CampingGear", "r/hiking"]
+        "r/CampingGear",
+        "r/hiking",
+    ]
 
 
 def test_submissions_and_comments_land_with_brands_channel_and_snapshots(empty_db):
@@ -74,8 +81,10 @@ def test_submissions_and_comments_land_with_brands_channel_and_snapshots(empty_d
         summary = run_collector(empty_db, collector("CampingGear"), RULES)
     assert cassette.all_played
     assert (summary.status, summary.errors, summary.posts.inserted) == ("ok", [], 10)
-    assert query(empty_db, "SELECT post_id, kind, parent_id, thread_id, author_id FROM posts "
-                           "ORDER BY created_at") == [
+    assert query(
+        empty_db,
+        "SELECT post_id, kind, parent_id, thread_id, author_id FROM posts ORDER BY created_at",
+    ) == [
         (S2, "post", None, S2, "reddit:quilt_curious"),
         ("reddit:t1_l69a1b2", "reply", S2, S2, "reddit:ul_hiker_jo"),
         ("reddit:t1_l69c3d4", "reply", "reddit:t1_l69a1b2", S2, "reddit:quilt_curious"),
@@ -95,16 +104,26 @@ def test_submissions_and_comments_land_with_brands_channel_and_snapshots(empty_d
         (S2, "Summitline", True, "keyword:Summitline"),
         (S1, "Northwind", False, "keyword:Northwind"),
     ]
-    assert query(empty_db, "SELECT post_id FROM posts WHERE match_status = 'unmatched' "
-                           "ORDER BY post_id") == [
-        ("reddit:t1_l69c3d4",), ("reddit:t1_l6b3y02",), ("reddit:t1_l6b5z03",),
-        ("reddit:t1_l6c0a11",), (S3,), (S4,)]
+    assert query(
+        empty_db, "SELECT post_id FROM posts WHERE match_status = 'unmatched' ORDER BY post_id"
+    ) == [
+        ("reddit:t1_l69c3d4",),
+        ("reddit:t1_l6b3y02",),
+        ("reddit:t1_l6b5z03",),
+        ("reddit:t1_l6c0a11",),
+        (S3,),
+        (S4,),
+    ]
     assert query(empty_db, "SELECT channel_id, name, scope, audience_size FROM channels") == [
-        ("reddit:r/CampingGear", "r/CampingGear", "external", 198432)]
+        ("reddit:r/CampingGear", "r/CampingGear", "external", 198432)
+    ]
     assert query(empty_db, "SELECT count(*), count(DISTINCT channel_id) FROM post_channels") == [
-        (10, 1)]
-    snapshots = query(empty_db, "SELECT post_id, likes, replies, shares, views "
-                                "FROM engagement_snapshots ORDER BY post_id")
+        (10, 1)
+    ]
+    snapshots = query(
+        empty_db,
+        "SELECT post_id, likes, replies, shares, views FROM engagement_snapshots ORDER BY post_id",
+    )
     assert len(snapshots) == 10
     assert (S1, 87, 5, None, None) in snapshots
     assert ("reddit:t1_l6b1x01", 12, None, None, None) in snapshots
@@ -113,23 +132,35 @@ def test_submissions_and_comments_land_with_brands_channel_and_snapshots(empty_d
 def test_posts_keep_text_url_time_and_the_raw_item(empty_db):
     with REPLAY.use_cassette("search_listing_comments.yaml"):
         run_collector(empty_db, collector("CampingGear"), RULES)
-    [(text, url, created, native, ratio, author_count)] = query(empty_db, f"""
+    [(text, url, created, native, ratio, author_count)] = query(
+        empty_db,
+        f"""
         SELECT text, url, created_at::VARCHAR, native_id, raw->>'$.data.upvote_ratio',
                (SELECT count(*) FROM authors WHERE platform = 'reddit' AND followers IS NULL)
-        FROM posts WHERE post_id = '{S2}'""")
-    assert text == ("Summitline vs Kestrel Gear for a first backpacking quilt?\n\n"
-                    "Budget is about $250. I sleep cold & side sleep. Which would you pick?")
-    assert url == ("https://www.reddit.com/r/CampingGear/comments/1d4x9cd/"
-                   "summitline_vs_kestrel_gear_for_a_first_backpacking/")
-    assert (created, native, ratio, author_count) == ("2024-06-02 16:00:00", "t3_1d4x9cd",
-                                                      "0.88", 7)
+        FROM posts WHERE post_id = '{S2}'""",
+    )
+    assert text == (
+        "Summitline vs Kestrel Gear for a first backpacking quilt?\n\n"
+        "Budget is about $250. I sleep cold & side sleep. Which would you pick?"
+    )
+    assert url == (
+        "https://www.reddit.com/r/CampingGear/comments/1d4x9cd/"
+        "summitline_vs_kestrel_gear_for_a_first_backpacking/"
+    )
+    assert (created, native, ratio, author_count) == (
+        "2024-06-02 16:00:00",
+        "t3_1d4x9cd",
+        "0.88",
+        7,
+    )
 
 
 def test_the_cursor_is_the_newest_submission(empty_db):
     with REPLAY.use_cassette("search_listing_comments.yaml"):
         run_collector(empty_db, collector("CampingGear"), RULES)
     assert query(empty_db, "SELECT collector, key, cursor FROM collector_state") == [
-        ("reddit", "r/CampingGear", "1717459200.0")]
+        ("reddit", "r/CampingGear", "1717459200.0")
+    ]
 
 
 def test_the_same_traffic_twice_adds_no_post_and_no_snapshot(empty_db):
@@ -169,7 +200,8 @@ def test_rejected_credentials_are_one_line_on_the_run(empty_db):
     expected = "reddit: credentials rejected (401): check REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET"
     assert summary.errors == [expected]  # one line, not one per subreddit
     assert query(empty_db, "SELECT status, error, items_inserted FROM collection_runs") == [
-        ("partial", expected, 0)]
+        ("partial", expected, 0)
+    ]
 
 
 def test_a_rate_limit_waits_as_asked_then_loads(empty_db, sleeps, caplog):
@@ -204,7 +236,10 @@ def test_a_malformed_comment_is_skipped_counted_and_the_rest_loaded(empty_db, ca
     assert summary.errors == ["reddit r/CampingGear: skipped 1 malformed item(s)"]
     assert "t1_l6b5z03 lacks created_utc" in caplog.text
     assert query(empty_db, "SELECT post_id FROM posts ORDER BY created_at") == [
-        (S1,), ("reddit:t1_l6b1x01",), ("reddit:t1_l6b3y02",)]
+        (S1,),
+        ("reddit:t1_l6b1x01",),
+        ("reddit:t1_l6b3y02",),
+    ]
 
 
 def test_to_rows_skips_malformed_stored_items():

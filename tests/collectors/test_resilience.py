@@ -18,9 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def pulse(db, *args, **popen):
-    return subprocess.Popen([sys.executable, "-m", "socialpulse.cli", "--db", str(db), *args],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, **popen)
+    return subprocess.Popen(
+        [sys.executable, "-m", "socialpulse.cli", "--db", str(db), *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        **popen,
+    )
 
 
 def count(db, sql="SELECT count(*) FROM posts"):
@@ -38,8 +43,11 @@ def wait_for(condition, timeout=60.0, every=0.2):
 
 def test_a_collector_killed_mid_run_loses_nothing_and_resumes_without_duplicates(empty_db):
     with FeedServer() as server:
-        first, slow, last = (server.url("feeds/rss20.xml"), server.url("slow/rss091.xml?delay=60"),
-                             server.url("feeds/atom10.xml"))
+        first, slow, last = (
+            server.url("feeds/rss20.xml"),
+            server.url("slow/rss091.xml?delay=60"),
+            server.url("feeds/atom10.xml"),
+        )
         process = pulse(empty_db, "collect", "rss", first, slow, last)
         wait_for(lambda: "/slow/rss091.xml" in server.arrived)
         process.send_signal(signal.SIGKILL)
@@ -72,7 +80,8 @@ def test_the_dashboard_shows_new_collections_while_a_collector_writes(demo_db, t
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=CHROMIUM,
-                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+                )
                 page = browser.new_page()
 
                 def shows_the_collection() -> bool:

@@ -45,21 +45,62 @@ ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "tests" / "fixtures" / "exports"
 EXPORT = FIXTURES / "slack" / "export"
 SETTINGS = parse_settings("")
-IDS = {"ana": "U0ANA1111", "bo": "U0BOC2222", "carla": "U0CAR3333", "dev": "U0DEV4444",
-       "emil": "U0EMI5555", "bot": "U0BOT9999"}
-EMAILS = {n: f"{n}.{s}@northwind.example" for n, s in
-          (("ana", "silva"), ("bo", "chen"), ("carla", "diaz"), ("emil", "berg"))}
+IDS = {
+    "ana": "U0ANA1111",
+    "bo": "U0BOC2222",
+    "carla": "U0CAR3333",
+    "dev": "U0DEV4444",
+    "emil": "U0EMI5555",
+    "bot": "U0BOT9999",
+}
+EMAILS = {
+    n: f"{n}.{s}@northwind.example"
+    for n, s in (("ana", "silva"), ("bo", "chen"), ("carla", "diaz"), ("emil", "berg"))
+}
 GENERAL, LEADERS, DM, MPIM = "C0GEN0001", "G0PRV0003", "D0DM00004", "G0MPM0005"
 D1, D2 = 1772442000, 1772528400
-SKIPPED = Counter({"bot_message": 2, "channel_join": 1, "file_share without text": 1,
-                   "message_changed": 1, "tombstone": 1, "channel_topic": 1, "channel_leave": 1,
-                   "pinned_item": 1, "message_deleted": 1})
+SKIPPED = Counter(
+    {
+        "bot_message": 2,
+        "channel_join": 1,
+        "file_share without text": 1,
+        "message_changed": 1,
+        "tombstone": 1,
+        "channel_topic": 1,
+        "channel_leave": 1,
+        "pinned_item": 1,
+        "message_deleted": 1,
+    }
+)
 ORIGINALS = [
-    *IDS.values(), *EMAILS.values(), "Ana Silva", "Bo Chen", "Carla Diaz", "Dev Patel",
-    "Emil Berg", "Deploy Bot", "anasilva88", "bochen_pdx", "carlad_lyon", "devp_contractor",
-    "emilb_old", "ana.silva", "bo.chen", "carla.diaz", "dev.patel", "emil.berg", "deploybot",
-    "+33 6 12 34 56 78", "+44 20 7946 0958", "+44 7700 900123", "+1 415 555 0142",
-    "+46 8 123 456 78", "7946 0958", "7700 900123", "Q1-plan-carla-diaz", "whiteboard-bo-chen",
+    *IDS.values(),
+    *EMAILS.values(),
+    "Ana Silva",
+    "Bo Chen",
+    "Carla Diaz",
+    "Dev Patel",
+    "Emil Berg",
+    "Deploy Bot",
+    "anasilva88",
+    "bochen_pdx",
+    "carlad_lyon",
+    "devp_contractor",
+    "emilb_old",
+    "ana.silva",
+    "bo.chen",
+    "carla.diaz",
+    "dev.patel",
+    "emil.berg",
+    "deploybot",
+    "+33 6 12 34 56 78",
+    "+44 20 7946 0958",
+    "+44 7700 900123",
+    "+1 415 555 0142",
+    "+46 8 123 456 78",
+    "7946 0958",
+    "7700 900123",
+    "Q1-plan-carla-diaz",
+    "whiteboard-bo-chen",
 ]
 
 
@@ -130,16 +171,19 @@ def test_messages_are_kept_and_noise_is_counted(empty_db, export):
     assert summary.skipped == SKIPPED
     assert (summary.posts.inserted, summary.people.inserted) == (16, 5)
     counts = posts(empty_db).groupby("channel_id").size().to_dict()
-    assert counts == {f"slack:{GENERAL}": 10, f"slack:{LEADERS}": 2, f"slack:{DM}": 2,
-                      f"slack:{MPIM}": 2}
+    assert counts == {
+        f"slack:{GENERAL}": 10,
+        f"slack:{LEADERS}": 2,
+        f"slack:{DM}": 2,
+        f"slack:{MPIM}": 2,
+    }
 
 
 def test_threads_link_replies_to_their_parent(empty_db, export):
     load(empty_db, export)
     rows = posts(empty_db)
     replies = rows[rows["kind"] == "reply"]
-    assert replies["parent_id"].to_dict() == {G2: G1, G3: G1, G7: G1, G8: TOMBSTONE, L2: L1,
-                                              M2: M1}
+    assert replies["parent_id"].to_dict() == {G2: G1, G3: G1, G7: G1, G8: TOMBSTONE, L2: L1, M2: M1}
     assert (replies["thread_id"] == replies["parent_id"]).all()
     top = rows[rows["kind"] == "post"]
     assert sorted(top.index) == sorted([G1, G4, G5, G6, G9, G10, L1, DM1, DM2, M1])
@@ -152,20 +196,27 @@ def test_threads_link_replies_to_their_parent(empty_db, export):
 
 def test_reactions_mentions_and_replies_become_edges(empty_db, export):
     load(empty_db, export)
-    reactions = {("reaction", G1, who("bo"), who("ana"), "wave"),
-                 ("reaction", G1, who("carla"), who("ana"), "wave"),
-                 ("reaction", G1, who("dev"), who("ana"), "tada"),  # Ana's own tada: no edge
-                 ("reaction", G7, who("ana"), who("dev"), "white_check_mark"),  # not the bot's
-                 ("reaction", L2, who("carla"), who("ana"), "+1"),
-                 ("reaction", DM2, who("ana"), who("bo"), "thumbsup")}
-    mentions = {("mention", G1, who("ana"), who("dev"), ""),
-                ("mention", G6, who("carla"), who("bo"), ""),  # from the edited text
-                ("mention", G10, who("ana"), who("carla"), ""),  # not Ana herself
-                ("mention", DM2, who("bo"), who("ana"), "")}
-    replies = {("reply", G2, who("dev"), who("ana"), ""), ("reply", G3, who("bo"), who("ana"), ""),
-               ("reply", G7, who("dev"), who("ana"), ""),
-               ("reply", L2, who("ana"), who("carla"), ""),
-               ("reply", M2, who("bo"), who("carla"), "")}  # G8's parent is a tombstone: none
+    reactions = {
+        ("reaction", G1, who("bo"), who("ana"), "wave"),
+        ("reaction", G1, who("carla"), who("ana"), "wave"),
+        ("reaction", G1, who("dev"), who("ana"), "tada"),  # Ana's own tada: no edge
+        ("reaction", G7, who("ana"), who("dev"), "white_check_mark"),  # not the bot's
+        ("reaction", L2, who("carla"), who("ana"), "+1"),
+        ("reaction", DM2, who("ana"), who("bo"), "thumbsup"),
+    }
+    mentions = {
+        ("mention", G1, who("ana"), who("dev"), ""),
+        ("mention", G6, who("carla"), who("bo"), ""),  # from the edited text
+        ("mention", G10, who("ana"), who("carla"), ""),  # not Ana herself
+        ("mention", DM2, who("bo"), who("ana"), ""),
+    }
+    replies = {
+        ("reply", G2, who("dev"), who("ana"), ""),
+        ("reply", G3, who("bo"), who("ana"), ""),
+        ("reply", G7, who("dev"), who("ana"), ""),
+        ("reply", L2, who("ana"), who("carla"), ""),
+        ("reply", M2, who("bo"), who("carla"), ""),
+    }  # G8's parent is a tombstone: none
     assert edges(empty_db) == reactions | mentions | replies
     created = table(empty_db, f"SELECT created_at FROM interactions WHERE post_id = '{G1}'")
     assert (created["created_at"] == pd.Timestamp("2026-03-02 09:00:00.000100")).all()
@@ -179,8 +230,10 @@ def test_text_is_readable_and_names_nobody(empty_db, export):
     assert text[G5] == "Standup moved to 10:00 today @here"
     assert text[G6] == f"Draft agenda v2 for @{who('bo')}"  # the edit won
     assert text[G9] == "Last day today, thanks everyone! Reach me at [email]"
-    assert text[G10] == (f"@{who('ana')} and @{who('carla')}: see #general & the <draft> in "
-                         "https://docs.northwind.example/agenda")
+    assert text[G10] == (
+        f"@{who('ana')} and @{who('carla')}: see #general & the <draft> in "
+        "https://docs.northwind.example/agenda"
+    )
     assert text[L1] == "Q2 hiring plan is ready, call me on [phone] to discuss"
     assert text[L2] == f"Approved, loop in {who('bo')} before Friday."
     assert text[G4] == "Q1 slides attached, comments welcome"
@@ -192,29 +245,44 @@ def test_raw_keeps_the_message_without_identities(empty_db, export):
     welcome = raw[G1]
     assert welcome["user"] == who("ana") and welcome["ts"] == ts(D1, 0)
     assert welcome["text"] == f"Welcome @{who('dev')}! Kickoff notes are at the wiki."
-    assert welcome["replies"] == [{"user": who("dev"), "ts": ts(D1, 5)},
-                                  {"user": who("bo"), "ts": ts(D1, 7)}]
-    assert welcome["reactions"][0] == {"name": "wave", "users": [who("bo"), who("carla")],
-                                       "count": 2}
+    assert welcome["replies"] == [
+        {"user": who("dev"), "ts": ts(D1, 5)},
+        {"user": who("bo"), "ts": ts(D1, 7)},
+    ]
+    assert welcome["reactions"][0] == {
+        "name": "wave",
+        "users": [who("bo"), who("carla")],
+        "count": 2,
+    }
     assert "user_profile" not in welcome and "blocks" not in welcome
-    assert raw[G4]["files"] == [{"id": "F0FILE0001", "filetype": "pdf",
-                                 "mimetype": "application/pdf", "size": 48213}]
+    assert raw[G4]["files"] == [
+        {"id": "F0FILE0001", "filetype": "pdf", "mimetype": "application/pdf", "size": 48213}
+    ]
     assert raw[G6]["edited"]["user"] == who("carla")
     assert raw[G3]["text"] == "Ping me at [email] or [phone] if you need access."
 
 
 def test_conversations_and_people(empty_db, export):
     load(empty_db, export)
-    channels = table(empty_db, "SELECT * FROM channels ORDER BY channel_id").set_index(
-        "channel_id")
+    channels = table(empty_db, "SELECT * FROM channels ORDER BY channel_id").set_index("channel_id")
     assert channels["name"].to_dict() == {
-        f"slack:{DM}": f"dm-{DM}", f"slack:{GENERAL}": "general",
-        f"slack:{MPIM}": f"mpim-{MPIM}", f"slack:{LEADERS}": "leadership"}
-    assert channels["audience_size"].to_dict() == {f"slack:{DM}": 2, f"slack:{GENERAL}": 5,
-                                                   f"slack:{MPIM}": 3, f"slack:{LEADERS}": 2}
+        f"slack:{DM}": f"dm-{DM}",
+        f"slack:{GENERAL}": "general",
+        f"slack:{MPIM}": f"mpim-{MPIM}",
+        f"slack:{LEADERS}": "leadership",
+    }
+    assert channels["audience_size"].to_dict() == {
+        f"slack:{DM}": 2,
+        f"slack:{GENERAL}": 5,
+        f"slack:{MPIM}": 3,
+        f"slack:{LEADERS}": 2,
+    }
     assert channels["sensitivity"].to_dict() == {
-        f"slack:{DM}": "restricted", f"slack:{GENERAL}": "internal",
-        f"slack:{MPIM}": "restricted", f"slack:{LEADERS}": "internal"}
+        f"slack:{DM}": "restricted",
+        f"slack:{GENERAL}": "internal",
+        f"slack:{MPIM}": "restricted",
+        f"slack:{LEADERS}": "internal",
+    }
     assert channels.loc[f"slack:{DM}", "restricted_to"] == "participants"
     assert pd.isna(channels.loc[f"slack:{GENERAL}", "restricted_to"])
     assert set(channels["platform"]) == {"slack"} and set(channels["scope"]) == {"internal"}
@@ -225,9 +293,11 @@ def test_conversations_and_people(empty_db, export):
 
 
 def test_channel_rules_apply_but_cannot_open_a_private_channel(empty_db):
-    rules = parse_settings('[[channel_rules]]\nmatch = "general"\nsensitivity = "public"\n'
-                           'purpose = "announcements"\n'
-                           '[[channel_rules]]\nmatch = "lead*"\nsensitivity = "public"\n')
+    rules = parse_settings(
+        '[[channel_rules]]\nmatch = "general"\nsensitivity = "public"\n'
+        'purpose = "announcements"\n'
+        '[[channel_rules]]\nmatch = "lead*"\nsensitivity = "public"\n'
+    )
     load(empty_db, settings=rules)
     channels = table(empty_db, "SELECT channel_id, sensitivity, purpose FROM channels")
     found = {c: (s, p) for c, s, p in channels.itertuples(index=False)}
@@ -235,11 +305,15 @@ def test_channel_rules_apply_but_cannot_open_a_private_channel(empty_db):
     assert found[f"slack:{LEADERS}"] == ("internal", "general")  # private: at least internal
     kinds = posts(empty_db)["kind"]
     assert kinds[G1] == "announcement" and kinds[G2] == "reply"
-    restricted = parse_settings('[[channel_rules]]\nmatch = "lead*"\nsensitivity = "restricted"'
-                                '\nrestricted_to = "executives"\n')
+    restricted = parse_settings(
+        '[[channel_rules]]\nmatch = "lead*"\nsensitivity = "restricted"'
+        '\nrestricted_to = "executives"\n'
+    )
     load(empty_db, settings=restricted)
-    row = table(empty_db, f"SELECT sensitivity, restricted_to FROM channels "
-                          f"WHERE channel_id = 'slack:{LEADERS}'")
+    row = table(
+        empty_db,
+        f"SELECT sensitivity, restricted_to FROM channels WHERE channel_id = 'slack:{LEADERS}'",
+    )
     assert row.iloc[0].tolist() == ["restricted", "executives"]
 
 
@@ -283,13 +357,33 @@ def test_an_overlapping_export_merges(empty_db, tmp_path):
     newer = copy_export(tmp_path)
     (newer / "general" / "2026-03-02.json").unlink()  # an export of a later period
     d3 = D2 + 86_400
-    day = [{"type": "message", "user": IDS["carla"], "ts": ts(d3, 0), "text": "New day",
-            "thread_ts": ts(d3, 0)},
-           {"type": "message", "user": IDS["dev"], "ts": ts(d3, 1), "text": "Morning",
-            "thread_ts": ts(d3, 0)},
-           {"type": "message", "subtype": "message_changed", "ts": ts(d3, 2),
-            "message": {"type": "message", "user": IDS["bo"], "ts": ts(D2, 0),
-                        "text": "Standup moved to 10:30 today <!here>"}}]
+    day = [
+        {
+            "type": "message",
+            "user": IDS["carla"],
+            "ts": ts(d3, 0),
+            "text": "New day",
+            "thread_ts": ts(d3, 0),
+        },
+        {
+            "type": "message",
+            "user": IDS["dev"],
+            "ts": ts(d3, 1),
+            "text": "Morning",
+            "thread_ts": ts(d3, 0),
+        },
+        {
+            "type": "message",
+            "subtype": "message_changed",
+            "ts": ts(d3, 2),
+            "message": {
+                "type": "message",
+                "user": IDS["bo"],
+                "ts": ts(D2, 0),
+                "text": "Standup moved to 10:30 today <!here>",
+            },
+        },
+    ]
     (newer / "general" / "2026-03-04.json").write_text(json.dumps(day))
     summary = load(empty_db, newer)
     assert (summary.posts.inserted, summary.status) == (2, "ok")
@@ -352,38 +446,49 @@ def test_bad_bytes_are_replaced_and_reported(empty_db, tmp_path):
     day.write_bytes(data.replace(b"got a minute", b"got a \xff minute"))
     summary = load(empty_db, export)
     offset = data.index(b"got a minute") + 6
-    assert summary.problems == [f"export:D0DM00004/2026-03-03.json: byte {offset} is not UTF-8 "
-                                "(replaced)"]
+    assert summary.problems == [
+        f"export:D0DM00004/2026-03-03.json: byte {offset} is not UTF-8 (replaced)"
+    ]
     assert posts(empty_db).loc[DM1, "text"] == "Hi, got a \ufffd minute?"
 
 
 def test_bad_records_are_one_line_each_and_the_rest_loads(empty_db, tmp_path):
     export = copy_export(tmp_path)
     good = {"type": "message", "user": IDS["bo"], "text": "fine"}
-    write_day(export, "general", "2026-03-05", [
-        {**good, "ts": "1772701200.000100"},
-        {**good},  # no ts
-        {**good, "ts": "yesterday"},
-        {"type": "message", "ts": "1772701260.000100", "text": "who?"},  # no user
-        "not a message",
-        {**good, "ts": "1772701320.000100", "subtype": "huddle_started", "text": "Huddle!"},
-        {**good, "ts": "1772701380.000100", "subtype": "huddle_started", "text": "Again"},
-        {**good, "ts": "1772701440.000100", "subtype": "mystery_event", "text": ""},
-        {**good, "ts": "1772701500.000100", "text": ["not", "text"]},
-        {**good, "ts": "1772701560.000100", "thread_ts": {"bad": 1}},
-        {**good, "ts": "1772701620.000100", "subtype": ["odd"]},
-        {"type": "message", "subtype": "message_changed", "ts": "1772701680.000100"},
-    ])
+    write_day(
+        export,
+        "general",
+        "2026-03-05",
+        [
+            {**good, "ts": "1772701200.000100"},
+            {**good},  # no ts
+            {**good, "ts": "yesterday"},
+            {"type": "message", "ts": "1772701260.000100", "text": "who?"},  # no user
+            "not a message",
+            {**good, "ts": "1772701320.000100", "subtype": "huddle_started", "text": "Huddle!"},
+            {**good, "ts": "1772701380.000100", "subtype": "huddle_started", "text": "Again"},
+            {**good, "ts": "1772701440.000100", "subtype": "mystery_event", "text": ""},
+            {**good, "ts": "1772701500.000100", "text": ["not", "text"]},
+            {**good, "ts": "1772701560.000100", "thread_ts": {"bad": 1}},
+            {**good, "ts": "1772701620.000100", "subtype": ["odd"]},
+            {"type": "message", "subtype": "message_changed", "ts": "1772701680.000100"},
+        ],
+    )
     write_day(export, "general", "2026-03-06", '{"not": "a list"}')
     summary = load(empty_db, export)
     where = "export:general/2026-03-05.json: record"
     assert summary.problems == [
-        f"{where} 2: no ts", f"{where} 3: ts is not a Slack timestamp", f"{where} 4: no user",
-        f"{where} 5: not a message object", f"{where} 9: text is not text",
+        f"{where} 2: no ts",
+        f"{where} 3: ts is not a Slack timestamp",
+        f"{where} 4: no user",
+        f"{where} 5: not a message object",
+        f"{where} 9: text is not text",
         f"{where} 10: thread_ts is not a Slack timestamp; kept as a post",
-        f"{where} 11: subtype is not text", f"{where} 12: message_changed without the message",
+        f"{where} 11: subtype is not text",
+        f"{where} 12: message_changed without the message",
         f"{where} 6: unknown subtype 'huddle_started' (2 record(s)) kept as messages",
-        "export:general/2026-03-06.json: not a JSON list of records"]
+        "export:general/2026-03-06.json: not a JSON list of records",
+    ]
     assert summary.skipped["unknown subtype mystery_event"] == 1
     assert summary.posts.inserted == 16 + 4
     assert posts(empty_db).loc["slack:C0GEN0001:1772701560.000100", "kind"] == "post"
@@ -397,7 +502,8 @@ def test_unreadable_listings_and_unlisted_folders_are_reported(empty_db, tmp_pat
     summary = load(empty_db, export)
     assert summary.problems[1:] == [
         "export: a group DM folder that no listing names; its 1 day-file(s) skipped",
-        "export: folder orphans/ that no listing names; its 1 day-file(s) skipped"]
+        "export: folder orphans/ that no listing names; its 1 day-file(s) skipped",
+    ]
     assert summary.problems[0].startswith("export:users.json: invalid JSON at line 1 column")
     assert summary.problems[0].endswith("; the 0 record(s) before it kept")
     rows = posts(empty_db)
@@ -423,7 +529,7 @@ def test_a_corrupt_zip_member_is_one_problem(empty_db, tmp_path):
             handle.write(path, name)
     data = bytearray(archive.read_bytes())
     start = data.index(b"leadership/2026-03-02.json") + 40
-    data[start:start + 30] = bytes(b ^ 0x5A for b in data[start:start + 30])
+    data[start : start + 30] = bytes(b ^ 0x5A for b in data[start : start + 30])
     archive.write_bytes(bytes(data))
     summary = load(empty_db, archive)
     assert len(summary.problems) == 1
@@ -458,16 +564,42 @@ def test_refused_and_foreign_exports_fail_with_one_line(empty_db, tmp_path):
 
 BASE_DAY = (EXPORT / "general" / "2026-03-02.json").read_bytes()
 BASE_MESSAGES = json.loads((EXPORT / "general" / "2026-03-03.json").read_bytes())
-FIELDS = ["ts", "user", "text", "thread_ts", "subtype", "reactions", "edited", "files",
-          "replies", "reply_users", "message", "deleted_ts", "bot_id", "parent_user_id",
-          "reply_count", "type"]
+FIELDS = [
+    "ts",
+    "user",
+    "text",
+    "thread_ts",
+    "subtype",
+    "reactions",
+    "edited",
+    "files",
+    "replies",
+    "reply_users",
+    "message",
+    "deleted_ts",
+    "bot_id",
+    "parent_user_id",
+    "reply_count",
+    "type",
+]
 JSON = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20)
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=20)
     | st.sampled_from(["1772442000.000100", "U0ANA1111", "<@U0ANA1111>", "\ud800", "\x00"]),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(
-        st.sampled_from(["name", "users", "user", "ts", "text", "count", "id"]) | st.text(
-            max_size=5), inner, max_size=4),
-    max_leaves=12)
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["name", "users", "user", "ts", "text", "count", "id"])
+            | st.text(max_size=5),
+            inner,
+            max_size=4,
+        )
+    ),
+    max_leaves=12,
+)
 
 
 def small_export(root: Path, day: bytes) -> Path:
@@ -501,7 +633,7 @@ def damaged(data: st.DataObject) -> bytes:
         return bytes(raw)
     if action == "insert":
         return bytes(raw[:where] + data.draw(st.binary(min_size=1, max_size=8)) + raw[where:])
-    return bytes(raw[:where] + raw[where + data.draw(st.integers(1, 40)):])
+    return bytes(raw[:where] + raw[where + data.draw(st.integers(1, 40)) :])
 
 
 @settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -512,10 +644,13 @@ def test_damaged_bytes_never_raise(data, tmp_path_factory):
 
 
 @settings(max_examples=50, deadline=None)
-@given(index=st.integers(0, len(BASE_MESSAGES) - 1), field=st.sampled_from(FIELDS), value=JSON,
-       nested=st.booleans())
-def test_random_values_in_message_fields_never_raise(index, field, value, nested,
-                                                     tmp_path_factory):
+@given(
+    index=st.integers(0, len(BASE_MESSAGES) - 1),
+    field=st.sampled_from(FIELDS),
+    value=JSON,
+    nested=st.booleans(),
+)
+def test_random_values_in_message_fields_never_raise(index, field, value, nested, tmp_path_factory):
     messages = json.loads(json.dumps(BASE_MESSAGES))
     target = messages[index]
     if nested and isinstance(target.get("message"), dict):
@@ -526,16 +661,22 @@ def test_random_values_in_message_fields_never_raise(index, field, value, nested
 
 
 @settings(max_examples=12, deadline=None)
-@given(messages=st.lists(st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=6)
-                         .map(lambda m: {"type": "message", "ts": "1772442000.000100",
-                                         "user": "U0BOC2222", **m}), max_size=6),
-       damage=st.data())
+@given(
+    messages=st.lists(
+        st.dictionaries(st.sampled_from(FIELDS), JSON, max_size=6).map(
+            lambda m: {"type": "message", "ts": "1772442000.000100", "user": "U0BOC2222", **m}
+        ),
+        max_size=6,
+    ),
+    damage=st.data(),
+)
 def test_whatever_is_read_can_be_stored(messages, damage, tmp_path_factory):
     base = tmp_path_factory.getbasetemp() / "stored"
     shutil.rmtree(base, ignore_errors=True)
     day = json.dumps(messages).encode() if damage.draw(st.booleans()) else damaged(damage)
-    summary = run_import(base / "w.duckdb", "slack", small_export(base / "export", day),
-                         SETTINGS, key=KEY)
+    summary = run_import(
+        base / "w.duckdb", "slack", small_export(base / "export", day), SETTINGS, key=KEY
+    )
     assert summary.status in ("ok", "partial")
 
 
@@ -556,8 +697,12 @@ def test_small_batches_give_the_same_rows(empty_db, tmp_path, monkeypatch):
 
 def test_the_benchmark_prints_its_figures():
     result = subprocess.run(
-        [sys.executable, "-m", "bench.bench_slack_import", "--messages", "3000",
-         "--json"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+        [sys.executable, "-m", "bench.bench_slack_import", "--messages", "3000", "--json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
     assert figures["status"] == "ok"

@@ -36,15 +36,27 @@ from socialpulse.warehouse import migrate, open_warehouse
 KEY = b"test-key"
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "teams"
 EXPORT = FIXTURES / "export"
-AAD = {name: f"5d0a7c2e-1f3b-4a6d-8e9f-0a1b2c3d4e0{n}" for n, name in
-       enumerate(["dana", "eli", "fay", "gus"], start=1)}
-GENERAL, LEADERS, OPS = (f"19:{c}@thread.tacv2" for c in
-                         ("general0001", "leaders0002", "opsroom0003"))
+AAD = {
+    name: f"5d0a7c2e-1f3b-4a6d-8e9f-0a1b2c3d4e0{n}"
+    for n, name in enumerate(["dana", "eli", "fay", "gus"], start=1)
+}
+GENERAL, LEADERS, OPS = (
+    f"19:{c}@thread.tacv2" for c in ("general0001", "leaders0002", "opsroom0003")
+)
 CHAT_ID = f"19:{AAD['eli']}_{AAD['fay']}@unq.gbl.spaces"
 CHAT = "chat_" + pseudonymise(f"teams-chat:{CHAT_ID}", KEY)[4:]
-ORIGINALS = [*AAD.values(), "Dana Ortiz", "Eli Park", "Fay Gomez", "Gus Lee", "Polly",
-             "dana.ortiz@northwind.example", "28b1c3d4-aaaa-4bbb-8ccc-ddddeeeeffff",
-             "0f9e8d7c-6b5a-4f3e-2d1c-0b9a8f7e6d5c", "503 555 0199"]
+ORIGINALS = [
+    *AAD.values(),
+    "Dana Ortiz",
+    "Eli Park",
+    "Fay Gomez",
+    "Gus Lee",
+    "Polly",
+    "dana.ortiz@northwind.example",
+    "28b1c3d4-aaaa-4bbb-8ccc-ddddeeeeffff",
+    "0f9e8d7c-6b5a-4f3e-2d1c-0b9a8f7e6d5c",
+    "503 555 0199",
+]
 SETTINGS = parse_settings("")
 
 
@@ -67,8 +79,9 @@ def query(db: Path, sql: str) -> pd.DataFrame:
 
 
 def edges(db: Path, kind: str) -> set[tuple]:
-    rows = query(db, f"SELECT post_id, actor_id, target_id, detail FROM interactions "
-                     f"WHERE kind = '{kind}'")
+    rows = query(
+        db, f"SELECT post_id, actor_id, target_id, detail FROM interactions WHERE kind = '{kind}'"
+    )
     return set(rows.itertuples(index=False, name=None))
 
 
@@ -77,29 +90,57 @@ def test_the_export_gives_the_hand_checked_rows(empty_db):
     assert summary.status == "ok" and summary.problems == []
     assert summary.skipped == Counter({"system event": 2, "bot": 1, "deleted": 1})
 
-    channels = query(empty_db, "SELECT channel_id, name, sensitivity, "
-                               "coalesce(restricted_to, '-') AS restricted_to, "
-                               "(SELECT count(*) FROM posts p WHERE p.channel_id = c.channel_id)"
-                               " AS posts FROM channels c").set_index("channel_id")
+    channels = query(
+        empty_db,
+        "SELECT channel_id, name, sensitivity, "
+        "coalesce(restricted_to, '-') AS restricted_to, "
+        "(SELECT count(*) FROM posts p WHERE p.channel_id = c.channel_id)"
+        " AS posts FROM channels c",
+    ).set_index("channel_id")
     assert channels.to_dict("index") == {
-        f"teams:{GENERAL}": {"name": "General", "sensitivity": "internal",
-                             "restricted_to": "-", "posts": 5},
-        f"teams:{LEADERS}": {"name": "Leadership", "sensitivity": "restricted",
-                             "restricted_to": "members", "posts": 2},
-        f"teams:{OPS}": {"name": "ops-room", "sensitivity": "internal",
-                         "restricted_to": "-", "posts": 3},
-        f"teams:{CHAT}": {"name": CHAT, "sensitivity": "restricted",
-                          "restricted_to": "participants", "posts": 2},
+        f"teams:{GENERAL}": {
+            "name": "General",
+            "sensitivity": "internal",
+            "restricted_to": "-",
+            "posts": 5,
+        },
+        f"teams:{LEADERS}": {
+            "name": "Leadership",
+            "sensitivity": "restricted",
+            "restricted_to": "members",
+            "posts": 2,
+        },
+        f"teams:{OPS}": {
+            "name": "ops-room",
+            "sensitivity": "internal",
+            "restricted_to": "-",
+            "posts": 3,
+        },
+        f"teams:{CHAT}": {
+            "name": CHAT,
+            "sensitivity": "restricted",
+            "restricted_to": "participants",
+            "posts": 2,
+        },
     }
 
     posts = query(empty_db, "SELECT * FROM posts").set_index("post_id")
     g1, g5 = post(GENERAL, "01"), post(GENERAL, "05")
     l1, o1 = post(LEADERS, "21"), post(OPS, "31")
     assert posts["parent_id"].dropna().to_dict() == {
-        post(GENERAL, "11"): g1, post(GENERAL, "12"): g1, post(GENERAL, "13"): g5,
-        post(LEADERS, "22"): l1, post(OPS, "32"): o1, post(OPS, "33"): o1}
-    assert posts["kind"].value_counts().to_dict() == {"post": 5, "reply": 4, "answer": 2,
-                                                      "check-in": 1}
+        post(GENERAL, "11"): g1,
+        post(GENERAL, "12"): g1,
+        post(GENERAL, "13"): g5,
+        post(LEADERS, "22"): l1,
+        post(OPS, "32"): o1,
+        post(OPS, "33"): o1,
+    }
+    assert posts["kind"].value_counts().to_dict() == {
+        "post": 5,
+        "reply": 4,
+        "answer": 2,
+        "check-in": 1,
+    }
     assert posts.loc[o1, "kind"] == "check-in"
     assert (posts["thread_id"] == posts["parent_id"].fillna(posts.index.to_series())).all()
     assert posts.loc[g1, "author_id"] == who("dana")
@@ -108,22 +149,33 @@ def test_the_export_gives_the_hand_checked_rows(empty_db):
 
     dana, eli, fay, gus = (who(n) for n in ("dana", "eli", "fay", "gus"))
     assert edges(empty_db, "reply") == {
-        (post(GENERAL, "11"), eli, dana, ""), (post(GENERAL, "12"), gus, dana, ""),
-        (post(LEADERS, "22"), gus, dana, ""), (post(OPS, "32"), eli, gus, ""),
-        (post(OPS, "33"), dana, gus, "")}  # R3 answers its own author: no edge
+        (post(GENERAL, "11"), eli, dana, ""),
+        (post(GENERAL, "12"), gus, dana, ""),
+        (post(LEADERS, "22"), gus, dana, ""),
+        (post(OPS, "32"), eli, gus, ""),
+        (post(OPS, "33"), dana, gus, ""),
+    }  # R3 answers its own author: no edge
     assert edges(empty_db, "reaction") == {
-        (g1, eli, dana, "like"), (g1, fay, dana, "heart"), (post(GENERAL, "11"), dana, eli, "like"),
-        (l1, gus, dana, "surprised")}  # Dana's like of her own post is not an edge
+        (g1, eli, dana, "like"),
+        (g1, fay, dana, "heart"),
+        (post(GENERAL, "11"), dana, eli, "like"),
+        (l1, gus, dana, "surprised"),
+    }  # Dana's like of her own post is not an edge
     assert edges(empty_db, "mention") == {(g1, dana, eli, ""), (post(GENERAL, "12"), gus, dana, "")}
     assert set(query(empty_db, "SELECT author_id FROM authors")["author_id"]) == {
-        dana, eli, fay, gus}
+        dana,
+        eli,
+        fay,
+        gus,
+    }
 
 
 def test_mentions_and_names_become_pseudonyms_in_the_text(empty_db):
     load(empty_db)
     text = query(empty_db, "SELECT post_id, text FROM posts").set_index("post_id")["text"]
-    assert text[post(GENERAL, "01")] == (f"Q3 launch\nLaunch is on track, @{who('eli')} please "
-                                         "look at the deck. Call me at [phone].")
+    assert text[post(GENERAL, "01")] == (
+        f"Q3 launch\nLaunch is on track, @{who('eli')} please look at the deck. Call me at [phone]."
+    )
     assert text[post(GENERAL, "12")] == f"@{who('dana')} @channel ship it"
     assert text[post(GENERAL, "05")] == f"Thanks {who('dana')} for the update"
     assert text[post(OPS, "33")] == "Yes, or email me at [email]"
@@ -132,14 +184,18 @@ def test_mentions_and_names_become_pseudonyms_in_the_text(empty_db):
 
 def test_raw_payloads_are_pseudonymised(empty_db):
     load(empty_db)
-    raw = json.loads(query(empty_db, f"SELECT raw FROM posts WHERE post_id = "
-                                     f"'{post(GENERAL, '01')}'")["raw"][0])
+    raw = json.loads(
+        query(empty_db, f"SELECT raw FROM posts WHERE post_id = '{post(GENERAL, '01')}'")["raw"][0]
+    )
     assert raw["from"] == who("dana")
     assert raw["mentions"] == [{"id": "0", "mentioned": who("eli")}]
     assert [r["user"] for r in raw["reactions"]] == [who("eli"), who("fay"), who("dana")]
     assert "body" not in raw and raw["channelIdentity"]["channelId"] == GENERAL
-    chat_raw = json.loads(query(empty_db, f"SELECT raw FROM posts WHERE channel_id = "
-                                          f"'teams:{CHAT}' LIMIT 1")["raw"][0])
+    chat_raw = json.loads(
+        query(empty_db, f"SELECT raw FROM posts WHERE channel_id = 'teams:{CHAT}' LIMIT 1")["raw"][
+            0
+        ]
+    )
     assert chat_raw["chatId"] == CHAT
 
 
@@ -148,7 +204,11 @@ def test_a_zip_of_the_export_gives_the_same_rows(empty_db, tmp_path):
     summary = load(empty_db, archive)
     assert summary.status == "ok" and summary.posts.inserted == 12
     assert set(query(empty_db, "SELECT name FROM channels")["name"]) == {
-        "General", "Leadership", "ops-room", CHAT}
+        "General",
+        "Leadership",
+        "ops-room",
+        CHAT,
+    }
 
 
 def test_reimporting_adds_nothing(empty_db):
@@ -186,22 +246,32 @@ def test_a_later_export_without_channel_names_keeps_the_known_names(empty_db):
 
 def _dana_in_directory(db: Path) -> None:
     dana = pseudonymise("dana.ortiz@northwind.example", KEY)
-    posts = query(db, "SELECT author_id FROM posts WHERE post_id IN "
-                      f"('{post(GENERAL, '01')}', '{post(LEADERS, '21')}')")
+    posts = query(
+        db,
+        "SELECT author_id FROM posts WHERE post_id IN "
+        f"('{post(GENERAL, '01')}', '{post(LEADERS, '21')}')",
+    )
     assert set(posts["author_id"]) == {dana}
     authors = query(db, "SELECT * FROM authors").set_index("author_id")
     assert authors.loc[dana, "department"] == "Customer Support"
     assert who("dana") not in authors.index  # the Teams alias is folded into the person
-    replies_to_dana = query(db, "SELECT count(*) AS n FROM interactions WHERE kind = 'reply' "
-                                f"AND target_id = '{dana}'")["n"][0]
+    replies_to_dana = query(
+        db, f"SELECT count(*) AS n FROM interactions WHERE kind = 'reply' AND target_id = '{dana}'"
+    )["n"][0]
     assert replies_to_dana == 3
     # Reactions and @mentions made under the Teams alias follow the person, whichever of the
     # directory and the export came first, and none is left keyed by the alias.
-    edges_by_dana = query(db, "SELECT kind, count(*) AS n FROM interactions "
-                              f"WHERE actor_id = '{dana}' OR target_id = '{dana}' GROUP BY ALL")
+    edges_by_dana = query(
+        db,
+        "SELECT kind, count(*) AS n FROM interactions "
+        f"WHERE actor_id = '{dana}' OR target_id = '{dana}' GROUP BY ALL",
+    )
     assert set(edges_by_dana["kind"]) >= {"reply", "reaction"}
-    leftover = query(db, "SELECT count(*) AS n FROM interactions i JOIN person_aliases a "
-                         "ON a.alias_id IN (i.actor_id, i.target_id)")["n"][0]
+    leftover = query(
+        db,
+        "SELECT count(*) AS n FROM interactions i JOIN person_aliases a "
+        "ON a.alias_id IN (i.actor_id, i.target_id)",
+    )["n"][0]
     assert leftover == 0
 
 
@@ -237,7 +307,11 @@ def test_damaged_files_are_one_line_each_and_the_rest_loads(empty_db):
     ]
     native = set(query(empty_db, "SELECT native_id FROM posts")["native_id"])
     assert {n.rsplit(":", 1)[1] for n in native} == {
-        "1789376400101", "1789376400102", "1789376400111", "1789376400114"}
+        "1789376400101",
+        "1789376400102",
+        "1789376400111",
+        "1789376400114",
+    }
     run = query(empty_db, "SELECT status, error FROM collection_runs")
     assert run["status"][0] == "partial"
     assert run["error"][0] == "; ".join(summary.problems)
@@ -249,7 +323,8 @@ def test_a_file_that_is_not_a_message_list_is_one_problem(empty_db, tmp_path):
     summary = load(empty_db, tmp_path)
     assert summary.problems == [
         "empty.json: not valid JSON at line 1 column 1 (truncated?); 0 records before it read",
-        "odd.json: neither a list of chatMessages nor a Graph page"]
+        "odd.json: neither a list of chatMessages nor a Graph page",
+    ]
 
 
 # --- Random damage: whatever the bytes, the reader returns rows and one-line problems --------
@@ -262,13 +337,30 @@ def _warehouse() -> duckdb.DuckDBPyConnection:
     migrate(con)
     return con
 
+
 GOOD_FILE = (EXPORT / "General" / "messages.json").read_bytes()
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.text(max_size=8), children, max_size=3), max_leaves=8)
-FIELDS = ["id", "replyToId", "messageType", "createdDateTime", "deletedDateTime", "subject",
-          "from", "body", "channelIdentity", "chatId", "mentions", "reactions", "attachments"]
+    lambda children: (
+        st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3)
+    ),
+    max_leaves=8,
+)
+FIELDS = [
+    "id",
+    "replyToId",
+    "messageType",
+    "createdDateTime",
+    "deletedDateTime",
+    "subject",
+    "from",
+    "body",
+    "channelIdentity",
+    "chatId",
+    "mentions",
+    "reactions",
+    "attachments",
+]
 
 
 def _read_and_store(data: bytes) -> None:
@@ -282,8 +374,9 @@ def _read_and_store(data: bytes) -> None:
     save(con, prepare(batch.rows, SETTINGS))
 
 
-@settings(max_examples=50, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_mutated_bytes_never_escape_as_exceptions(data):
     raw = bytearray(GOOD_FILE)
@@ -294,8 +387,9 @@ def test_mutated_bytes_never_escape_as_exceptions(data):
     _read_and_store(bytes(raw[:cut]))
 
 
-@settings(max_examples=50, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_random_field_values_never_escape_as_exceptions(data):
     page = json.loads(GOOD_FILE)
@@ -303,8 +397,14 @@ def test_random_field_values_never_escape_as_exceptions(data):
         for field in data.draw(st.lists(st.sampled_from(FIELDS), max_size=4)):
             message[field] = data.draw(JSON_VALUES)
         if data.draw(st.booleans()):
-            message["from"] = {"user": {"id": data.draw(st.text(max_size=5)),
-                                        "displayName": data.draw(st.text(max_size=12))}}
-            message["body"] = {"contentType": data.draw(st.sampled_from(["html", "text", 3])),
-                               "content": data.draw(st.text(max_size=60))}
+            message["from"] = {
+                "user": {
+                    "id": data.draw(st.text(max_size=5)),
+                    "displayName": data.draw(st.text(max_size=12)),
+                }
+            }
+            message["body"] = {
+                "contentType": data.draw(st.sampled_from(["html", "text", 3])),
+                "content": data.draw(st.text(max_size=60)),
+            }
     _read_and_store(json.dumps(page).encode())

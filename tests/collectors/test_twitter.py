@@ -29,8 +29,12 @@ from socialpulse.config import EXAMPLE_CONFIG, load_settings
 from socialpulse.warehouse import open_warehouse
 
 CASSETTES = Path(__file__).resolve().parents[1] / "fixtures" / "cassettes" / "x"
-REPLAY = vcr.VCR(record_mode="none", filter_headers=["authorization"],
-                 decode_compressed_response=True, cassette_library_dir=str(CASSETTES))
+REPLAY = vcr.VCR(
+    record_mode="none",
+    filter_headers=["authorization"],
+    decode_compressed_response=True,
+    cassette_library_dir=str(CASSETTES),
+)
 SETTINGS = load_settings(EXAMPLE_CONFIG)
 RULES = [BrandRule.from_config(brand) for brand in SETTINGS.brands]
 NORTHWIND, COMPETITORS = SETTINGS.sources.x_queries
@@ -72,8 +76,11 @@ def collect(db: Path, cassette: str, collector: XCollector | None = None, **opti
 
 
 def last_run(db: Path) -> tuple:
-    return query(db, "SELECT status, items_seen, items_inserted, error FROM collection_runs "
-                     "ORDER BY run_id DESC LIMIT 1")[0]
+    return query(
+        db,
+        "SELECT status, items_seen, items_inserted, error FROM collection_runs "
+        "ORDER BY run_id DESC LIMIT 1",
+    )[0]
 
 
 def cassette_body(name: str, index: int) -> dict:
@@ -91,33 +98,97 @@ def test_two_pages_load_posts_kinds_authors_and_geo(empty_db):
 
     assert replayed.all_played  # page 2 was asked for with the next_token of page 1
     assert (summary.status, summary.posts.inserted, summary.errors) == ("ok", 7, [])
-    assert query(empty_db, "SELECT post_id, kind, parent_id, thread_id, author_id, language, url "
-                           "FROM posts ORDER BY created_at DESC") == [
-        (RETWEET, "share", ORIGINAL, RETWEET, "x:trailpeak42", "en",
-         "https://x.com/trailpeak42/status/1929835812617916420"),
-        (REPLY, "reply", ORIGINAL, ORIGINAL, "x:alpinefern7", "en",
-         "https://x.com/alpinefern7/status/1929814065149800450"),
-        (QUOTE, "post", QUOTED, QUOTE, "x:mossridge", "en",
-         "https://x.com/mossridge/status/1929795874455658501"),
-        (GEO_POINT, "post", None, GEO_POINT, "x:cloudpine5", "en",
-         "https://x.com/cloudpine5/status/1929783312514154502"),
-        (FRENCH, "post", None, FRENCH, "x:lacfougere", "fr",
-         "https://x.com/lacfougere/status/1929656279626985474"),
-        (GEO_PLACE, "post", None, GEO_PLACE, "x:canyonlake3", "en",
-         "https://x.com/canyonlake3/status/1929606484850192385"),
-        (UNMATCHED, "post", None, UNMATCHED, "x:riverstone88", "en",
-         "https://x.com/riverstone88/status/1929570111847223299"),
+    assert query(
+        empty_db,
+        "SELECT post_id, kind, parent_id, thread_id, author_id, language, url "
+        "FROM posts ORDER BY created_at DESC",
+    ) == [
+        (
+            RETWEET,
+            "share",
+            ORIGINAL,
+            RETWEET,
+            "x:trailpeak42",
+            "en",
+            "https://x.com/trailpeak42/status/1929835812617916420",
+        ),
+        (
+            REPLY,
+            "reply",
+            ORIGINAL,
+            ORIGINAL,
+            "x:alpinefern7",
+            "en",
+            "https://x.com/alpinefern7/status/1929814065149800450",
+        ),
+        (
+            QUOTE,
+            "post",
+            QUOTED,
+            QUOTE,
+            "x:mossridge",
+            "en",
+            "https://x.com/mossridge/status/1929795874455658501",
+        ),
+        (
+            GEO_POINT,
+            "post",
+            None,
+            GEO_POINT,
+            "x:cloudpine5",
+            "en",
+            "https://x.com/cloudpine5/status/1929783312514154502",
+        ),
+        (
+            FRENCH,
+            "post",
+            None,
+            FRENCH,
+            "x:lacfougere",
+            "fr",
+            "https://x.com/lacfougere/status/1929656279626985474",
+        ),
+        (
+            GEO_PLACE,
+            "post",
+            None,
+            GEO_PLACE,
+            "x:canyonlake3",
+            "en",
+            "https://x.com/canyonlake3/status/1929606484850192385",
+        ),
+        (
+            UNMATCHED,
+            "post",
+            None,
+            UNMATCHED,
+            "x:riverstone88",
+            "en",
+            "https://x.com/riverstone88/status/1929570111847223299",
+        ),
     ]
-    assert query(empty_db, f"SELECT platform, native_id, channel_id, created_at, text, "
-                           f"collected_at IS NOT NULL FROM posts WHERE post_id = '{REPLY}'") == [
-        ("x", "1929814065149800450", "x:public", datetime(2025, 6, 3, 8, 15, 2),
-         "@northwind Mine arrived with a cracked pole on day two. Support hasn't answered in "
-         "a week.", True)]
+    assert query(
+        empty_db,
+        f"SELECT platform, native_id, channel_id, created_at, text, "
+        f"collected_at IS NOT NULL FROM posts WHERE post_id = '{REPLY}'",
+    ) == [
+        (
+            "x",
+            "1929814065149800450",
+            "x:public",
+            datetime(2025, 6, 3, 8, 15, 2),
+            "@northwind Mine arrived with a cracked pole on day two. Support hasn't answered in "
+            "a week.",
+            True,
+        )
+    ]
     raw = json.loads(query(empty_db, f"SELECT raw FROM posts WHERE post_id = '{REPLY}'")[0][0])
     assert raw == cassette_body("search_two_pages.yaml", 0)["data"][1]
     # Only the authors of loaded tweets; the retweeted and quoted authors are not posts here.
-    assert query(empty_db, "SELECT author_id, handle, followers, platform, scope FROM authors "
-                           "ORDER BY author_id") == [
+    assert query(
+        empty_db,
+        "SELECT author_id, handle, followers, platform, scope FROM authors ORDER BY author_id",
+    ) == [
         ("x:alpinefern7", "alpinefern7", 143, "x", "external"),
         ("x:canyonlake3", "canyonlake3", 2045, "x", "external"),
         ("x:cloudpine5", "cloudpine5", 431, "x", "external"),
@@ -126,25 +197,42 @@ def test_two_pages_load_posts_kinds_authors_and_geo(empty_db):
         ("x:riverstone88", "riverstone88", 97, "x", "external"),
         ("x:trailpeak42", "trailpeak42", 812, "x", "external"),
     ]
-    located = query(empty_db, "SELECT post_id, country, city, lat, lon FROM posts "
-                              "WHERE lat IS NOT NULL ORDER BY post_id")
-    assert [row[:3] for row in located] == [(GEO_PLACE, "US", "Denver"),
-                                            (GEO_POINT, "CA", "Vancouver")]
+    located = query(
+        empty_db,
+        "SELECT post_id, country, city, lat, lon FROM posts WHERE lat IS NOT NULL ORDER BY post_id",
+    )
+    assert [row[:3] for row in located] == [
+        (GEO_PLACE, "US", "Denver"),
+        (GEO_POINT, "CA", "Vancouver"),
+    ]
     # Denver has only its place: the middle of its bounding box. The Vancouver tweet has a point.
     assert located[0][3:] == pytest.approx((39.713563, -104.9220935))
     assert located[1][3:] == pytest.approx((49.2827, -123.1207))
     assert count(empty_db, "posts WHERE country IS NULL AND lat IS NULL") == 5
     assert query(empty_db, "SELECT * FROM channels") == [
-        ("x:public", "x", "external", "X", None, None, "public", None, "listening", None,
-         "https://x.com")]
+        (
+            "x:public",
+            "x",
+            "external",
+            "X",
+            None,
+            None,
+            "public",
+            None,
+            "listening",
+            None,
+            "https://x.com",
+        )
+    ]
     assert count(empty_db, "post_channels WHERE channel_id = 'x:public'") == 7
 
 
 def test_brand_matches_and_the_unmatched_mention(empty_db):
     collect(empty_db, "search_two_pages.yaml")
 
-    assert query(empty_db, "SELECT post_id, brand, is_competitor, rule FROM brand_matches "
-                           "ORDER BY post_id") == [
+    assert query(
+        empty_db, "SELECT post_id, brand, is_competitor, rule FROM brand_matches ORDER BY post_id"
+    ) == [
         (GEO_PLACE, "Northwind", False, "keyword:Northwind"),
         (FRENCH, "Summitline", True, "keyword:Summitline"),
         (GEO_POINT, "Kestrel Gear", True, "phrase:Kestrel Gear"),
@@ -154,15 +242,19 @@ def test_brand_matches_and_the_unmatched_mention(empty_db):
     ]
     # "Northwind Airlines" is the brand's exclusion: fetched by the query, kept, not matched.
     assert query(empty_db, "SELECT post_id FROM posts WHERE match_status = 'unmatched'") == [
-        (UNMATCHED,)]
+        (UNMATCHED,)
+    ]
     assert count(empty_db, "posts WHERE match_status = 'matched'") == 6
 
 
 def test_snapshots_record_the_public_metrics_at_fetch_time(empty_db):
     collect(empty_db, "search_two_pages.yaml")
 
-    assert query(empty_db, "SELECT post_id, likes, shares, replies, quotes, views, "
-                           "author_followers FROM engagement_snapshots ORDER BY post_id") == [
+    assert query(
+        empty_db,
+        "SELECT post_id, likes, shares, replies, quotes, views, "
+        "author_followers FROM engagement_snapshots ORDER BY post_id",
+    ) == [
         (UNMATCHED, 2, 0, 0, 0, 88, 97),
         (GEO_PLACE, 21, 2, 1, 0, 1733, 2045),
         (FRENCH, 9, 0, 4, 1, 1310, 1208),
@@ -171,16 +263,21 @@ def test_snapshots_record_the_public_metrics_at_fetch_time(empty_db):
         (REPLY, 4, 1, 2, 0, 389, 143),
         (RETWEET, 0, 37, 0, 0, 0, 812),
     ]
-    assert count(empty_db, "engagement_snapshots s JOIN posts p USING (post_id) "
-                           "WHERE s.taken_at = p.collected_at") == 7
+    assert (
+        count(
+            empty_db,
+            "engagement_snapshots s JOIN posts p USING (post_id) WHERE s.taken_at = p.collected_at",
+        )
+        == 7
+    )
 
 
 def test_the_cursor_is_the_newest_id_of_each_query(empty_db):
     collect(empty_db, "search_two_pages.yaml")
 
-    assert query(empty_db, "SELECT key, cursor FROM collector_state WHERE collector = 'x' "
-                           "ORDER BY key") == [
-        (NORTHWIND, RETWEET.removeprefix("x:")), (COMPETITORS, GEO_POINT.removeprefix("x:"))]
+    assert query(
+        empty_db, "SELECT key, cursor FROM collector_state WHERE collector = 'x' ORDER BY key"
+    ) == [(NORTHWIND, RETWEET.removeprefix("x:")), (COMPETITORS, GEO_POINT.removeprefix("x:"))]
 
 
 def test_the_next_run_sends_since_id_and_adds_nothing(empty_db):
@@ -189,15 +286,23 @@ def test_the_next_run_sends_since_id_and_adds_nothing(empty_db):
 
     assert replayed.all_played
     assert [dict(request.query)["since_id"] for request in replayed.requests] == [
-        RETWEET.removeprefix("x:"), GEO_POINT.removeprefix("x:")]
+        RETWEET.removeprefix("x:"),
+        GEO_POINT.removeprefix("x:"),
+    ]
     assert (summary.status, summary.posts.seen, summary.snapshots.inserted) == ("ok", 0, 0)
     assert (count(empty_db, "posts"), count(empty_db, "engagement_snapshots")) == (7, 7)
     assert last_run(empty_db) == ("ok", 0, 0, None)
 
 
 def test_the_same_traffic_twice_adds_no_rows(empty_db):
-    tables = ("posts", "authors", "engagement_snapshots", "brand_matches", "post_channels",
-              "channels")
+    tables = (
+        "posts",
+        "authors",
+        "engagement_snapshots",
+        "brand_matches",
+        "post_channels",
+        "channels",
+    )
     with REPLAY.use_cassette("search_two_pages.yaml", allow_playback_repeats=True):
         run_collector(empty_db, build_x(SETTINGS), RULES)
         before = {table: count(empty_db, table) for table in tables}
@@ -218,11 +323,17 @@ def test_a_missing_token_stops_the_run_with_one_line(empty_db, monkeypatch):
     assert str(raised.value) == "x: skipped, set X_BEARER_TOKEN in the environment or .env"
 
 
-@pytest.mark.parametrize(("cassette", "line"), [
-    ("search_401.yaml", "x: bearer token rejected (401 Unauthorized): check X_BEARER_TOKEN"),
-    ("search_403_not_enrolled.yaml", "x: recent search is not available to this account "
-                                     "(403 client-not-enrolled): it needs a paid X API tier"),
-])
+@pytest.mark.parametrize(
+    ("cassette", "line"),
+    [
+        ("search_401.yaml", "x: bearer token rejected (401 Unauthorized): check X_BEARER_TOKEN"),
+        (
+            "search_403_not_enrolled.yaml",
+            "x: recent search is not available to this account "
+            "(403 client-not-enrolled): it needs a paid X API tier",
+        ),
+    ],
+)
 def test_an_account_error_is_one_line_on_the_run(empty_db, cassette, line):
     summary, replayed = collect(empty_db, cassette)
 
@@ -243,7 +354,9 @@ def test_a_rate_limit_is_waited_out_then_the_page_loads(empty_db, monkeypatch, s
     assert "x: rate limited, waiting 31 s" in caplog.text
     assert (summary.status, summary.posts.inserted) == ("ok", 2)
     assert query(empty_db, "SELECT post_id FROM posts ORDER BY post_id") == [
-        (UNMATCHED,), (GEO_PLACE,)]
+        (UNMATCHED,),
+        (GEO_PLACE,),
+    ]
 
 
 def test_a_rate_limit_far_away_is_not_waited_for(empty_db, monkeypatch, sleeps):
@@ -252,8 +365,10 @@ def test_a_rate_limit_far_away_is_not_waited_for(empty_db, monkeypatch, sleeps):
     summary, _ = collect(empty_db, "search_429_then_200.yaml")
 
     assert sleeps == []
-    assert summary.errors == [f"x: rate limited for {NORTHWIND!r} until 10:00 UTC "
-                              "(429 Too Many Requests): run again later"]
+    assert summary.errors == [
+        f"x: rate limited for {NORTHWIND!r} until 10:00 UTC "
+        "(429 Too Many Requests): run again later"
+    ]
     assert last_run(empty_db)[0] == "partial"
 
 
@@ -292,7 +407,8 @@ def test_a_cursor_older_than_the_search_window_is_dropped(empty_db, caplog):
     assert "older than the 7-day search window" in caplog.text
     assert (summary.status, summary.posts.inserted) == ("ok", 2)
     assert query(empty_db, f"SELECT cursor FROM collector_state WHERE key = '{NORTHWIND}'") == [
-        (GEO_PLACE.removeprefix("x:"),)]
+        (GEO_PLACE.removeprefix("x:"),)
+    ]
 
 
 def test_max_pages_bounds_a_run_and_moves_the_cursor(empty_db, caplog):
@@ -303,7 +419,8 @@ def test_max_pages_bounds_a_run_and_moves_the_cursor(empty_db, caplog):
     assert summary.posts.inserted == 5  # page 1 of the first query, the second query
     assert "after 1 pages (max_pages)" in caplog.text
     assert query(empty_db, f"SELECT cursor FROM collector_state WHERE key = '{NORTHWIND}'") == [
-        (RETWEET.removeprefix("x:"),)]
+        (RETWEET.removeprefix("x:"),)
+    ]
 
 
 def test_a_malformed_tweet_is_skipped_and_the_rest_kept(caplog):

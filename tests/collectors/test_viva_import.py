@@ -40,13 +40,23 @@ from socialpulse.warehouse import migrate, open_warehouse
 
 KEY = b"test-key"
 EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "viva" / "export"
-EMAILS = {name: f"{name}@northwind.example" for name in
-          ("ana.silva", "bo.chen", "carla.diaz", "hal.moreau", "ivy.nguyen")}
-ORIGINALS = [*EMAILS.values(), "Ana Silva", "Bo Chen", "Carla Diaz", "Hal Moreau", "Ivy Nguyen",
-             "Praise Bot", *(f"158493000{n}" for n in range(1, 6)), "1584939999",
-             "04 72 00 00 00"]
-SETTINGS = parse_settings('[[channel_rules]]\nmatch = "Announcements"\n'
-                          'purpose = "announcements"\n')
+EMAILS = {
+    name: f"{name}@northwind.example"
+    for name in ("ana.silva", "bo.chen", "carla.diaz", "hal.moreau", "ivy.nguyen")
+}
+ORIGINALS = [
+    *EMAILS.values(),
+    "Ana Silva",
+    "Bo Chen",
+    "Carla Diaz",
+    "Hal Moreau",
+    "Ivy Nguyen",
+    "Praise Bot",
+    *(f"158493000{n}" for n in range(1, 6)),
+    "1584939999",
+    "04 72 00 00 00",
+]
+SETTINGS = parse_settings('[[channel_rules]]\nmatch = "Announcements"\npurpose = "announcements"\n')
 HEADER = (EXPORT / "Messages.csv").read_text().splitlines()[0]
 
 
@@ -92,46 +102,101 @@ def test_the_export_gives_the_hand_checked_rows(empty_db):
     assert summary.status == "ok" and summary.problems == []
     assert summary.skipped == Counter({"deleted": 1, "bot": 1})
 
-    channels = query(empty_db, "SELECT channel_id, name, sensitivity, "
-                               "coalesce(restricted_to, '-') AS restricted_to, purpose, "
-                               "(SELECT count(*) FROM posts p WHERE p.channel_id = c.channel_id)"
-                               " AS posts FROM channels c").set_index("channel_id")
+    channels = query(
+        empty_db,
+        "SELECT channel_id, name, sensitivity, "
+        "coalesce(restricted_to, '-') AS restricted_to, purpose, "
+        "(SELECT count(*) FROM posts p WHERE p.channel_id = c.channel_id)"
+        " AS posts FROM channels c",
+    ).set_index("channel_id")
     assert channels.to_dict("index") == {
-        "viva_engage:27510001": {"name": "Announcements", "sensitivity": "internal",
-                                 "restricted_to": "-", "purpose": "announcements", "posts": 3},
-        "viva_engage:27510002": {"name": "Lyon Office", "sensitivity": "internal",
-                                 "restricted_to": "-", "purpose": "general", "posts": 1},
-        "viva_engage:27510003": {"name": "Exec Staff", "sensitivity": "restricted",
-                                 "restricted_to": "members", "purpose": "general", "posts": 2},
-        "viva_engage:27510004": {"name": "Book Club", "sensitivity": "internal",
-                                 "restricted_to": "-", "purpose": "general", "posts": 0},
+        "viva_engage:27510001": {
+            "name": "Announcements",
+            "sensitivity": "internal",
+            "restricted_to": "-",
+            "purpose": "announcements",
+            "posts": 3,
+        },
+        "viva_engage:27510002": {
+            "name": "Lyon Office",
+            "sensitivity": "internal",
+            "restricted_to": "-",
+            "purpose": "general",
+            "posts": 1,
+        },
+        "viva_engage:27510003": {
+            "name": "Exec Staff",
+            "sensitivity": "restricted",
+            "restricted_to": "members",
+            "purpose": "general",
+            "posts": 2,
+        },
+        "viva_engage:27510004": {
+            "name": "Book Club",
+            "sensitivity": "internal",
+            "restricted_to": "-",
+            "purpose": "general",
+            "posts": 0,
+        },
         "viva_engage:conversation-1290000000009": {
-            "name": "conversation-1290000000009", "sensitivity": "restricted",
-            "restricted_to": "participants", "purpose": "general", "posts": 2},
-        "viva_engage:all-company": {"name": "All Company", "sensitivity": "internal",
-                                    "restricted_to": "-", "purpose": "general", "posts": 3},
+            "name": "conversation-1290000000009",
+            "sensitivity": "restricted",
+            "restricted_to": "participants",
+            "purpose": "general",
+            "posts": 2,
+        },
+        "viva_engage:all-company": {
+            "name": "All Company",
+            "sensitivity": "internal",
+            "restricted_to": "-",
+            "purpose": "general",
+            "posts": 3,
+        },
     }
 
     posts = query(empty_db, "SELECT * FROM posts").set_index("post_id")
     assert posts["kind"].to_dict() == {
-        post(1): "announcement", post(2): "reply", post(3): "reply", post(4): "post",
-        post(7): "post", post(8): "reply", post(9): "post", post(10): "reply",
-        post(11): "check-in", post(12): "answer", post(13): "answer"}
+        post(1): "announcement",
+        post(2): "reply",
+        post(3): "reply",
+        post(4): "post",
+        post(7): "post",
+        post(8): "reply",
+        post(9): "post",
+        post(10): "reply",
+        post(11): "check-in",
+        post(12): "answer",
+        post(13): "answer",
+    }
     assert posts["parent_id"].dropna().to_dict() == {
-        post(2): post(1), post(3): post(2), post(8): post(7), post(10): post(9),
-        post(12): post(11), post(13): post(11)}
+        post(2): post(1),
+        post(3): post(2),
+        post(8): post(7),
+        post(10): post(9),
+        post(12): post(11),
+        post(13): post(11),
+    }
     assert posts.loc[post(3), "thread_id"] == post(1)  # the thread, not the parent
     assert posts.loc[post(8), "author_id"] == who("ana.silva")  # email from Users.csv
     assert posts.loc[post(13), "created_at"] == pd.Timestamp("2026-09-16 19:00")
 
     ana, bo, carla, hal, ivy = (who(n) for n in EMAILS)
-    assert edges(empty_db, "reply") == {(post(2), carla, ana), (post(3), bo, carla),
-                                        (post(10), ivy, bo), (post(12), hal, carla),
-                                        (post(13), ivy, carla)}
+    assert edges(empty_db, "reply") == {
+        (post(2), carla, ana),
+        (post(3), bo, carla),
+        (post(10), ivy, bo),
+        (post(12), hal, carla),
+        (post(13), ivy, carla),
+    }
     assert edges(empty_db, "mention") == {(post(1), ana, bo), (post(2), carla, ana)}
     assert edges(empty_db, "reaction") == set()
     assert set(query(empty_db, "SELECT author_id FROM authors")["author_id"]) == {
-        ana, bo, carla, hal, ivy}
+        ana,
+        bo,
+        carla,
+        hal,
+        ivy,
+    }
 
 
 def test_people_in_the_text_become_pseudonyms(empty_db):
@@ -141,19 +206,23 @@ def test_people_in_the_text_become_pseudonyms(empty_db):
     assert text[post(2)] == f"Thanks @{who('ana.silva')}, very clear"
     assert text[post(3)] == f"Agreed with {who('carla.diaz')}"
     assert text[post(4)] == "Lunch at the canteen? Call [phone]"
-    assert text[post(11)] == ('Storm tonight: please confirm you can work tomorrow.\n'
-                              'Stores open at 9, "weather permitting".')
+    assert text[post(11)] == (
+        "Storm tonight: please confirm you can work tomorrow.\n"
+        'Stores open at 9, "weather permitting".'
+    )
 
 
 def test_raw_payloads_are_pseudonymised(empty_db):
     load(empty_db)
-    raw = json.loads(query(empty_db, f"SELECT raw FROM posts WHERE post_id = '{post(9)}'")[
-        "raw"][0])
+    raw = json.loads(
+        query(empty_db, f"SELECT raw FROM posts WHERE post_id = '{post(9)}'")["raw"][0]
+    )
     assert raw["sender"] == who("bo.chen")
     assert raw["participants"] == [who("bo.chen"), who("ivy.nguyen")]
     assert "body" not in raw and "sender_name" not in raw and "sender_email" not in raw
-    raw7 = json.loads(query(empty_db, f"SELECT raw FROM posts WHERE post_id = '{post(7)}'")[
-        "raw"][0])
+    raw7 = json.loads(
+        query(empty_db, f"SELECT raw FROM posts WHERE post_id = '{post(7)}'")["raw"][0]
+    )
     assert raw7["attachments"] == 2 and raw7["in_private_group"] is True
 
 
@@ -182,9 +251,11 @@ def test_overlapping_exports_merge(empty_db, tmp_path):
     load(empty_db)
     lines = (EXPORT / "Messages.csv").read_text().splitlines()
     edited = lines[4].replace("Lunch at the canteen?", "Lunch moved to noon.")
-    later = ("1290000000014,1290000000004,1290000000004,1290000000004,27510002,Lyon Office,,"
-             "false,false,1584930001,user,Ana Silva,ana.silva@northwind.example,Count me in,,"
-             ",,,2026-09-17T12:00:00Z,")
+    later = (
+        "1290000000014,1290000000004,1290000000004,1290000000004,27510002,Lyon Office,,"
+        "false,false,1584930001,user,Ana Silva,ana.silva@northwind.example,Count me in,,"
+        ",,,2026-09-17T12:00:00Z,"
+    )
     summary = load(empty_db, copy_with_messages(tmp_path, [edited, later]))
     assert (summary.posts.inserted, summary.posts.updated) == (1, 1)
     text = query(empty_db, "SELECT post_id, text FROM posts").set_index("post_id")["text"]
@@ -224,8 +295,10 @@ def test_messages_without_required_columns_are_one_problem(empty_db, tmp_path):
     shutil.copytree(EXPORT, folder)
     (folder / "Messages.csv").write_text("id,group_id,body\n1,2,hello\n")
     summary = load(empty_db, folder)
-    assert summary.problems == ["Messages.csv: missing column(s) sender_id, sender_email, "
-                                "created_at; nothing loaded from this file"]
+    assert summary.problems == [
+        "Messages.csv: missing column(s) sender_id, sender_email, "
+        "created_at; nothing loaded from this file"
+    ]
     assert query(empty_db, "SELECT count(*) AS n FROM posts")["n"][0] == 0
     assert query(empty_db, "SELECT count(*) AS n FROM channels")["n"][0] == 4  # Groups.csv
 
@@ -268,7 +341,7 @@ def test_a_damaged_member_is_one_problem_and_the_rest_loads(empty_db, tmp_path):
             archive.write(file, file.name)
     data = bytearray(archive_path.read_bytes())
     at = data.index(b"Can you cover my shift")
-    data[at:at + 3] = b"CAN"  # stored bytes no longer match the member's CRC
+    data[at : at + 3] = b"CAN"  # stored bytes no longer match the member's CRC
     archive_path.write_bytes(bytes(data))
     summary = load(empty_db, archive_path)
     assert summary.status == "partial"
@@ -286,6 +359,7 @@ def _warehouse() -> duckdb.DuckDBPyConnection:
     migrate(con)
     return con
 
+
 GOOD = (EXPORT / "Messages.csv").read_bytes()
 COLUMNS = HEADER.split(",")
 
@@ -293,8 +367,9 @@ COLUMNS = HEADER.split(",")
 def _read_and_store(data: bytes) -> None:
     context = ImportContext(KEY, SETTINGS)
     export = FolderExport(EXPORT)
-    people = viva._People(Pseudonyms(context), viva._read_small(
-        export, ["Users.csv"], ("id", "email", "name"), []))
+    people = viva._People(
+        Pseudonyms(context), viva._read_small(export, ["Users.csv"], ("id", "email", "name"), [])
+    )
     groups = viva._read_small(export, ["Groups.csv"], ("id", "name", "private"), [])
     con = _warehouse()
     for batch in viva.read_messages(io.BytesIO(data), "M.csv", people, groups, chunk_rows=8):
@@ -303,8 +378,9 @@ def _read_and_store(data: bytes) -> None:
         save(con, prepare(batch.rows, SETTINGS))
 
 
-@settings(max_examples=50, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 @given(st.data())
 def test_mutated_bytes_never_escape_as_exceptions(data):
     raw = bytearray(GOOD)
@@ -313,10 +389,16 @@ def test_mutated_bytes_never_escape_as_exceptions(data):
     _read_and_store(bytes(raw[: data.draw(st.integers(0, len(raw)))]))
 
 
-@settings(max_examples=50, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.dictionaries(st.sampled_from(COLUMNS), st.text(max_size=30), max_size=8),
-                min_size=1, max_size=6))
+@settings(
+    max_examples=50, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
+@given(
+    st.lists(
+        st.dictionaries(st.sampled_from(COLUMNS), st.text(max_size=30), max_size=8),
+        min_size=1,
+        max_size=6,
+    )
+)
 def test_random_field_values_never_escape_as_exceptions(changes):
     rows = list(csv.DictReader(io.StringIO(GOOD.decode())))
     for row, change in zip(rows, changes, strict=False):

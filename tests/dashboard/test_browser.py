@@ -28,11 +28,19 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 # URL path -> title, in the order of the navigation (streamlit_app.py).
-PAGES = {"": "Brand conversations", "topics_alerts": "Topics & alerts", "mentions": "Mentions",
-         "internal_engagement": "Internal engagement", "internal_network": "Network and silos",
-         "push_pull": "Announcements and check-ins", "expert_finder": "Expert finder",
-         "kpi_scorecard": "KPI scorecard", "maturity": "Maturity scorecard",
-         "roi": "Return on investment", "audit_log": "Audit log"}
+PAGES = {
+    "": "Brand conversations",
+    "topics_alerts": "Topics & alerts",
+    "mentions": "Mentions",
+    "internal_engagement": "Internal engagement",
+    "internal_network": "Network and silos",
+    "push_pull": "Announcements and check-ins",
+    "expert_finder": "Expert finder",
+    "kpi_scorecard": "KPI scorecard",
+    "maturity": "Maturity scorecard",
+    "roi": "Return on investment",
+    "audit_log": "Audit log",
+}
 WITHOUT_CHART = {"audit_log"}  # a table of events, nothing to draw
 # The pages the filter test walks through: those the sidebar's brands and dates apply to.
 FILTERED = ["topics_alerts", "mentions", "internal_engagement", "kpi_scorecard"]
@@ -65,12 +73,25 @@ def start_streamlit(db: Path, port: int) -> Iterator[str]:
         add_user(role, role, PASSWORD, path=accounts)
     with open(SCREENSHOTS.parent / f"streamlit-{port}.log", "w") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
-             "--server.port", str(port), "--server.address", "127.0.0.1",
-             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env={**os.environ, "SOCIALPULSE_DB": str(db),
-                           "SOCIALPULSE_USERS_FILE": str(accounts)},
-            stdout=log, stderr=subprocess.STDOUT,
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "streamlit_app.py"),
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env={**os.environ, "SOCIALPULSE_DB": str(db), "SOCIALPULSE_USERS_FILE": str(accounts)},
+            stdout=log,
+            stderr=subprocess.STDOUT,
         )
         try:
             url = f"http://127.0.0.1:{port}"
@@ -116,8 +137,14 @@ def browser():
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
         )
         yield browser
         browser.close()
@@ -134,8 +161,7 @@ def page(browser):
 @pytest.fixture(scope="module")
 def tour(browser, server):
     """One session signed in as admin (who sees every page) for the tour of the pages."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000},
-                                  accept_downloads=True)
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
     page = context.new_page()
     page.goto(server)
     sign_in(page)
@@ -173,8 +199,7 @@ def shoot(page: Page, name: str) -> None:
     is stretched to that block's height first."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
-    height = page.evaluate(
-        "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
+    height = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight")
     page.set_viewport_size({"width": size["width"], "height": max(size["height"], height)})
     page.wait_for_timeout(300)
     page.screenshot(path=SCREENSHOTS / f"{name}.png", full_page=True)
@@ -189,7 +214,8 @@ def metric(page: Page, label: str) -> str:
 def brands_chosen(page: Page) -> list[str]:
     brands = page.locator(f'{SIDEBAR} [data-testid="stMultiSelect"]', has_text="Brands")
     return brands.locator("[data-tag]").evaluate_all(
-        "tags => tags.map(t => t.getAttribute('aria-label'))")
+        "tags => tags.map(t => t.getAttribute('aria-label'))"
+    )
 
 
 def go_to(page: Page, title: str) -> None:
@@ -276,8 +302,9 @@ def test_the_report_downloads_as_one_self_contained_html_file(tour, internal_db,
     assert html.count("<svg") == html.count("</svg>") == 3
     assert "<th>KPI</th><th>Value (%)</th><th>Target (%)</th><th>Status</th>" in html
     with duckdb.connect(str(internal_db), read_only=True) as con:  # what the server copied
-        kpis = kpi_scorecard_from_rollups(con, Period(date(2026, 8, 1), date(2026, 10, 31)),
-                                          load_settings().kpi_targets)
+        kpis = kpi_scorecard_from_rollups(
+            con, Period(date(2026, 8, 1), date(2026, 10, 31)), load_settings().kpi_targets
+        )
     for kpi in kpis["kpi"]:
         assert f"<tr><td>{kpi}</td>" in html
     no_errors(tour)
@@ -285,8 +312,10 @@ def test_the_report_downloads_as_one_self_contained_html_file(tour, internal_db,
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         with duckdb.connect(str(served_db), read_only=True) as con:
-            exports = con.execute("SELECT actor, role FROM audit_log WHERE action = 'export' "
-                                  "AND target = ?", [download.suggested_filename]).fetchall()
+            exports = con.execute(
+                "SELECT actor, role FROM audit_log WHERE action = 'export' AND target = ?",
+                [download.suggested_filename],
+            ).fetchall()
         if exports:
             break
         time.sleep(0.2)

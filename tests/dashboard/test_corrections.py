@@ -10,8 +10,9 @@ from dashboard import data
 
 def stored(db) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("SELECT post_id, label, corrected_by FROM sentiment_corrections "
-                           "ORDER BY post_id").fetchall()
+        return con.execute(
+            "SELECT post_id, label, corrected_by FROM sentiment_corrections ORDER BY post_id"
+        ).fetchall()
 
 
 def a_post(db) -> str:
@@ -26,10 +27,12 @@ def test_a_correction_waits_for_a_reader_of_this_process(analysed_db_copy):
     data.correct_sentiment(str(analysed_db_copy), post_id, "negative")
     assert stored(analysed_db_copy) == [(post_id, "negative", "dashboard")]
     with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
-        assert con.execute("SELECT label, source FROM post_sentiment WHERE post_id = ?",
-                           [post_id]).fetchall() == [("negative", "human")]
+        assert con.execute(
+            "SELECT label, source FROM post_sentiment WHERE post_id = ?", [post_id]
+        ).fetchall() == [("negative", "human")]
         assert con.execute("SELECT actor, action, target, detail FROM audit_log").fetchall() == [
-            ("dashboard", "sentiment_correction", post_id, "negative")]
+            ("dashboard", "sentiment_correction", post_id, "negative")
+        ]
 
 
 def test_a_second_correction_replaces_the_first(analysed_db_copy):

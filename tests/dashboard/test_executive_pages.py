@@ -25,70 +25,150 @@ from tests.dashboard.test_internal_pages import (
 internal_db = internal.internal_db  # the session's analysed demo, shared fixtures
 internal_db_copy = internal.internal_db_copy
 
-EXECUTIVE = {"kpi_scorecard": "KPI scorecard", "maturity": "Maturity scorecard",
-             "roi": "Return on investment"}
+EXECUTIVE = {
+    "kpi_scorecard": "KPI scorecard",
+    "maturity": "Maturity scorecard",
+    "roi": "Return on investment",
+}
 
 
-@pytest.mark.parametrize(("value", "status"), [(None, None), (40.0, "met"), (55.0, "met"),
-                                               (35.0, "near"), (35.01, "near"),
-                                               (34.99, "missed"), (0.0, "missed")])
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        (None, None),
+        (40.0, "met"),
+        (55.0, "met"),
+        (35.0, "near"),
+        (35.01, "near"),
+        (34.99, "missed"),
+        (0.0, "missed"),
+    ],
+)
 def test_kpi_status_is_met_near_or_missed(value, status):
     assert kpi_status(value, 40.0) == status
 
 
 def _brand_day(day, brand, competitor, mentions, positive, negative) -> dict:
-    return {"day": day, "brand": brand, "is_competitor": competitor, "platform": "x",
-            "mentions": mentions, "likes": 0, "shares": 0, "replies": 0, "quotes": 0,
-            "views": 0, "engagements": 0, "reach": None, "reach_method": "none",
-            "positive": positive, "neutral": mentions - positive - negative,
-            "negative": negative}
+    return {
+        "day": day,
+        "brand": brand,
+        "is_competitor": competitor,
+        "platform": "x",
+        "mentions": mentions,
+        "likes": 0,
+        "shares": 0,
+        "replies": 0,
+        "quotes": 0,
+        "views": 0,
+        "engagements": 0,
+        "reach": None,
+        "reach_method": "none",
+        "positive": positive,
+        "neutral": mentions - positive - negative,
+        "negative": negative,
+    }
 
 
 def _metric(month, metric, numerator, denominator, value) -> dict:
-    return {"grain": "month", "period_start": month, "segment_type": "all",
-            "segment_value": "All employees", "metric": metric, "numerator": numerator,
-            "denominator": denominator, "value": value, "computed_at": datetime(2026, 3, 1)}
+    return {
+        "grain": "month",
+        "period_start": month,
+        "segment_type": "all",
+        "segment_value": "All employees",
+        "metric": metric,
+        "numerator": numerator,
+        "denominator": denominator,
+        "value": value,
+        "computed_at": datetime(2026, 3, 1),
+    }
 
 
 def test_kpis_from_rollups_by_hand(tmp_path):
     con = connect(tmp_path / "small.duckdb")
-    upsert(con, "brand_daily", pd.DataFrame([
-        _brand_day(date(2026, 1, 5), "Own", False, 30, 12, 3),
-        _brand_day(date(2026, 2, 5), "Own", False, 10, 0, 5),
-        _brand_day(date(2026, 1, 6), "Rival", True, 60, 30, 0),
-        _brand_day(date(2025, 12, 31), "Own", False, 100, 0, 100),  # outside the period
-    ]))
-    upsert(con, "internal_metrics", pd.DataFrame([
-        _metric(date(2026, 1, 1), "interactive_users", 20, 50, 40.0),
-        _metric(date(2026, 2, 1), "interactive_users", 15, 50, 30.0),
-        _metric(date(2026, 1, 1), "stickiness", 3, 20, 15.0),
-        _metric(date(2026, 2, 1), "stickiness", 5, 20, 25.0),
-        _metric(date(2026, 1, 1), "reply_rate", 6, 10, 60.0),
-        _metric(date(2026, 2, 1), "reply_rate", 9, 10, 90.0),
-        _metric(date(2025, 12, 1), "reply_rate", 0, 100, 0.0),  # outside the period
-    ]))
-    upsert(con, "push_pull", pd.DataFrame([
-        {"post_id": "c1", "kind": "check-in", "created_at": datetime(2026, 1, 9, 9),
-         "channel": "crisis", "segment_type": segment, "segment_value": value,
-         "audience": audience, "responded": answered, "rate": None, "median_minutes": None}
-        for segment, value, audience, answered in (("all", "All employees", 20, 17),
-                                                   ("department", "Sales", 10, 9))]))
-    targets = KpiTargets(share_of_voice=40, net_sentiment=20, interactive_users=38,
-                         stickiness=20, reply_rate=80, check_in_answer_rate=90)
-    card = kpi_scorecard_from_rollups(con, Period(date(2026, 1, 1), date(2026, 2, 28)),
-                                      targets).set_index("kpi")
+    upsert(
+        con,
+        "brand_daily",
+        pd.DataFrame(
+            [
+                _brand_day(date(2026, 1, 5), "Own", False, 30, 12, 3),
+                _brand_day(date(2026, 2, 5), "Own", False, 10, 0, 5),
+                _brand_day(date(2026, 1, 6), "Rival", True, 60, 30, 0),
+                _brand_day(date(2025, 12, 31), "Own", False, 100, 0, 100),  # outside the period
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "internal_metrics",
+        pd.DataFrame(
+            [
+                _metric(date(2026, 1, 1), "interactive_users", 20, 50, 40.0),
+                _metric(date(2026, 2, 1), "interactive_users", 15, 50, 30.0),
+                _metric(date(2026, 1, 1), "stickiness", 3, 20, 15.0),
+                _metric(date(2026, 2, 1), "stickiness", 5, 20, 25.0),
+                _metric(date(2026, 1, 1), "reply_rate", 6, 10, 60.0),
+                _metric(date(2026, 2, 1), "reply_rate", 9, 10, 90.0),
+                _metric(date(2025, 12, 1), "reply_rate", 0, 100, 0.0),  # outside the period
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "push_pull",
+        pd.DataFrame(
+            [
+                {
+                    "post_id": "c1",
+                    "kind": "check-in",
+                    "created_at": datetime(2026, 1, 9, 9),
+                    "channel": "crisis",
+                    "segment_type": segment,
+                    "segment_value": value,
+                    "audience": audience,
+                    "responded": answered,
+                    "rate": None,
+                    "median_minutes": None,
+                }
+                for segment, value, audience, answered in (
+                    ("all", "All employees", 20, 17),
+                    ("department", "Sales", 10, 9),
+                )
+            ]
+        ),
+    )
+    targets = KpiTargets(
+        share_of_voice=40,
+        net_sentiment=20,
+        interactive_users=38,
+        stickiness=20,
+        reply_rate=80,
+        check_in_answer_rate=90,
+    )
+    card = kpi_scorecard_from_rollups(
+        con, Period(date(2026, 1, 1), date(2026, 2, 28)), targets
+    ).set_index("kpi")
     # Own 40 of 100 mentions; (12 - 8) / 40 scored; latest month 30%; (3+5)/(20+20);
     # (6+9)/(10+10); 17/20 (the department row is not counted twice).
     assert card["value"].round(1).to_dict() == {
-        "Share of voice": 40.0, "Net sentiment": 10.0, "Interactive users": 30.0,
-        "Stickiness (DAU/MAU)": 20.0, "Internal reply rate": 75.0,
-        "Check-in answer rate": 85.0}
+        "Share of voice": 40.0,
+        "Net sentiment": 10.0,
+        "Interactive users": 30.0,
+        "Stickiness (DAU/MAU)": 20.0,
+        "Internal reply rate": 75.0,
+        "Check-in answer rate": 85.0,
+    }
     assert card["status"].to_dict() == {
-        "Share of voice": "met", "Net sentiment": "missed", "Interactive users": "missed",
-        "Stickiness (DAU/MAU)": "met", "Internal reply rate": "near",
-        "Check-in answer rate": "near"}
-    assert (card.loc["Internal reply rate", "numerator"],
-            card.loc["Internal reply rate", "denominator"]) == (15, 20)
+        "Share of voice": "met",
+        "Net sentiment": "missed",
+        "Interactive users": "missed",
+        "Stickiness (DAU/MAU)": "met",
+        "Internal reply rate": "near",
+        "Check-in answer rate": "near",
+    }
+    assert (
+        card.loc["Internal reply rate", "numerator"],
+        card.loc["Internal reply rate", "denominator"],
+    ) == (15, 20)
     con.close()
 
 
@@ -98,14 +178,14 @@ def test_stored_kpis_agree_with_the_live_ones_on_the_demo(internal_db):
     with open_warehouse(internal_db, read_only=True) as con:
         stored = kpi_scorecard_from_rollups(con, period, targets).set_index("kpi")
         live = kpi_scorecard(con, period, targets).set_index("kpi")
-    for kpi in ("Share of voice", "Net sentiment", "Internal reply rate",
-                "Check-in answer rate"):
+    for kpi in ("Share of voice", "Net sentiment", "Internal reply rate", "Check-in answer rate"):
         assert stored.loc[kpi, "value"] == pytest.approx(live.loc[kpi, "value"], abs=0.05)
 
 
 @pytest.mark.parametrize(("name", "title"), EXECUTIVE.items())
-def test_executive_page_draws_charts_with_summaries_and_downloads(name, title, internal_db,
-                                                                 monkeypatch):
+def test_executive_page_draws_charts_with_summaries_and_downloads(
+    name, title, internal_db, monkeypatch
+):
     app = run_page(name, internal_db, monkeypatch, QUARTER, role="admin")
     assert not app.exception and not app.error
     assert app.title[0].value == title
@@ -125,8 +205,9 @@ def test_kpi_page_shows_traffic_lights_of_the_stored_kpis(internal_db, monkeypat
     assert not app.exception and not app.error  # the report section included
     shown = app.dataframe[0].value.set_index("kpi")
     with open_warehouse(internal_db, read_only=True) as con:
-        expected = kpi_scorecard_from_rollups(con, Period(date(2026, 8, 1), date(2026, 10, 31)),
-                                              load_settings().kpi_targets).set_index("kpi")
+        expected = kpi_scorecard_from_rollups(
+            con, Period(date(2026, 8, 1), date(2026, 10, 31)), load_settings().kpi_targets
+        ).set_index("kpi")
     assert shown["status"].to_dict() == expected["status"].to_dict()
     met = int((expected["status"] == "met").sum())
     assert summaries(app)[0].startswith(f"{met} of 6 KPIs with data meet their target")
@@ -137,7 +218,8 @@ def test_maturity_page_shows_stage_scores_and_what_blocks(internal_db, monkeypat
     with duckdb.connect(str(internal_db), read_only=True) as con:
         stage_one = con.execute(
             "SELECT round(avg(score), 2) FROM maturity_scores WHERE stage = 1 AND as_of = "
-            "(SELECT max(as_of) FROM maturity_scores)").fetchall()[0][0]
+            "(SELECT max(as_of) FROM maturity_scores)"
+        ).fetchall()[0][0]
     bars = chart_data(app.get("vega_lite_chart")[0]).set_index("stage")
     assert len(bars) == 6
     assert bars.loc[1, "score"] == stage_one
@@ -161,15 +243,19 @@ def test_a_questionnaire_answer_is_stored_audited_and_counted(internal_db_copy, 
     with duckdb.connect(str(internal_db_copy), read_only=True) as con:
         stored = con.execute(
             "SELECT answer, answered_by, note FROM maturity_answers WHERE question_id = ? "
-            "ORDER BY answer_id DESC LIMIT 1", [question["criterion"]]).fetchall()
+            "ORDER BY answer_id DESC LIMIT 1",
+            [question["criterion"]],
+        ).fetchall()
         audited = con.execute(
             "SELECT actor, role, target, detail FROM audit_log WHERE action = "
-            "'questionnaire_answer'").fetchall()
+            "'questionnaire_answer'"
+        ).fetchall()
     assert stored == [("yes", "admin-user", "agreed at the board")]
     assert audited == [("admin-user", "admin", question["criterion"], "yes")]
     still_blocking = app.dataframe[0].value
     assert question["criterion"] not in set(
-        still_blocking.loc[still_blocking["score"] < 1, "criterion"])
+        still_blocking.loc[still_blocking["score"] < 1, "criterion"]
+    )
 
 
 def edit_assumptions(app, rows: dict[str, dict]):
@@ -178,28 +264,35 @@ def edit_assumptions(app, rows: dict[str, dict]):
     names = editor.value["name"].tolist()
     app.session_state[editor.key] = {
         "edited_rows": {names.index(name): cells for name, cells in rows.items()},
-        "added_rows": [], "deleted_rows": []}
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     return app.button(key="save_roi").click().run()
 
 
 def stored_assumptions(db) -> tuple[list, list]:
     with duckdb.connect(str(db), read_only=True) as con:
-        stored = con.execute("SELECT name, low, base, high, changed_by, note FROM "
-                             "roi_assumptions ORDER BY change_id").fetchall()
-        audited = con.execute("SELECT actor, role, target, detail FROM audit_log "
-                              "WHERE action = 'roi_edit' ORDER BY event_id").fetchall()
+        stored = con.execute(
+            "SELECT name, low, base, high, changed_by, note FROM roi_assumptions ORDER BY change_id"
+        ).fetchall()
+        audited = con.execute(
+            "SELECT actor, role, target, detail FROM audit_log "
+            "WHERE action = 'roi_edit' ORDER BY event_id"
+        ).fetchall()
     return stored, audited
 
 
-def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(internal_db_copy,
-                                                                       monkeypatch):
+def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(
+    internal_db_copy, monkeypatch
+):
     app = run_page("roi", internal_db_copy, monkeypatch, QUARTER, role="marketing")
     before = app.metric[0].value
     editor = app.data_editor[0]
     assert editor.editing_mode == "fixed"
     assert editor.value.set_index("name").loc["seats", "base"] != 20.0
-    edit_assumptions(app, {"seats": {"low": 10.0, "base": 20.0, "high": 30.0,
-                                     "note": "  board plan "}})
+    edit_assumptions(
+        app, {"seats": {"low": 10.0, "base": 20.0, "high": 30.0, "note": "  board plan "}}
+    )
     assert not app.exception and not app.error
     assert [m.value for m in app.success] == ["Saved: seats is now low 10, base 20, high 30."]
     stored, audited = stored_assumptions(internal_db_copy)
@@ -209,8 +302,7 @@ def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(internal
     shown = app.data_editor[0]
     assert shown.key != editor.key
     row = shown.value.set_index("name").loc["seats"]
-    assert (row["low"], row["base"], row["high"], row["note"]) == (10.0, 20.0, 30.0,
-                                                                   "board plan")
+    assert (row["low"], row["base"], row["high"], row["note"]) == (10.0, 20.0, 30.0, "board plan")
     assert row["source"].startswith("changed by marketing-user at ")
     assert app.metric[0].value != before  # more seats cost more licences
     # Saving again without a change stores nothing.
@@ -219,24 +311,32 @@ def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(internal
     assert stored_assumptions(internal_db_copy)[0] == stored
 
 
-def test_each_refused_row_says_why_in_one_line_and_the_others_are_saved(internal_db_copy,
-                                                                       monkeypatch):
+def test_each_refused_row_says_why_in_one_line_and_the_others_are_saved(
+    internal_db_copy, monkeypatch
+):
     app = run_page("roi", internal_db_copy, monkeypatch, QUARTER, role="admin")
     current = app.data_editor[0].value.set_index("name")
     base = current.loc["seats", "base"]
-    edit_assumptions(app, {
-        "seats": {"low": base + 1},  # above its base
-        "hourly_rate": {"high": None},  # a cleared cell
-        "licence_per_seat_month": {"base": current.loc["licence_per_seat_month", "high"],
-                             "note": "list price"},
-    })
+    edit_assumptions(
+        app,
+        {
+            "seats": {"low": base + 1},  # above its base
+            "hourly_rate": {"high": None},  # a cleared cell
+            "licence_per_seat_month": {
+                "base": current.loc["licence_per_seat_month", "high"],
+                "note": "list price",
+            },
+        },
+    )
     assert not app.exception
     assert [e.value for e in app.error] == [
         f"Not saved: seats: expected low <= base <= high, got {base + 1:g}, {base:g}, "
         f"{current.loc['seats', 'high']:g} (give low and high too)",
-        "Not saved: hourly_rate: give high."]
+        "Not saved: hourly_rate: give high.",
+    ]
     assert len(app.success) == 1 and app.success[0].value.startswith(
-        "Saved: licence_per_seat_month is now")
+        "Saved: licence_per_seat_month is now"
+    )
     stored, audited = stored_assumptions(internal_db_copy)
     assert [(name, note) for name, *_, note in stored] == [("licence_per_seat_month", "list price")]
     assert [target for *_, target, _ in audited] == ["licence_per_seat_month"]
@@ -273,7 +373,8 @@ def test_a_failed_scorecard_leaves_the_trend_and_questionnaire(internal_db, monk
     assert [e.value for e in app.error] == [
         "Maturity scores cannot be shown because of an internal error (it has been logged). "
         "Try **Refresh data** in the sidebar or another period; if it persists, tell the "
-        "person who runs SocialPulse."]
+        "person who runs SocialPulse."
+    ]
     assert len(app.get("vega_lite_chart")) == 1  # the trend by month
     assert [s.value for s in app.main.subheader] == ["Trend by month", "Questionnaire"]
     assert any("question_id" in t.value.columns for t in app.dataframe)
@@ -291,16 +392,16 @@ def test_pages_without_filters_show_freshness_and_refresh(name, internal_db, mon
     assert not app.exception and app.title[0].value in ("Maturity scorecard", "Audit log")
 
 
-def test_the_shared_filters_stay_in_the_link_on_pages_without_them(internal_db, accounts,
-                                                                   monkeypatch):
+def test_the_shared_filters_stay_in_the_link_on_pages_without_them(
+    internal_db, accounts, monkeypatch
+):
     from streamlit.testing.v1 import AppTest
 
     from tests.dashboard.conftest import signed_in
 
     monkeypatch.setenv("SOCIALPULSE_DB", str(internal_db))
     monkeypatch.setattr("dashboard.auth.record", lambda *args, **kwargs: True)  # read-only db
-    app = signed_in(AppTest.from_file(str(internal.ROOT / "streamlit_app.py"),
-                                      default_timeout=90))
+    app = signed_in(AppTest.from_file(str(internal.ROOT / "streamlit_app.py"), default_timeout=90))
     app.run()
     app.segmented_control(key="period").set_value("30d").run()
     for page in ("maturity", "audit_log", "roi"):
@@ -317,8 +418,9 @@ def _events(db, now: datetime) -> None:
 
     with open_warehouse(db) as con:
         audit.record(con, "alice", "admin", "login", now=now - timedelta(days=2))
-        audit.record(con, "bob", "marketing", "export", "share-of-voice.csv",
-                     now=now - timedelta(hours=1))
+        audit.record(
+            con, "bob", "marketing", "export", "share-of-voice.csv", now=now - timedelta(hours=1)
+        )
         audit.record(con, "carol", "admin", "login", now=now - timedelta(days=60))  # too old
 
 
@@ -330,7 +432,9 @@ def test_the_audit_log_lists_filters_and_downloads_its_events(internal_db_copy, 
     assert not app.exception and not app.error
     shown = app.dataframe[0].value
     assert shown[["actor", "action", "target"]].fillna("-").values.tolist() == [
-        ["bob", "export", "share-of-voice.csv"], ["alice", "login", "-"]]
+        ["bob", "export", "share-of-voice.csv"],
+        ["alice", "login", "-"],
+    ]
     assert summaries(app)[0].startswith("2 events from ")
     assert {b.key for b in app.download_button} == {"csv-audit-log", "parquet-audit-log"}
     app.text_input(key="audit_actor").set_value("alice").run()
@@ -341,7 +445,11 @@ def test_the_audit_log_lists_filters_and_downloads_its_events(internal_db_copy, 
     assert not app.exception
     newest = app.dataframe[0].value.iloc[0]
     assert (newest["actor"], newest["role"], newest["action"], newest["target"]) == (
-        "auditor-user", "auditor", "export", "audit-log.csv")
+        "auditor-user",
+        "auditor",
+        "export",
+        "audit-log.csv",
+    )
 
 
 def test_the_audit_log_is_for_auditors_and_admins_only(internal_db, monkeypatch):

@@ -27,8 +27,12 @@ from socialpulse.warehouse import open_warehouse
 from tests.dashboard.test_pages import chart_data, summaries
 
 ROOT = Path(__file__).resolve().parents[2]
-INTERNAL = {"internal_engagement": "Internal engagement", "internal_network": "Network and silos",
-            "push_pull": "Announcements and check-ins", "expert_finder": "Expert finder"}
+INTERNAL = {
+    "internal_engagement": "Internal engagement",
+    "internal_network": "Network and silos",
+    "push_pull": "Announcements and check-ins",
+    "expert_finder": "Expert finder",
+}
 QUARTER = {"from": "2026-08-01", "to": "2026-10-31"}
 
 
@@ -55,9 +59,9 @@ def internal_db_copy(internal_db, tmp_path) -> Path:
     return copy
 
 
-
-def run_page(name: str, db: Path, monkeypatch, query: dict | None = None,
-             role: str | None = None, setup=None) -> AppTest:
+def run_page(
+    name: str, db: Path, monkeypatch, query: dict | None = None, role: str | None = None, setup=None
+) -> AppTest:
     monkeypatch.setenv("SOCIALPULSE_DB", str(db))
     app = AppTest.from_file(str(ROOT / "dashboard" / "pages" / f"{name}.py"), default_timeout=90)
     app.query_params = dict(query or {})
@@ -72,14 +76,28 @@ def run_page(name: str, db: Path, monkeypatch, query: dict | None = None,
 
 def everything_shown(app: AppTest) -> str:
     """All the text a reader could see: titles, captions, metrics, tables, chart data."""
-    parts = [e.value for kind in ("title", "subheader", "caption", "markdown", "info", "error",
-                                  "warning", "success") for e in getattr(app, kind)]
+    parts = [
+        e.value
+        for kind in (
+            "title",
+            "subheader",
+            "caption",
+            "markdown",
+            "info",
+            "error",
+            "warning",
+            "success",
+        )
+        for e in getattr(app, kind)
+    ]
     parts += [f"{m.label} {m.value}" for m in app.metric]
     parts += [t.value.to_csv() for t in app.dataframe]
     for chart in app.get("vega_lite_chart"):
         parts.append(chart.proto.spec)
-        parts += [pa.ipc.open_stream(d.data.data).read_all().to_pandas().to_csv()
-                  for d in chart.proto.datasets]
+        parts += [
+            pa.ipc.open_stream(d.data.data).read_all().to_pandas().to_csv()
+            for d in chart.proto.datasets
+        ]
     return "\n".join(map(str, parts))
 
 
@@ -91,10 +109,10 @@ SETUPS = {"expert_finder": ask_experts}
 
 
 @pytest.mark.parametrize(("name", "title"), INTERNAL.items())
-def test_internal_page_draws_charts_each_with_its_summary_and_downloads(name, title, internal_db,
-                                                                       monkeypatch):
-    app = run_page(name, internal_db, monkeypatch, QUARTER, role="admin",
-                   setup=SETUPS.get(name))
+def test_internal_page_draws_charts_each_with_its_summary_and_downloads(
+    name, title, internal_db, monkeypatch
+):
+    app = run_page(name, internal_db, monkeypatch, QUARTER, role="admin", setup=SETUPS.get(name))
     assert not app.exception and not app.error
     assert app.title[0].value == title
     drawn = app.get("vega_lite_chart")
@@ -109,10 +127,10 @@ def test_internal_page_draws_charts_each_with_its_summary_and_downloads(name, ti
     assert "Legal" not in everything_shown(app)
 
 
-def test_engagement_charts_show_the_stored_weeks_of_the_chosen_department(internal_db,
-                                                                         monkeypatch):
-    app = run_page("internal_engagement", internal_db, monkeypatch,
-                   {**QUARTER, "departments": ["Engineering"]})
+def test_engagement_charts_show_the_stored_weeks_of_the_chosen_department(internal_db, monkeypatch):
+    app = run_page(
+        "internal_engagement", internal_db, monkeypatch, {**QUARTER, "departments": ["Engineering"]}
+    )
     app.segmented_control(key="breakdown").set_value("department").run()
     assert not app.exception and not app.error
     active = chart_data(app.get("vega_lite_chart")[0])
@@ -125,7 +143,8 @@ def test_engagement_charts_show_the_stored_weeks_of_the_chosen_department(intern
     assert set(active["group"]) == {"Engineering"}
     assert active["value"].tolist() == stored["value"].tolist()
     assert summaries(app)[1].startswith(
-        f"Active employees went from {stored['value'].iloc[0]:,.1f} in the week of")
+        f"Active employees went from {stored['value'].iloc[0]:,.1f} in the week of"
+    )
 
 
 def test_heatmap_withholds_every_cell_under_the_privacy_floor(internal_db, monkeypatch):
@@ -135,9 +154,11 @@ def test_heatmap_withholds_every_cell_under_the_privacy_floor(internal_db, monke
     with duckdb.connect(str(internal_db), read_only=True) as con:
         sizes = con.execute(
             "SELECT department, location, count(*) AS people FROM authors WHERE scope = "
-            "'internal' AND in_directory GROUP BY ALL").df()
-    named = cells[cells["department"] != "Other"].merge(sizes, on=["department", "location"],
-                                                        how="left", suffixes=("", "_dir"))
+            "'internal' AND in_directory GROUP BY ALL"
+        ).df()
+    named = cells[cells["department"] != "Other"].merge(
+        sizes, on=["department", "location"], how="left", suffixes=("", "_dir")
+    )
     named["people_dir"] = named["people_dir"].fillna(0)
     small = named[named["people_dir"] < 5]
     assert len(small) > 0  # the demo has such cells: the check below is not empty
@@ -145,8 +166,9 @@ def test_heatmap_withholds_every_cell_under_the_privacy_floor(internal_db, monke
     shown = named[~named["withheld"]]
     assert (shown["people"] == shown["people_dir"]).all()
     assert (shown["people"] >= 5).all()
-    drawn = chart_data(next(c for c in app.get("vega_lite_chart")
-                            if "by department and location" in c.proto.spec))
+    drawn = chart_data(
+        next(c for c in app.get("vega_lite_chart") if "by department and location" in c.proto.spec)
+    )
     assert "value" not in drawn.columns and "people" not in drawn.columns
     assert drawn.loc[drawn["withheld"], "shown"].isna().all()
 
@@ -154,16 +176,24 @@ def test_heatmap_withholds_every_cell_under_the_privacy_floor(internal_db, monke
 def test_a_table_downloads_as_csv_and_parquet(internal_db, monkeypatch, downloaded):
     app = run_page("internal_network", internal_db, monkeypatch, QUARTER)
     shown = app.dataframe[0].value
-    csv = pd.read_csv(io.BytesIO(downloaded(
-        next(b for b in app.download_button if b.key == "csv-department-flow"))))
-    parquet = pd.read_parquet(io.BytesIO(downloaded(
-        next(b for b in app.download_button if b.key == "parquet-department-flow"))))
+    csv = pd.read_csv(
+        io.BytesIO(
+            downloaded(next(b for b in app.download_button if b.key == "csv-department-flow"))
+        )
+    )
+    parquet = pd.read_parquet(
+        io.BytesIO(
+            downloaded(next(b for b in app.download_button if b.key == "parquet-department-flow"))
+        )
+    )
     assert csv["edges"].tolist() == shown["edges"].tolist() and len(csv) > 10
     pd.testing.assert_frame_equal(parquet, shown.reset_index(drop=True))
     with duckdb.connect(str(internal_db), read_only=True) as con:
-        total = con.execute("SELECT sum(edges) FROM network_flow WHERE segment_type = "
-                            "'department' AND period_start BETWEEN '2026-08-01' AND "
-                            "'2026-10-31'").fetchall()[0][0]
+        total = con.execute(
+            "SELECT sum(edges) FROM network_flow WHERE segment_type = "
+            "'department' AND period_start BETWEEN '2026-08-01' AND "
+            "'2026-10-31'"
+        ).fetchall()[0][0]
     assert csv["edges"].sum() == total
 
 
@@ -197,8 +227,7 @@ def test_expert_finder_ranks_the_analysis_layers_experts(internal_db, monkeypatc
     app = run_page("expert_finder", internal_db, monkeypatch, QUARTER, setup=ask_experts)
     shown = app.dataframe[0].value
     with open_warehouse(internal_db, read_only=True) as con:
-        expected = find_experts(con, "inventory", 10, date(2026, 8, 1), 5,
-                                until=date(2026, 10, 31))
+        expected = find_experts(con, "inventory", 10, date(2026, 8, 1), 5, until=date(2026, 10, 31))
     assert shown["person_id"].tolist() == expected["person_id"].tolist()
     assert summaries(app)[0].startswith(f"Of the {len(expected)} people with the highest score")
 
@@ -216,16 +245,21 @@ def charts(app: AppTest) -> dict[str, pd.DataFrame]:
     return drawn
 
 
-TRENDS = ("Active employees per week", "Stickiness (DAU / MAU) per week",
-          "Threads answered per week", "Median time to first reply")
+TRENDS = (
+    "Active employees per week",
+    "Stickiness (DAU / MAU) per week",
+    "Threads answered per week",
+    "Median time to first reply",
+)
 HEATMAP = "Interactive users by department and location"
 PARTICIPATION = "Participation inequality (share of the directory)"
 
 
 def test_every_engagement_chart_follows_a_department_filter(internal_db, monkeypatch):
     everyone = charts(run_page("internal_engagement", internal_db, monkeypatch, QUARTER))
-    app = run_page("internal_engagement", internal_db, monkeypatch,
-                   {**QUARTER, "departments": ["Engineering"]})
+    app = run_page(
+        "internal_engagement", internal_db, monkeypatch, {**QUARTER, "departments": ["Engineering"]}
+    )
     assert not app.exception and not app.error
     chosen = charts(app)
     assert set(chosen) == set(everyone) == {*TRENDS, HEATMAP, PARTICIPATION}
@@ -243,63 +277,90 @@ def test_every_engagement_chart_follows_a_department_filter(internal_db, monkeyp
             "period_start BETWEEN DATE '2026-07-27' AND DATE '2026-10-31' ORDER BY period_start"
         ).df()
     assert chosen["Threads answered per week"]["value"].tolist() == pytest.approx(
-        stored["value"].tolist())
+        stored["value"].tolist()
+    )
     assert "Each line is one chosen department." in summaries(app)
 
 
-def test_filters_on_two_segment_types_show_each_chosen_value_and_say_so(internal_db,
-                                                                        monkeypatch):
-    app = run_page("internal_engagement", internal_db, monkeypatch,
-                   {**QUARTER, "departments": ["Engineering"], "locations": ["Lyon"]})
+def test_filters_on_two_segment_types_show_each_chosen_value_and_say_so(internal_db, monkeypatch):
+    app = run_page(
+        "internal_engagement",
+        internal_db,
+        monkeypatch,
+        {**QUARTER, "departments": ["Engineering"], "locations": ["Lyon"]},
+    )
     assert not app.exception and not app.error
     drawn = charts(app)
     for title in TRENDS:
         assert set(drawn[title]["group"]) == {"Department: Engineering", "Location: Lyon"}
-    assert set(drawn[PARTICIPATION]["segment_value"]) == {"Department: Engineering",
-                                                          "Location: Lyon"}
-    assert set(zip(drawn[HEATMAP]["department"], drawn[HEATMAP]["location"],
-                   strict=True)) == {("Engineering", "Lyon")}
-    assert any(s.startswith("The stored weekly and monthly figures hold one segment at a time")
-               for s in summaries(app))
+    assert set(drawn[PARTICIPATION]["segment_value"]) == {
+        "Department: Engineering",
+        "Location: Lyon",
+    }
+    assert set(zip(drawn[HEATMAP]["department"], drawn[HEATMAP]["location"], strict=True)) == {
+        ("Engineering", "Lyon")
+    }
+    assert any(
+        s.startswith("The stored weekly and monthly figures hold one segment at a time")
+        for s in summaries(app)
+    )
     app.segmented_control(key="breakdown").set_value("location").run()
     assert set(charts(app)["Active employees per week"]["group"]) == {
-        "Department: Engineering", "Location: Lyon"}
+        "Department: Engineering",
+        "Location: Lyon",
+    }
 
 
 def test_push_pull_follows_every_internal_filter(internal_db, monkeypatch):
     from analysis.push_pull import selected_rates
 
     everyone = run_page("push_pull", internal_db, monkeypatch, QUARTER, role="admin")
-    app = run_page("push_pull", internal_db, monkeypatch, {**QUARTER, "types": ["frontline"]},
-                   role="admin")
+    app = run_page(
+        "push_pull", internal_db, monkeypatch, {**QUARTER, "types": ["frontline"]}, role="admin"
+    )
     assert not app.exception and not app.error
     period = Period(date(2026, 8, 1), date(2026, 10, 31))
     with open_warehouse(internal_db, read_only=True) as con:
-        reach = selected_rates(con, "announcement", period, "department",
-                               {"employee_type": ["frontline"]}, 5, role="admin")
-        overall = selected_rates(con, "announcement", period, "all",
-                                 {"employee_type": ["frontline"]}, 5, role="admin")
+        reach = selected_rates(
+            con,
+            "announcement",
+            period,
+            "department",
+            {"employee_type": ["frontline"]},
+            5,
+            role="admin",
+        )
+        overall = selected_rates(
+            con, "announcement", period, "all", {"employee_type": ["frontline"]}, 5, role="admin"
+        )
     drawn = charts(app)["Announcement reach by department"]
     before = charts(everyone)["Announcement reach by department"]
     assert drawn["audience"].sum() == reach["audience"].sum() < before["audience"].sum()
     table_ = next(t.value for t in app.dataframe if "reach" in t.value.columns)
     assert table_["audience"].tolist() == overall["audience"].tolist()
-    assert table_["audience"].sum() < next(
-        t.value for t in everyone.dataframe if "reach" in t.value.columns)["audience"].sum()
+    assert (
+        table_["audience"].sum()
+        < next(t.value for t in everyone.dataframe if "reach" in t.value.columns)["audience"].sum()
+    )
     # the department filter holds whichever segment the chart is by
     app = run_page("push_pull", internal_db, monkeypatch, {**QUARTER, "departments": ["Sales"]})
     app.segmented_control(key="push_segment").set_value("location").run()
     by_location = charts(app)["Announcement reach by location"]
     with open_warehouse(internal_db, read_only=True) as con:
-        sales = selected_rates(con, "announcement", period, "location",
-                               {"department": ["Sales"]}, 5)
+        sales = selected_rates(
+            con, "announcement", period, "location", {"department": ["Sales"]}, 5
+        )
     assert by_location["audience"].sum() == sales["audience"].sum()
     assert by_location["audience"].sum() < before["audience"].sum()
 
 
 def test_push_pull_withholds_a_selection_under_the_floor(internal_db, monkeypatch):
-    app = run_page("push_pull", internal_db, monkeypatch,
-                   {**QUARTER, "departments": ["Finance"], "locations": ["Lyon"]})
+    app = run_page(
+        "push_pull",
+        internal_db,
+        monkeypatch,
+        {**QUARTER, "departments": ["Finance"], "locations": ["Lyon"]},
+    )
     assert not app.exception and not app.error
     assert not app.get("vega_lite_chart") and not app.dataframe
     assert any("withheld" in i.value for i in app.info)
@@ -307,12 +368,14 @@ def test_push_pull_withholds_a_selection_under_the_floor(internal_db, monkeypatc
 
 def test_network_follows_the_internal_filters(internal_db, monkeypatch):
     everyone = run_page("internal_network", internal_db, monkeypatch, QUARTER)
-    app = run_page("internal_network", internal_db, monkeypatch,
-                   {**QUARTER, "departments": ["Sales"]})
+    app = run_page(
+        "internal_network", internal_db, monkeypatch, {**QUARTER, "departments": ["Sales"]}
+    )
     assert not app.exception and not app.error
     matrix = app.dataframe[0].value
-    assert set(matrix["source"]) == {"Sales"} and len(set(everyone.dataframe[0].value[
-        "source"])) > 5
+    assert (
+        set(matrix["source"]) == {"Sales"} and len(set(everyone.dataframe[0].value["source"])) > 5
+    )
     full = everyone.dataframe[0].value
     assert matrix["edges"].tolist() == full[full["source"] == "Sales"]["edges"].tolist()
     ei = app.dataframe[1].value
@@ -329,16 +392,28 @@ def test_network_follows_the_internal_filters(internal_db, monkeypatch):
 def test_expert_finder_follows_the_filters_and_the_end_date(internal_db, monkeypatch):
     from analysis.experts import find_experts
 
-    app = run_page("expert_finder", internal_db, monkeypatch,
-                   {"from": "2026-08-01", "to": "2026-09-30", "departments": ["Engineering"]},
-                   setup=ask_experts)
+    app = run_page(
+        "expert_finder",
+        internal_db,
+        monkeypatch,
+        {"from": "2026-08-01", "to": "2026-09-30", "departments": ["Engineering"]},
+        setup=ask_experts,
+    )
     assert not app.exception and not app.error
     shown = app.dataframe[0].value
     with open_warehouse(internal_db, read_only=True) as con:
-        expected = find_experts(con, "inventory", 10, date(2026, 8, 1), 5,
-                                until=date(2026, 9, 30), filters={"department": ["Engineering"]})
-        later = find_experts(con, "inventory", 10, date(2026, 8, 1), 5,
-                             filters={"department": ["Engineering"]})
+        expected = find_experts(
+            con,
+            "inventory",
+            10,
+            date(2026, 8, 1),
+            5,
+            until=date(2026, 9, 30),
+            filters={"department": ["Engineering"]},
+        )
+        later = find_experts(
+            con, "inventory", 10, date(2026, 8, 1), 5, filters={"department": ["Engineering"]}
+        )
     assert shown["person_id"].tolist() == expected["person_id"].tolist()
     assert set(shown["department"]) == {"Engineering"}
     assert 0 < len(shown) < len(later)  # what was said in October counts for nothing
@@ -346,8 +421,13 @@ def test_expert_finder_follows_the_filters_and_the_end_date(internal_db, monkeyp
 
 @pytest.mark.parametrize("name", INTERNAL)
 def test_no_filtered_view_names_legal(name, internal_db, monkeypatch):
-    app = run_page(name, internal_db, monkeypatch,
-                   {**QUARTER, "departments": ["Other", "Sales"], "types": ["full-time"]},
-                   role="admin", setup=SETUPS.get(name))
+    app = run_page(
+        name,
+        internal_db,
+        monkeypatch,
+        {**QUARTER, "departments": ["Other", "Sales"], "types": ["full-time"]},
+        role="admin",
+        setup=SETUPS.get(name),
+    )
     assert not app.exception and not app.error
     assert "Legal" not in everything_shown(app)

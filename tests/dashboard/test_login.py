@@ -22,9 +22,11 @@ def app(analysed_db_copy, accounts, monkeypatch) -> AppTest:
 
 def events(db, action: str | None = None) -> list[tuple]:
     with duckdb.connect(str(db), read_only=True) as con:
-        return con.execute("SELECT actor, role, action, target, detail FROM audit_log "
-                           "WHERE ? IS NULL OR action = ? ORDER BY event_id",
-                           [action, action]).fetchall()
+        return con.execute(
+            "SELECT actor, role, action, target, detail FROM audit_log "
+            "WHERE ? IS NULL OR action = ? ORDER BY event_id",
+            [action, action],
+        ).fetchall()
 
 
 def log_in(app: AppTest, name: str, password: str) -> AppTest:
@@ -38,8 +40,9 @@ def test_a_visitor_sees_only_the_login_whatever_page_they_ask_for(app, analysed_
     assert [t.value for t in app.title] == [LOGIN]
     assert not app.get("vega_lite_chart") and not app.dataframe and not app.metric
     # The navigation holds the login and nothing else, so no other page can be reached.
-    assert [info.get("page_name") or info.get("url_pathname")
-            for info in app._registered_pages.values()] == ["Sign in"]
+    assert [
+        info.get("page_name") or info.get("url_pathname") for info in app._registered_pages.values()
+    ] == ["Sign in"]
     with pytest.raises(ValueError, match=r"Known pages: \['Sign in'\]"):
         app.switch_page("dashboard/pages/mentions.py")
     assert events(analysed_db_copy) == []
@@ -53,7 +56,8 @@ def test_a_right_password_opens_the_roles_default_page_and_is_audited(app, analy
     assert (app.session_state["user"], app.session_state["role"]) == ("marketing", "marketing")
     assert events(analysed_db_copy) == [
         ("marketing", "marketing", "login", None, None),
-        ("marketing", "marketing", "page_view", "Brand conversations", None)]
+        ("marketing", "marketing", "page_view", "Brand conversations", None),
+    ]
 
 
 def test_a_wrong_password_is_refused_and_audited(app, analysed_db_copy):
@@ -63,11 +67,13 @@ def test_a_wrong_password_is_refused_and_audited(app, analysed_db_copy):
     assert app.title[0].value == LOGIN
     assert "user" not in app.session_state
     assert events(analysed_db_copy) == [
-        ("executive", None, "login_failed", None, "wrong name or password")]
+        ("executive", None, "login_failed", None, "wrong name or password")
+    ]
 
 
 def test_repeated_failures_throttle_the_name_even_with_the_right_password(
-        app, analysed_db_copy, tmp_path, monkeypatch):
+    app, analysed_db_copy, tmp_path, monkeypatch
+):
     from socialpulse.users import add_user
 
     own = tmp_path / "users.toml"
@@ -80,7 +86,9 @@ def test_repeated_failures_throttle_the_name_even_with_the_right_password(
     assert app.error[0].value.startswith("Too many failed logins for this name")
     assert app.title[0].value == LOGIN
     assert [e[4] for e in events(analysed_db_copy, "login_failed")] == [
-        *["wrong name or password"] * 5, "throttled"]
+        *["wrong name or password"] * 5,
+        "throttled",
+    ]
 
 
 def test_a_session_expires_after_session_minutes(app, analysed_db_copy):
@@ -109,7 +117,8 @@ def test_a_page_view_is_audited_once_per_session_not_per_rerun(app, analysed_db_
     app.switch_page("dashboard/pages/brand_conversations.py").run()
     assert events(analysed_db_copy, "page_view") == [
         ("admin", "admin", "page_view", "Brand conversations", None),
-        ("admin", "admin", "page_view", "Mentions", None)]
+        ("admin", "admin", "page_view", "Mentions", None),
+    ]
 
 
 def test_without_any_account_the_login_says_how_to_create_one(app, tmp_path, monkeypatch):

@@ -20,15 +20,23 @@ MARKETING = {
     "topics_alerts": "Topics & alerts",
     "mentions": "Mentions",
 }
-PAGES = {**MARKETING, "internal_engagement": "Internal engagement",
-         "kpi_scorecard": "KPI scorecard"}
+PAGES = {
+    **MARKETING,
+    "internal_engagement": "Internal engagement",
+    "kpi_scorecard": "KPI scorecard",
+}
 ROOT = Path(__file__).resolve().parents[2]
-SEPTEMBER = {"from": "2026-09-01", "to": "2026-09-30", "brands": ["Northwind", "Summitline"],
-             "platforms": ["x", "reddit"]}
+SEPTEMBER = {
+    "from": "2026-09-01",
+    "to": "2026-09-30",
+    "brands": ["Northwind", "Summitline"],
+    "platforms": ["x", "reddit"],
+}
 
 
-def run_page(name: str, db: Path, monkeypatch, query: dict | None = None,
-             tab: str | None = None) -> AppTest:
+def run_page(
+    name: str, db: Path, monkeypatch, query: dict | None = None, tab: str | None = None
+) -> AppTest:
     """The page rendered as a browser would first show it, or with the mentions page's ``tab``
     open (only the open tab runs its queries)."""
     monkeypatch.setenv("SOCIALPULSE_DB", str(db))
@@ -61,10 +69,10 @@ def widget(app: AppTest, kind: str, key: str):
     return next(w for w in getattr(app, kind) if w.key == key)
 
 
-
 @pytest.mark.parametrize(("name", "title"), PAGES.items())
-def test_page_renders_its_title_and_charts_each_with_a_summary(name, title, analysed_db,
-                                                              monkeypatch):
+def test_page_renders_its_title_and_charts_each_with_a_summary(
+    name, title, analysed_db, monkeypatch
+):
     app = run_page(name, analysed_db, monkeypatch, tab=CHART_TAB.get(name))
     assert not app.exception
     assert not app.error
@@ -99,7 +107,8 @@ def test_brand_page_figures_are_those_of_the_chosen_filters(analysed_db, monkeyp
         expected = con.execute(
             "SELECT brand, sum(mentions) FROM brand_daily WHERE day BETWEEN '2026-09-01' AND "
             "'2026-09-30' AND brand IN ('Northwind', 'Summitline') AND platform IN ('x', "
-            "'reddit') GROUP BY brand").fetchall()
+            "'reddit') GROUP BY brand"
+        ).fetchall()
     assert int(app.metric[0].value.replace(",", "")) == sum(n for _, n in expected)
     table = app.dataframe[0].value.set_index("brand")
     assert table["mentions"].to_dict() == dict(expected)
@@ -136,18 +145,21 @@ def test_alerts_list_each_episode_with_its_evidence(analysed_db, monkeypatch):
     alerts = app.dataframe[0].value
     assert set(alerts["kind"]) == {"Crisis", "Launch peak"}
     expanders = [e.label for e in app.expander]
-    assert any(label.startswith("Northwind crisis:") and "15 Sep 2026" in label
-               for label in expanders)
+    assert any(
+        label.startswith("Northwind crisis:") and "15 Sep 2026" in label for label in expanders
+    )
     with duckdb.connect(str(analysed_db), read_only=True) as con:
-        examples = con.execute("SELECT example_post_ids FROM alerts WHERE kind = 'crisis'"
-                               ).fetchall()[0][0]
+        examples = con.execute(
+            "SELECT example_post_ids FROM alerts WHERE kind = 'crisis'"
+        ).fetchall()[0][0]
     evidence = [t.value for t in app.dataframe[1:] if "post_id" in t.value.columns]
     assert any(table["post_id"].tolist() == examples for table in evidence)
 
 
 def test_topics_show_the_months_of_the_period_and_the_emerging_ones(analysed_db, monkeypatch):
-    app = run_page("topics_alerts", analysed_db, monkeypatch,
-                   {"from": "2026-09-20", "to": "2026-10-10"})
+    app = run_page(
+        "topics_alerts", analysed_db, monkeypatch, {"from": "2026-09-20", "to": "2026-10-10"}
+    )
     tables = {len(t.value): t.value for t in app.dataframe}
     topics = max(tables.values(), key=len)
     assert set(pd.to_datetime(topics["period_start"]).dt.month) == {9, 10}
@@ -166,9 +178,11 @@ def test_search_finds_only_matching_mentions(analysed_db, monkeypatch):
     assert found["text"].str.contains("zipper", case=False).all()
     assert (found["sentiment"] == "negative").all()
     with duckdb.connect(str(analysed_db), read_only=True) as con:
-        count = ("SELECT count(DISTINCT p.post_id) FROM posts p JOIN brand_matches USING "
-                 "(post_id) JOIN post_sentiment s USING (post_id) WHERE p.text ILIKE '%zipper%' "
-                 "AND s.label = 'negative' AND p.created_at >= ?")
+        count = (
+            "SELECT count(DISTINCT p.post_id) FROM posts p JOIN brand_matches USING "
+            "(post_id) JOIN post_sentiment s USING (post_id) WHERE p.text ILIKE '%zipper%' "
+            "AND s.label = 'negative' AND p.created_at >= ?"
+        )
         year = con.execute(count, [date(2025, 11, 1)]).fetchall()[0][0]
         # With a cap of 2,000 mentions the search reads only the newest days holding them.
         monkeypatch.setattr(search, "MAX_SEARCH_MENTIONS", 2_000)
@@ -180,7 +194,8 @@ def test_search_finds_only_matching_mentions(analysed_db, monkeypatch):
     app.text_input(key="q").set_value("ZIPPER").run()
     assert date(2025, 11, 1) < window.start
     assert summaries(app)[0].startswith(
-        f"{newest:,} mentions match “ZIPPER” from {window.start:%d %b %Y}")
+        f"{newest:,} mentions match “ZIPPER” from {window.start:%d %b %Y}"
+    )
     assert "holding at most 2,000 mentions" in summaries(app)[0]
 
 
@@ -194,8 +209,10 @@ def test_a_sentiment_correction_is_stored_and_shown(analysed_db_copy, monkeypatc
     assert not app.exception
     assert app.success[0].value.startswith(f"Saved: {first['post_id']} is now {label}")
     with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
-        stored = con.execute("SELECT label, corrected_by FROM sentiment_corrections "
-                             "WHERE post_id = ?", [first["post_id"]]).fetchall()
+        stored = con.execute(
+            "SELECT label, corrected_by FROM sentiment_corrections WHERE post_id = ?",
+            [first["post_id"]],
+        ).fetchall()
     assert stored == [(label, "dashboard")]
     row = app.dataframe[0].value.set_index("post_id").loc[first["post_id"]]
     assert (row["sentiment"], row["sentiment_source"]) == (label, "human")
@@ -292,8 +309,9 @@ def test_a_platform_never_collected_says_how_to_collect_it(analysed_db_copy, mon
     assert charts(app)  # the other platforms still show
 
 
-def test_a_failing_section_says_so_in_a_sentence_and_logs_the_error(analysed_db_copy,
-                                                                   monkeypatch, caplog):
+def test_a_failing_section_says_so_in_a_sentence_and_logs_the_error(
+    analysed_db_copy, monkeypatch, caplog
+):
     from analysis import share_of_voice
 
     def broken(*args, **kwargs):
@@ -305,11 +323,15 @@ def test_a_failing_section_says_so_in_a_sentence_and_logs_the_error(analysed_db_
     assert [e.value for e in app.error] == [
         "Sentiment cannot be shown because of an internal error (it has been logged). Try "
         "**Refresh data** in the sidebar or another period; if it persists, tell the person "
-        "who runs SocialPulse."]
+        "who runs SocialPulse."
+    ]
     assert "boom" not in " ".join(str(e.value) for e in app.error)
     assert len(charts(app)) == 2  # volume and share of voice still render
-    assert any("boom: secret internals" in (r.exc_text or "") or
-               (r.exc_info and "boom" in str(r.exc_info[1])) for r in caplog.records)
+    assert any(
+        "boom: secret internals" in (r.exc_text or "")
+        or (r.exc_info and "boom" in str(r.exc_info[1]))
+        for r in caplog.records
+    )
 
 
 def test_freshness_names_each_source_and_refresh_reloads(analysed_db, monkeypatch):
@@ -325,20 +347,30 @@ def test_freshness_names_each_source_and_refresh_reloads(analysed_db, monkeypatc
 def test_kpi_table_lists_every_kpi_with_target(analysed_db, monkeypatch):
     app = run_page("kpi_scorecard", analysed_db, monkeypatch)
     table = app.dataframe[0].value
-    assert set(table["kpi"]) >= {"Share of voice", "Net sentiment", "Interactive users",
-                                 "Check-in answer rate"}
+    assert set(table["kpi"]) >= {
+        "Share of voice",
+        "Net sentiment",
+        "Interactive users",
+        "Check-in answer rate",
+    }
     assert table["target"].notna().all()
 
 
 def test_sentiment_mix_shares_by_hand():
     from dashboard.components.listening import sentiment_mix
 
-    trend = pd.DataFrame({
-        "period_start": pd.to_datetime(["2026-09-07", "2026-09-14", "2026-09-21",
-                                        "2026-09-14"]),
-        "brand": ["Own", "Own", "Own", "Rival"],
-        "positive": [6, 2, 0, 9], "neutral": [3, 2, 0, 0], "negative": [1, 4, 0, 1],
-        "scored": [10, 8, 0, 10]})
+    trend = pd.DataFrame(
+        {
+            "period_start": pd.to_datetime(
+                ["2026-09-07", "2026-09-14", "2026-09-21", "2026-09-14"]
+            ),
+            "brand": ["Own", "Own", "Own", "Rival"],
+            "positive": [6, 2, 0, 9],
+            "neutral": [3, 2, 0, 0],
+            "negative": [1, 4, 0, 1],
+            "scored": [10, 8, 0, 10],
+        }
+    )
     chart, summary = sentiment_mix(trend, "Own")
     rows = chart.data.set_index(["period_start", "sentiment"])["share"]
     # 6/10, 3/10, 1/10; 2/8, 2/8, 4/8; the week with nothing scored is left out.
@@ -348,17 +380,18 @@ def test_sentiment_mix_shares_by_hand():
         (pd.Timestamp("2026-09-07"), "negative"): 10.0,
         (pd.Timestamp("2026-09-14"), "positive"): 25.0,
         (pd.Timestamp("2026-09-14"), "neutral"): 25.0,
-        (pd.Timestamp("2026-09-14"), "negative"): 50.0}
+        (pd.Timestamp("2026-09-14"), "negative"): 50.0,
+    }
     assert summary == (
         "In the week of 14 Sep 2026, 25% of Own's scored mentions were positive, 25% neutral "
         "and 50% negative; the negative share ran from 10% to 50% (highest in the week of "
-        "14 Sep 2026).")
+        "14 Sep 2026)."
+    )
     assert "tooltip" in chart.to_json()
     assert sentiment_mix(trend, "Nobody")[1] == "No scored mentions in this period."
 
 
-def test_brand_page_shows_the_weekly_sentiment_mix_of_the_chosen_brand(analysed_db,
-                                                                       monkeypatch):
+def test_brand_page_shows_the_weekly_sentiment_mix_of_the_chosen_brand(analysed_db, monkeypatch):
     app = run_page("brand_conversations", analysed_db, monkeypatch, SEPTEMBER)
     assert not app.exception and not app.error
     assert app.selectbox(key="mix_brand").value == "Northwind"
@@ -367,7 +400,9 @@ def test_brand_page_shows_the_weekly_sentiment_mix_of_the_chosen_brand(analysed_
             "SELECT date_trunc('week', day)::DATE AS week, 100.0 * sum(negative) / "
             "sum(positive + neutral + negative) AS share FROM brand_daily WHERE day BETWEEN "
             "'2026-09-01' AND '2026-09-30' AND brand = ? AND platform IN ('x', 'reddit') "
-            "GROUP BY week ORDER BY week", ["Northwind"]).df()
+            "GROUP BY week ORDER BY week",
+            ["Northwind"],
+        ).df()
     mix = chart_data(charts(app)[2])
     negative = mix[mix["sentiment"] == "negative"].sort_values("period_start")
     assert negative["share"].round(6).tolist() == expected["share"].round(6).tolist()
@@ -380,12 +415,16 @@ def test_brand_page_shows_the_weekly_sentiment_mix_of_the_chosen_brand(analysed_
     assert len(mix) == 3 * len(expected)
 
 
-@pytest.mark.parametrize(("broken", "message", "drawn"), [
-    ("brand_share", "Share of voice", 3),  # volume, net sentiment, sentiment mix
-    ("alerts", "Alert episodes", 4),
-])
-def test_a_failed_shared_value_leaves_the_sections_after_it(broken, message, drawn,
-                                                            analysed_db, monkeypatch):
+@pytest.mark.parametrize(
+    ("broken", "message", "drawn"),
+    [
+        ("brand_share", "Share of voice", 3),  # volume, net sentiment, sentiment mix
+        ("alerts", "Alert episodes", 4),
+    ],
+)
+def test_a_failed_shared_value_leaves_the_sections_after_it(
+    broken, message, drawn, analysed_db, monkeypatch
+):
     from dashboard import data
 
     def fail(*args, **kwargs):

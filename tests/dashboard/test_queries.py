@@ -42,16 +42,30 @@ CHANNELS = {"x": "x:search", "reddit": "reddit:r/Gear", "rss": "rss:site"}
 
 def post(post_id, author, when, text, **extra):
     platform = post_id.split(":")[0]
-    return {"post_id": post_id, "platform": platform, "native_id": post_id,
-            "channel_id": CHANNELS[platform], "author_id": author, "text": text,
-            "created_at": pd.Timestamp(when), "collected_at": pd.Timestamp("2026-03-10"),
-            **extra}
+    return {
+        "post_id": post_id,
+        "platform": platform,
+        "native_id": post_id,
+        "channel_id": CHANNELS[platform],
+        "author_id": author,
+        "text": text,
+        "created_at": pd.Timestamp(when),
+        "collected_at": pd.Timestamp("2026-03-10"),
+        **extra,
+    }
 
 
 def snapshot(post_id, taken, likes=0, shares=0, replies=0, quotes=0, followers=None):
-    return {"post_id": post_id, "taken_at": pd.Timestamp(taken), "likes": likes,
-            "shares": shares, "replies": replies, "quotes": quotes, "views": 0,
-            "author_followers": followers}
+    return {
+        "post_id": post_id,
+        "taken_at": pd.Timestamp(taken),
+        "likes": likes,
+        "shares": shares,
+        "replies": replies,
+        "quotes": quotes,
+        "views": 0,
+        "author_followers": followers,
+    }
 
 
 DENVER = {"country": "US", "city": "Denver", "lat": 39.74, "lon": -104.99}
@@ -61,44 +75,128 @@ LONDON = {"country": "GB", "city": "London", "lat": 51.51, "lon": -0.13}
 @pytest.fixture
 def con(empty_db):
     con = connect(empty_db)
-    upsert(con, "channels", pd.DataFrame([
-        {"channel_id": "x:search", "platform": "x", "scope": "external", "name": "X"},
-        {"channel_id": "reddit:r/Gear", "platform": "reddit", "scope": "external",
-         "name": "r/Gear", "audience_size": 1000},
-        {"channel_id": "rss:site", "platform": "rss", "scope": "external", "name": "site"}]))
-    upsert(con, "authors", pd.DataFrame([
-        {"author_id": a, "platform": a.split(":")[0], "scope": "external", "handle": h,
-         "followers": f, "is_owned": a == "x:northwind"}
-        for a, h, f in [("x:fan", "fan", 100), ("x:big", "big", 10_000),
-                        ("x:northwind", "northwind", 5000), ("reddit:u1", "u1", None),
-                        ("rss:site", "site", None)]]))
-    upsert(con, "posts", pd.DataFrame([
-        post("x:1", "x:fan", "2026-03-02 10:00", "My Northwind ZIPPER broke", **DENVER),
-        post("x:2", "x:big", "2026-03-02 11:00", "Summitline is great, 100% recommend",
-             **LONDON),
-        post("x:3", "x:fan", "2026-03-03 09:00", "Northwind and Summitline zipper test",
-             **DENVER),
-        post("reddit:1", "reddit:u1", "2026-03-03 12:00", "Northwind tent is awful"),
-        post("rss:1", "rss:site", "2026-03-09 08:00", "Northwind store opens_now"),
-        post("x:4", "x:northwind", "2026-03-09 09:00", "Northwind zipper fix is here"),
-        post("x:5", "x:fan", "2026-03-09 10:00", "zipper zipper")]))
-    upsert(con, "engagement_snapshots", pd.DataFrame([
-        snapshot("x:1", "2026-03-03", 10, 2, 3, 1, followers=100),
-        snapshot("x:2", "2026-03-03", 100, 20, 5, 0, followers=10_000),
-        snapshot("x:3", "2026-03-03 10:00", likes=1, followers=100),
-        snapshot("x:3", "2026-03-04", likes=4, shares=1, followers=100),
-        snapshot("reddit:1", "2026-03-04", likes=7, replies=4)]))
-    upsert(con, "brand_matches", pd.DataFrame([
-        {"post_id": p, "brand": b, "is_competitor": b != "Northwind", "rule": "test"}
-        for p, b in [("x:1", "Northwind"), ("x:2", "Summitline"), ("x:3", "Northwind"),
-                     ("x:3", "Summitline"), ("reddit:1", "Northwind"), ("rss:1", "Northwind"),
-                     ("x:4", "Northwind")]]))
-    upsert(con, "sentiment_scores", pd.DataFrame([
-        {"post_id": p, "method": "vader", "model_version": "t", "label": label,
-         "scored_at": pd.Timestamp("2026-03-10")}
-        for p, label in [("x:1", "negative"), ("x:2", "positive"), ("x:3", "neutral"),
-                         ("reddit:1", "negative"), ("rss:1", "positive"),
-                         ("x:4", "positive"), ("x:5", "neutral")]]))
+    upsert(
+        con,
+        "channels",
+        pd.DataFrame(
+            [
+                {"channel_id": "x:search", "platform": "x", "scope": "external", "name": "X"},
+                {
+                    "channel_id": "reddit:r/Gear",
+                    "platform": "reddit",
+                    "scope": "external",
+                    "name": "r/Gear",
+                    "audience_size": 1000,
+                },
+                {"channel_id": "rss:site", "platform": "rss", "scope": "external", "name": "site"},
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "authors",
+        pd.DataFrame(
+            [
+                {
+                    "author_id": a,
+                    "platform": a.split(":")[0],
+                    "scope": "external",
+                    "handle": h,
+                    "followers": f,
+                    "is_owned": a == "x:northwind",
+                }
+                for a, h, f in [
+                    ("x:fan", "fan", 100),
+                    ("x:big", "big", 10_000),
+                    ("x:northwind", "northwind", 5000),
+                    ("reddit:u1", "u1", None),
+                    ("rss:site", "site", None),
+                ]
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "posts",
+        pd.DataFrame(
+            [
+                post("x:1", "x:fan", "2026-03-02 10:00", "My Northwind ZIPPER broke", **DENVER),
+                post(
+                    "x:2",
+                    "x:big",
+                    "2026-03-02 11:00",
+                    "Summitline is great, 100% recommend",
+                    **LONDON,
+                ),
+                post(
+                    "x:3",
+                    "x:fan",
+                    "2026-03-03 09:00",
+                    "Northwind and Summitline zipper test",
+                    **DENVER,
+                ),
+                post("reddit:1", "reddit:u1", "2026-03-03 12:00", "Northwind tent is awful"),
+                post("rss:1", "rss:site", "2026-03-09 08:00", "Northwind store opens_now"),
+                post("x:4", "x:northwind", "2026-03-09 09:00", "Northwind zipper fix is here"),
+                post("x:5", "x:fan", "2026-03-09 10:00", "zipper zipper"),
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "engagement_snapshots",
+        pd.DataFrame(
+            [
+                snapshot("x:1", "2026-03-03", 10, 2, 3, 1, followers=100),
+                snapshot("x:2", "2026-03-03", 100, 20, 5, 0, followers=10_000),
+                snapshot("x:3", "2026-03-03 10:00", likes=1, followers=100),
+                snapshot("x:3", "2026-03-04", likes=4, shares=1, followers=100),
+                snapshot("reddit:1", "2026-03-04", likes=7, replies=4),
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "brand_matches",
+        pd.DataFrame(
+            [
+                {"post_id": p, "brand": b, "is_competitor": b != "Northwind", "rule": "test"}
+                for p, b in [
+                    ("x:1", "Northwind"),
+                    ("x:2", "Summitline"),
+                    ("x:3", "Northwind"),
+                    ("x:3", "Summitline"),
+                    ("reddit:1", "Northwind"),
+                    ("rss:1", "Northwind"),
+                    ("x:4", "Northwind"),
+                ]
+            ]
+        ),
+    )
+    upsert(
+        con,
+        "sentiment_scores",
+        pd.DataFrame(
+            [
+                {
+                    "post_id": p,
+                    "method": "vader",
+                    "model_version": "t",
+                    "label": label,
+                    "scored_at": pd.Timestamp("2026-03-10"),
+                }
+                for p, label in [
+                    ("x:1", "negative"),
+                    ("x:2", "positive"),
+                    ("x:3", "neutral"),
+                    ("reddit:1", "negative"),
+                    ("rss:1", "positive"),
+                    ("x:4", "positive"),
+                    ("x:5", "neutral"),
+                ]
+            ]
+        ),
+    )
     refresh_brand_daily(con)
     refresh_mention_index(con)
     yield con
@@ -107,10 +205,14 @@ def con(empty_db):
 
 def test_the_rollup_coverage_lists_own_brands_first(con):
     coverage = rollup_coverage(con)
-    assert list(zip(coverage["brand"], coverage["platform"], coverage["mentions"],
-                    strict=True)) == [
-        ("Northwind", "reddit", 1), ("Northwind", "rss", 1), ("Northwind", "x", 3),
-        ("Summitline", "x", 2)]
+    assert list(
+        zip(coverage["brand"], coverage["platform"], coverage["mentions"], strict=True)
+    ) == [
+        ("Northwind", "reddit", 1),
+        ("Northwind", "rss", 1),
+        ("Northwind", "x", 3),
+        ("Summitline", "x", 2),
+    ]
     assert coverage.loc[3, "first_day"] == pd.Timestamp("2026-03-02")
 
 
@@ -125,7 +227,11 @@ def test_share_of_voice_counts_each_brand_once_per_mention(con):
     share = share_of_voice(con, FORTNIGHT).set_index("brand")
     # 5 Northwind + 2 Summitline mentions (x:3 names both and counts for each).
     assert share.loc["Northwind", ["mentions", "positive", "neutral", "negative"]].tolist() == [
-        5, 2, 1, 2]
+        5,
+        2,
+        1,
+        2,
+    ]
     assert share["share_of_voice"].to_dict() == {"Northwind": 71.4, "Summitline": 28.6}
     assert share["net_sentiment"].to_dict() == {"Northwind": 0.0, "Summitline": 50.0}
     assert share.loc["Summitline", "engagements"] == 125 + 5
@@ -137,8 +243,11 @@ def test_sentiment_trend_is_weekly_net_sentiment(con):
     trend = sentiment_trend(con, FORTNIGHT)
     rows = {(str(r.period_start)[:10], r.brand): r.net_sentiment for r in trend.itertuples()}
     # Week of 2 March: Northwind 2 negative, 1 neutral -> (0 - 2) / 3 x 100.
-    assert rows == {("2026-03-02", "Northwind"): -66.7, ("2026-03-02", "Summitline"): 50.0,
-                    ("2026-03-09", "Northwind"): 100.0}
+    assert rows == {
+        ("2026-03-02", "Northwind"): -66.7,
+        ("2026-03-02", "Summitline"): 50.0,
+        ("2026-03-09", "Northwind"): 100.0,
+    }
     with pytest.raises(ValueError):
         sentiment_trend(con, FORTNIGHT, grain="hour")
 
@@ -152,34 +261,58 @@ def test_alerts_are_those_whose_window_overlaps_the_period(con):
                 ['zipper', 'broke'], ['x:1'], '2026-03-03'),
                ('Summitline', 'peak', 'b', '2026-03-10 00:00', '2026-03-10 03:00', 30, 3,
                 [], [], '2026-03-10')
-        """)
+        """
+    )
     assert alerts_in_period(con, Period(date(2026, 3, 3), date(2026, 3, 9)))[
-        "episode_key"].tolist() == ["a"]
+        "episode_key"
+    ].tolist() == ["a"]
     assert alerts_in_period(con, Period(date(2026, 3, 2), date(2026, 3, 2)))[
-        "episode_key"].tolist() == ["a"]
+        "episode_key"
+    ].tolist() == ["a"]
     later = alerts_in_period(con, Period(date(2026, 3, 10), date(2026, 3, 10)), ["Summitline"])
     assert later["episode_key"].tolist() == ["b"]
-    assert alerts_in_period(con, Period(date(2026, 3, 10), date(2026, 3, 10)),
-                            ["Northwind"]).empty
+    assert alerts_in_period(con, Period(date(2026, 3, 10), date(2026, 3, 10)), ["Northwind"]).empty
     crisis = alerts_in_period(con, FORTNIGHT).iloc[0]
     assert crisis["description"] == (
         "Northwind crisis: 40 negative mentions 22:00 2 Mar 2026 - 02:00 3 Mar 2026 UTC, "
-        "expected 2.5; top terms: zipper, broke")
+        "expected 2.5; top terms: zipper, broke"
+    )
 
 
 def test_topics_are_those_of_the_months_overlapping_the_period(con):
-    upsert(con, "topics", pd.DataFrame([
-        {"topic_id": f"{brand}|{start}|1", "brand": brand, "period_start": pd.Timestamp(start),
-         "period_end": pd.Timestamp(end), "label": "zipper", "top_terms": ["zipper"],
-         "posts": posts, "emerging": False, "computed_at": pd.Timestamp("2026-03-10")}
-        for brand, start, end, posts in [("Northwind", "2026-02-01", "2026-02-28", 4),
-                                         ("Northwind", "2026-03-01", "2026-03-31", 9),
-                                         ("Summitline", "2026-03-01", "2026-03-31", 3)]]))
+    upsert(
+        con,
+        "topics",
+        pd.DataFrame(
+            [
+                {
+                    "topic_id": f"{brand}|{start}|1",
+                    "brand": brand,
+                    "period_start": pd.Timestamp(start),
+                    "period_end": pd.Timestamp(end),
+                    "label": "zipper",
+                    "top_terms": ["zipper"],
+                    "posts": posts,
+                    "emerging": False,
+                    "computed_at": pd.Timestamp("2026-03-10"),
+                }
+                for brand, start, end, posts in [
+                    ("Northwind", "2026-02-01", "2026-02-28", 4),
+                    ("Northwind", "2026-03-01", "2026-03-31", 9),
+                    ("Summitline", "2026-03-01", "2026-03-31", 3),
+                ]
+            ]
+        ),
+    )
     both = topics_in_period(con, Period(date(2026, 2, 28), date(2026, 3, 1)))
-    assert both["topic_id"].tolist() == ["Northwind|2026-03-01|1", "Summitline|2026-03-01|1",
-                                         "Northwind|2026-02-01|1"]
+    assert both["topic_id"].tolist() == [
+        "Northwind|2026-03-01|1",
+        "Summitline|2026-03-01|1",
+        "Northwind|2026-02-01|1",
+    ]
     assert topics_in_period(con, FORTNIGHT, ["Northwind"])["topic_id"].tolist() == [
-        "Northwind|2026-03-01|1"]
+        "Northwind|2026-03-01|1"
+    ]
 
 
 def test_search_terms_and_window():
@@ -191,13 +324,20 @@ def test_search_terms_and_window():
 def test_a_keyword_search_reads_the_newest_days_under_the_mention_cap(con, monkeypatch):
     # brand_daily: 2 mentions on 2 March, 3 on 3 March (x:3 names two brands), 2 on 9 March.
     assert search_window(con, FORTNIGHT) == FORTNIGHT
-    for cap, start in [(2, date(2026, 3, 9)), (4, date(2026, 3, 9)), (5, date(2026, 3, 3)),
-                       (7, date(2026, 3, 2)), (0, date(2026, 3, 9))]:  # 0: the newest day whole
+    for cap, start in [
+        (2, date(2026, 3, 9)),
+        (4, date(2026, 3, 9)),
+        (5, date(2026, 3, 3)),
+        (7, date(2026, 3, 2)),
+        (0, date(2026, 3, 9)),
+    ]:  # 0: the newest day whole
         monkeypatch.setattr(search, "MAX_SEARCH_MENTIONS", cap)
         assert search_window(con, FORTNIGHT) == Period(start, FORTNIGHT.end), cap
     monkeypatch.setattr(search, "MAX_SEARCH_MENTIONS", 5)
     assert search_mentions(con, FORTNIGHT, MentionQuery("zipper"))["post_id"].tolist() == [
-        "x:3", "x:4"]
+        "x:3",
+        "x:4",
+    ]
     # Without keywords nothing reads texts, and the whole period is listed.
     assert len(search_mentions(con, FORTNIGHT, MentionQuery(order="newest"))) == 6
 
@@ -208,17 +348,18 @@ def test_keyword_search_matches_every_term_among_brand_mentions(con):
     assert found["post_id"].tolist() == ["x:1", "x:3", "x:4"]
     assert found["engagements"].tolist()[:2] == [16, 5]  # x:3: its latest snapshot
     assert found["total"].tolist() == [3, 3, 3]
-    assert search_mentions(con, FORTNIGHT, MentionQuery('"zipper broke"'))["post_id"].tolist(
-        ) == ["x:1"]
-    assert search_mentions(con, FORTNIGHT, MentionQuery("ZIPPER test"))["post_id"].tolist(
-        ) == ["x:3"]
+    assert search_mentions(con, FORTNIGHT, MentionQuery('"zipper broke"'))["post_id"].tolist() == [
+        "x:1"
+    ]
+    assert search_mentions(con, FORTNIGHT, MentionQuery("ZIPPER test"))["post_id"].tolist() == [
+        "x:3"
+    ]
 
 
 def test_search_treats_wildcards_and_pattern_characters_as_text(con):
     assert search_mentions(con, FORTNIGHT, MentionQuery("%"))["post_id"].tolist() == ["x:2"]
     assert search_mentions(con, FORTNIGHT, MentionQuery("_"))["post_id"].tolist() == ["rss:1"]
-    assert search_mentions(con, FORTNIGHT, MentionQuery('"100% r"'))["post_id"].tolist() == [
-        "x:2"]
+    assert search_mentions(con, FORTNIGHT, MentionQuery('"100% r"'))["post_id"].tolist() == ["x:2"]
     for pattern in (".", "(", "[a-z]", "\\", "z+", "^N", "s$", "a|b", "{2}", "*"):
         assert search_mentions(con, FORTNIGHT, MentionQuery(pattern)).empty, pattern
 
@@ -229,7 +370,11 @@ def test_search_filters_and_columns(con):
     assert both.loc[0, "brands"] == "Northwind, Summitline"
     reddit = search_mentions(con, FORTNIGHT, MentionQuery(platforms=("reddit",))).iloc[0]
     assert (reddit["post_id"], reddit["author"], reddit["reach"], reddit["engagements"]) == (
-        "reddit:1", "u1", 1000, 11)
+        "reddit:1",
+        "u1",
+        1000,
+        11,
+    )
     negative = search_mentions(con, FORTNIGHT, MentionQuery(sentiments=("negative",)))
     assert sorted(negative["post_id"]) == ["reddit:1", "x:1"]
     by_reach = search_mentions(con, FORTNIGHT, MentionQuery(order="reach"))
@@ -270,16 +415,16 @@ def test_top_authors_rank_external_voices(con):
     assert authors["author_id"].tolist() == ["x:big", "x:fan", "reddit:u1", "rss:site"]
     fan = authors.set_index("author_id").loc["x:fan"]
     assert (fan["mentions"], fan["engagements"], fan["net_sentiment"]) == (2, 21, -50.0)
-    assert top_authors(con, FORTNIGHT, platforms=["reddit"])["author_id"].tolist() == [
-        "reddit:u1"]
-    assert top_authors(con, FORTNIGHT, ["Summitline"])["author_id"].tolist() == [
-        "x:big", "x:fan"]
+    assert top_authors(con, FORTNIGHT, platforms=["reddit"])["author_id"].tolist() == ["reddit:u1"]
+    assert top_authors(con, FORTNIGHT, ["Summitline"])["author_id"].tolist() == ["x:big", "x:fan"]
 
 
 def test_places_count_mentions_and_their_negative_share(con):
     places = mentions_by_place(con, FORTNIGHT)
     assert places[["city", "mentions", "negative"]].values.tolist() == [
-        ["Denver", 2, 1], ["London", 1, 0]]
+        ["Denver", 2, 1],
+        ["London", 1, 0],
+    ]
     assert mentions_by_place(con, FORTNIGHT, ["Summitline"])["mentions"].tolist() == [1, 1]
     assert mentions_by_place(con, FORTNIGHT, platforms=["reddit"]).empty
 
@@ -292,7 +437,8 @@ def test_freshness_gives_each_source_its_last_success(con):
         VALUES ('x', '2026-03-09 10:00', '2026-03-09 10:01', 'ok', 12, NULL),
                ('x', '2026-03-09 11:00', '2026-03-09 11:01', 'failed', 0, 'x: 401'),
                ('reddit', '2026-03-09 12:00', NULL, 'running', 0, NULL)
-        """)
+        """
+    )
     fresh = data_freshness(con).set_index("source")
     assert list(fresh.index) == ["analysis", "reddit", "x"]  # refresh_brand_daily ran
     assert fresh.loc["x", "status"] == "failed"

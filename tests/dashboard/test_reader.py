@@ -43,8 +43,9 @@ def test_a_connection_in_use_is_not_closed(analysed_db_copy, quick):
     assert reader.release(db, 0.1)
 
 
-def test_a_write_of_this_server_goes_through_and_is_read_at_once(analysed_db_copy, quick,
-                                                                monkeypatch):
+def test_a_write_of_this_server_goes_through_and_is_read_at_once(
+    analysed_db_copy, quick, monkeypatch
+):
     monkeypatch.setattr(reader, "IDLE_SECONDS", 30)  # only the write's release can close it
     db = str(analysed_db_copy)
     with reader.cursor(db, data.warehouse_version(db)) as con:
@@ -54,8 +55,9 @@ def test_a_write_of_this_server_goes_through_and_is_read_at_once(analysed_db_cop
     data.correct_sentiment(db, post_id, "negative")
     assert time.monotonic() - started < 1  # no waiting for the idle close
     with reader.cursor(db, data.warehouse_version(db)) as con:
-        assert con.execute("SELECT label FROM sentiment_corrections WHERE post_id = ?",
-                           [post_id]).fetchall() == [("negative",)]
+        assert con.execute(
+            "SELECT label FROM sentiment_corrections WHERE post_id = ?", [post_id]
+        ).fetchall() == [("negative",)]
 
 
 def test_a_changed_file_gets_a_new_connection(analysed_db_copy, quick):

@@ -69,4 +69,5 @@ def test_report_name_says_its_dates(internal_db):
     from dashboard.report import report_name
 
     assert report_name(Filters(str(internal_db), date(2026, 8, 1), date(2026, 10, 31))) == (
-        "socialpulse-report-2026-08-01-to-2026-10-31.html")
+        "socialpulse-report-2026-08-01-to-2026-10-31.html"
+    )

@@ -14,28 +14,44 @@ from socialpulse.access import ROLES
 from tests.dashboard.conftest import signed_in
 
 ROOT = Path(__file__).resolve().parents[2]
-TITLES = {"brand_conversations": "Brand conversations", "topics_alerts": "Topics & alerts",
-          "mentions": "Mentions", "internal_engagement": "Internal engagement",
-          "internal_network": "Network and silos", "push_pull": "Announcements and check-ins",
-          "expert_finder": "Expert finder", "kpi_scorecard": "KPI scorecard",
-          "maturity": "Maturity scorecard", "roi": "Return on investment",
-          "audit_log": "Audit log"}
+TITLES = {
+    "brand_conversations": "Brand conversations",
+    "topics_alerts": "Topics & alerts",
+    "mentions": "Mentions",
+    "internal_engagement": "Internal engagement",
+    "internal_network": "Network and silos",
+    "push_pull": "Announcements and check-ins",
+    "expert_finder": "Expert finder",
+    "kpi_scorecard": "KPI scorecard",
+    "maturity": "Maturity scorecard",
+    "roi": "Return on investment",
+    "audit_log": "Audit log",
+}
 INTERNAL = {"internal_engagement", "internal_network", "push_pull", "expert_finder"}
 # Written out by hand from the README's table, so a change of either shows here.
 EXPECTED = {
     "admin": set(TITLES),
-    "marketing": {"brand_conversations", "topics_alerts", "mentions", "kpi_scorecard",
-                  "maturity", "roi"},
+    "marketing": {
+        "brand_conversations",
+        "topics_alerts",
+        "mentions",
+        "kpi_scorecard",
+        "maturity",
+        "roi",
+    },
     "internal-comms": INTERNAL | {"kpi_scorecard", "maturity"},
-    "executive": INTERNAL | {"brand_conversations", "topics_alerts", "kpi_scorecard",
-                             "maturity", "roi"},
+    "executive": INTERNAL
+    | {"brand_conversations", "topics_alerts", "kpi_scorecard", "maturity", "roi"},
     "auditor": {"audit_log"},
 }
 
 
 def navigation(app: AppTest) -> set[str]:
-    return {Path(info["script_path"]).stem for info in app._registered_pages.values()
-            if info.get("script_path")}
+    return {
+        Path(info["script_path"]).stem
+        for info in app._registered_pages.values()
+        if info.get("script_path")
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -73,12 +89,16 @@ def test_an_unknown_page_is_for_admin_only():
 def exec_mention(analysed_db_copy) -> str:
     """A brand mention posted in the demo's restricted executive channel."""
     with duckdb.connect(str(analysed_db_copy)) as con:
-        post_id = con.execute("SELECT arg_max(post_id, created_at) FROM posts "
-                              "WHERE channel_id = 'slack:exec-leadership'").fetchall()[0][0]
-        con.execute("UPDATE posts SET text = 'Northwind board secret zqxj' WHERE post_id = ?",
-                    [post_id])
-        con.execute("INSERT INTO brand_matches VALUES (?, 'Northwind', false, 'northwind')",
-                    [post_id])
+        post_id = con.execute(
+            "SELECT arg_max(post_id, created_at) FROM posts "
+            "WHERE channel_id = 'slack:exec-leadership'"
+        ).fetchall()[0][0]
+        con.execute(
+            "UPDATE posts SET text = 'Northwind board secret zqxj' WHERE post_id = ?", [post_id]
+        )
+        con.execute(
+            "INSERT INTO brand_matches VALUES (?, 'Northwind', false, 'northwind')", [post_id]
+        )
         refresh_mention_index(con, full=True)  # as the next `pulse analyze` would
     return post_id
 
@@ -98,12 +118,14 @@ def reads(db: str, post_id: str) -> None:
 
 
 def test_the_data_layer_shows_restricted_posts_only_to_their_audience(
-        exec_mention, analysed_db_copy, accounts):
+    exec_mention, analysed_db_copy, accounts
+):
     """Run in one process, admin first: the cached result of admin must not reach marketing."""
     shown = {}
     for role in ("admin", "executive", "marketing", "internal-comms"):
-        app = AppTest.from_function(reads, args=(str(analysed_db_copy), exec_mention),
-                                    default_timeout=60)
+        app = AppTest.from_function(
+            reads, args=(str(analysed_db_copy), exec_mention), default_timeout=60
+        )
         signed_in(app, role).run()
         assert not app.exception
         shown[role] = [t.value for t in app.text]
@@ -113,14 +135,17 @@ def test_the_data_layer_shows_restricted_posts_only_to_their_audience(
         assert shown[role][:2] == ["[]", "[]"]
     assert int(shown["marketing"][2]) <= int(shown["admin"][2])
     with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
-        searches = con.execute("SELECT actor, role, target FROM audit_log WHERE action = "
-                               "'search' ORDER BY event_id").fetchall()
-    assert searches == [(r, r, "zqxj") for r in ("admin", "executive", "marketing",
-                                                 "internal-comms")]
+        searches = con.execute(
+            "SELECT actor, role, target FROM audit_log WHERE action = 'search' ORDER BY event_id"
+        ).fetchall()
+    assert searches == [
+        (r, r, "zqxj") for r in ("admin", "executive", "marketing", "internal-comms")
+    ]
 
 
-def test_a_role_without_sentiment_correction_cannot_correct(analysed_db_copy, accounts,
-                                                            monkeypatch):
+def test_a_role_without_sentiment_correction_cannot_correct(
+    analysed_db_copy, accounts, monkeypatch
+):
     from dashboard import data
 
     monkeypatch.setattr(data, "session_role", lambda: "executive")
@@ -134,13 +159,15 @@ def test_a_role_without_sentiment_correction_cannot_correct(analysed_db_copy, ac
 
 
 @pytest.mark.parametrize("role", ["marketing", "executive"])
-def test_downloads_follow_the_export_permission_and_are_audited(role, analysed_db, accounts,
-                                                                 monkeypatch):
+def test_downloads_follow_the_export_permission_and_are_audited(
+    role, analysed_db, accounts, monkeypatch
+):
     monkeypatch.setenv("SOCIALPULSE_DB", str(analysed_db))
     recorded = []
-    monkeypatch.setattr("dashboard.auth.record",
-                        lambda action, target=None, *a, **k: recorded.append((action, target))
-                        or True)
+    monkeypatch.setattr(
+        "dashboard.auth.record",
+        lambda action, target=None, *a, **k: recorded.append((action, target)) or True,
+    )
     app = signed_in(AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=60), role)
     app.run()
     app.switch_page("dashboard/pages/brand_conversations.py").run()

@@ -23,8 +23,9 @@ def test_the_roles_of_the_issue():
 def test_can_reads_the_one_table():
     assert can("admin", "erase") and not can("marketing", "erase")
     assert can("auditor", "page:audit") and not can("auditor", "page:internal")
-    assert can("internal-comms", "see_non_responders") and not can("executive",
-                                                                   "see_non_responders")
+    assert can("internal-comms", "see_non_responders") and not can(
+        "executive", "see_non_responders"
+    )
     assert not can(None, "page:overview") and not can("intruder", "page:overview")
     with pytest.raises(ValueError, match="unknown action"):
         can("admin", "page:nope")
@@ -42,8 +43,12 @@ def test_the_readme_shows_the_table_from_the_code():
 
 def visible(con, role):
     condition, params = visible_channel_filter(role)
-    return sorted(r[0] for r in con.execute(
-        f"SELECT c.channel_id FROM channels c WHERE {condition}", params).fetchall())
+    return sorted(
+        r[0]
+        for r in con.execute(
+            f"SELECT c.channel_id FROM channels c WHERE {condition}", params
+        ).fetchall()
+    )
 
 
 def test_restricted_channels_are_hidden_in_the_query_layer(con):
@@ -60,8 +65,9 @@ def test_posts_of_restricted_channels_are_hidden(con):
     rows = con.execute(f"SELECT p.post_id FROM posts p WHERE {condition}", params).fetchall()
     assert "slack:2" not in {r[0] for r in rows} and len(rows) == 5
     condition, params = visible_post_filter("executive")
-    assert con.execute(f"SELECT count(*) FROM posts p WHERE {condition}",
-                       params).fetchall()[0][0] == 6
+    assert (
+        con.execute(f"SELECT count(*) FROM posts p WHERE {condition}", params).fetchall()[0][0] == 6
+    )
 
 
 def test_sessions_expire():

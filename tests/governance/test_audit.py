@@ -11,11 +11,18 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_record_appends_and_read_filters(con):
-    first = audit.record(con, "ann", "marketing", "export", target="mentions",
-                         filters={"brand": "Acme", "period": "last-30d"},
-                         now=datetime(2026, 1, 1, 9))
-    second = audit.record(con, "bob", "auditor", "page_view", target="page:audit",
-                          now=datetime(2026, 1, 2, 9))
+    first = audit.record(
+        con,
+        "ann",
+        "marketing",
+        "export",
+        target="mentions",
+        filters={"brand": "Acme", "period": "last-30d"},
+        now=datetime(2026, 1, 1, 9),
+    )
+    second = audit.record(
+        con, "bob", "auditor", "page_view", target="page:audit", now=datetime(2026, 1, 2, 9)
+    )
     assert second > first
     events = audit.read(con)
     assert list(events["event_id"]) == [second, first]
@@ -32,8 +39,11 @@ def test_unknown_actions_are_refused(con):
 
 
 def test_no_code_path_updates_or_deletes_audit_rows():
-    pattern = re.compile(r"(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|TRUNCATE\s+audit_log"
-                         r"|DROP\s+TABLE\s+(IF\s+EXISTS\s+)?audit_log)", re.IGNORECASE)
+    pattern = re.compile(
+        r"(UPDATE\s+audit_log|DELETE\s+FROM\s+audit_log|TRUNCATE\s+audit_log"
+        r"|DROP\s+TABLE\s+(IF\s+EXISTS\s+)?audit_log)",
+        re.IGNORECASE,
+    )
     offenders = []
     for folder in ("socialpulse", "analysis", "collectors", "dashboard", "bench"):
         for path in (ROOT / folder).rglob("*.py"):

@@ -34,8 +34,9 @@ def test_erasure_removes_posts_and_identity_from_warehouse_and_archive(con, tmp_
                 assert not set(table[column]) & {"emp_a", "emp_a_teams"}
     restore(con, archive_dir, "slack", "2024-01")
     assert ids(con, "SELECT post_id FROM posts WHERE platform = 'slack'") == {"slack:2"}
-    assert con.execute("SELECT pseudonym, erased_by, posts_erased, archived_posts_erased "
-                       "FROM erasures").fetchall() == [("emp_a", "dpo", 1, 2)]
+    assert con.execute(
+        "SELECT pseudonym, erased_by, posts_erased, archived_posts_erased FROM erasures"
+    ).fetchall() == [("emp_a", "dpo", 1, 2)]
 
 
 def test_held_posts_stay_and_keep_the_identity(con, tmp_path):
@@ -47,7 +48,10 @@ def test_held_posts_stay_and_keep_the_identity(con, tmp_path):
     assert not result.identity_erased
     assert ids(con, "SELECT author_id FROM authors WHERE author_id = 'emp_a'") == {"emp_a"}
     assert ids(con, "SELECT post_id FROM posts WHERE author_id LIKE 'emp_a%'") == {
-        "slack:1", "slack:3", "slack:4"}
+        "slack:1",
+        "slack:3",
+        "slack:4",
+    }
 
 
 def test_an_unknown_person_is_an_error(con):

@@ -14,19 +14,36 @@ from analysis.volume import mentions_per_day
 from socialpulse.warehouse import upsert
 
 JANUARY = Period(date(2024, 1, 1), date(2024, 1, 31))
-SEES_EXEC = {"admin": True, "executive": True, "marketing": False, "internal-comms": False,
-             "auditor": False, None: False}
+SEES_EXEC = {
+    "admin": True,
+    "executive": True,
+    "marketing": False,
+    "internal-comms": False,
+    "auditor": False,
+    None: False,
+}
 
 
 @pytest.fixture
 def mentioned(con):
     """The exec post slack:2 ("secret", 20 Jan 2024) and the general post slack:1 name Acme
     too, with a place, so every listening read could show them."""
-    upsert(con, "brand_matches", pd.DataFrame({
-        "post_id": ["slack:1", "slack:2"], "brand": ["Acme", "Acme"],
-        "is_competitor": [False, False], "rule": ["acme", "acme"]}))
-    con.execute("UPDATE posts SET country = 'FR', city = 'Paris' WHERE post_id IN "
-                "('slack:1', 'slack:2', 'x:1')")
+    upsert(
+        con,
+        "brand_matches",
+        pd.DataFrame(
+            {
+                "post_id": ["slack:1", "slack:2"],
+                "brand": ["Acme", "Acme"],
+                "is_competitor": [False, False],
+                "rule": ["acme", "acme"],
+            }
+        ),
+    )
+    con.execute(
+        "UPDATE posts SET country = 'FR', city = 'Paris' WHERE post_id IN "
+        "('slack:1', 'slack:2', 'x:1')"
+    )
     con.execute("UPDATE authors SET scope = 'external', is_owned = false WHERE author_id = 'emp_b'")
     refresh_mention_index(con)  # as `pulse analyze` does
     return con
@@ -49,12 +66,10 @@ def test_influencers_places_and_volume_count_only_visible_posts(mentioned, role)
     visible = SEES_EXEC[role]
     authors = top_authors(mentioned, JANUARY, role=role)
     assert ("b" in authors["handle"].tolist()) is visible  # emp_b wrote only the exec post
-    assert ("b" in influencers(mentioned, JANUARY, "Acme", role=role)["handle"].tolist()
-            ) is visible
+    assert ("b" in influencers(mentioned, JANUARY, "Acme", role=role)["handle"].tolist()) is visible
     paris = mentions_by_place(mentioned, JANUARY, role=role)
     assert paris["mentions"].tolist() == [3 if visible else 2]
-    assert geo_mentions(mentioned, JANUARY, role=role)["mentions"].tolist() == [
-        3 if visible else 2]
+    assert geo_mentions(mentioned, JANUARY, role=role)["mentions"].tolist() == [3 if visible else 2]
     per_day = mentions_per_day(mentioned, JANUARY, role=role)
     assert per_day["mentions"].sum() == (3 if visible else 2)
     assert (pd.Timestamp("2024-01-20") in set(pd.to_datetime(per_day["day"]))) is visible
@@ -67,10 +82,13 @@ def test_a_post_without_a_channel_row_is_not_restricted(mentioned):
 
 
 def test_the_crisis_audience_includes_internal_comms(mentioned):
-    mentioned.execute("UPDATE channels SET restricted_to = 'crisis_team' "
-                      "WHERE channel_id = 'slack:exec'")
-    ids = {role: set(search_mentions(mentioned, JANUARY, MentionQuery(), role=role)["post_id"])
-           for role in ("internal-comms", "marketing", "auditor")}
+    mentioned.execute(
+        "UPDATE channels SET restricted_to = 'crisis_team' WHERE channel_id = 'slack:exec'"
+    )
+    ids = {
+        role: set(search_mentions(mentioned, JANUARY, MentionQuery(), role=role)["post_id"])
+        for role in ("internal-comms", "marketing", "auditor")
+    }
     assert "slack:2" in ids["internal-comms"]
     assert "slack:2" not in ids["marketing"] and "slack:2" not in ids["auditor"]
 
@@ -82,11 +100,24 @@ def test_push_and_pull_of_a_restricted_channel_follow_its_audience(con, role):
     from analysis.push_pull import announcement_reach, check_in_answers
 
     rows = [("slack:1", "announcement", "general"), ("slack:2", "check-in", "exec")]
-    upsert(con, "push_pull", pd.DataFrame({
-        "post_id": [p for p, _, _ in rows], "kind": [k for _, k, _ in rows],
-        "created_at": pd.Timestamp("2024-01-20 10:30"), "channel": [c for _, _, c in rows],
-        "segment_type": "all", "segment_value": "All", "audience": 10, "responded": 5,
-        "rate": 50.0, "median_minutes": 3.0}))
+    upsert(
+        con,
+        "push_pull",
+        pd.DataFrame(
+            {
+                "post_id": [p for p, _, _ in rows],
+                "kind": [k for _, k, _ in rows],
+                "created_at": pd.Timestamp("2024-01-20 10:30"),
+                "channel": [c for _, _, c in rows],
+                "segment_type": "all",
+                "segment_value": "All",
+                "audience": 10,
+                "responded": 5,
+                "rate": 50.0,
+                "median_minutes": 3.0,
+            }
+        ),
+    )
     check_ins = check_in_answers(con, JANUARY, role=role)
     assert check_ins["post_id"].tolist() == (["slack:2"] if SEES_EXEC[role] else [])
     assert announcement_reach(con, JANUARY, role=role)["post_id"].tolist() == ["slack:1"]

@@ -47,8 +47,9 @@ def test_repeated_failures_lock_the_name_until_the_window_passes():
         at = T0 + timedelta(minutes=minute)
         assert users.authenticate("ann", "nope nope", security=security, now=at) is None
     # the third failure was at 09:02, the first at 09:00: locked until 09:15
-    assert users.locked_until("ann", security=security, now=T0 + timedelta(minutes=3)) == \
-        T0 + timedelta(minutes=15)
+    assert users.locked_until(
+        "ann", security=security, now=T0 + timedelta(minutes=3)
+    ) == T0 + timedelta(minutes=15)
     at = T0 + timedelta(minutes=14)
     assert users.authenticate("ann", "correct horse", security=security, now=at) is None
     # refused attempts while locked do not extend the lock; at 09:15 the 09:00 failure is out

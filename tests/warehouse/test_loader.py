@@ -6,11 +6,18 @@ from socialpulse.warehouse import connect, transaction, upsert
 
 
 def posts(ids, text="hello", **extra):
-    return pd.DataFrame({
-        "post_id": [f"x:{i}" for i in ids], "platform": "x", "native_id": [str(i) for i in ids],
-        "channel_id": "x:public", "created_at": pd.Timestamp("2026-03-01"), "text": text,
-        "collected_at": pd.Timestamp("2026-03-02"), **extra,
-    })
+    return pd.DataFrame(
+        {
+            "post_id": [f"x:{i}" for i in ids],
+            "platform": "x",
+            "native_id": [str(i) for i in ids],
+            "channel_id": "x:public",
+            "created_at": pd.Timestamp("2026-03-01"),
+            "text": text,
+            "collected_at": pd.Timestamp("2026-03-02"),
+            **extra,
+        }
+    )
 
 
 @pytest.fixture
@@ -58,12 +65,19 @@ def test_arrow_batches_are_accepted(con):
 
 
 def test_composite_keys_are_upserted(con):
-    snapshot = pd.DataFrame({"post_id": ["x:1", "x:1"], "likes": [1, 5],
-                             "taken_at": pd.to_datetime(["2026-03-01", "2026-03-02"])})
+    snapshot = pd.DataFrame(
+        {
+            "post_id": ["x:1", "x:1"],
+            "likes": [1, 5],
+            "taken_at": pd.to_datetime(["2026-03-01", "2026-03-02"]),
+        }
+    )
     upsert(con, "engagement_snapshots", snapshot)
     upsert(con, "engagement_snapshots", snapshot.assign(likes=[2, 6]))
-    assert con.execute(
-        "SELECT likes FROM engagement_snapshots ORDER BY taken_at").fetchall() == [(2,), (6,)]
+    assert con.execute("SELECT likes FROM engagement_snapshots ORDER BY taken_at").fetchall() == [
+        (2,),
+        (6,),
+    ]
 
 
 def test_a_batch_without_its_key_is_refused(con):

@@ -83,10 +83,15 @@ def test_read_only_open_refuses_an_outdated_file(empty_db):
 def test_locked_warehouse_gives_one_line_naming_the_file(empty_db):
     connect(empty_db).close()
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb, time; c = duckdb.connect({str(empty_db)!r}); print('ready', flush=True);"
-         " time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb, time; c = duckdb.connect({str(empty_db)!r}); "
+            "print('ready', flush=True);"
+            " time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
