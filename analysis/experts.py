@@ -24,7 +24,8 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pandas as pd
 
-from analysis.privacy import filter_condition, folded_directory, folding
+from analysis.privacy_floor import filter_condition, folded_directory, folding
+from socialpulse.config import DEFAULT_MIN_GROUP_SIZE
 
 POST_POINTS = 1.0
 REPLY_POINTS = 1.0
@@ -73,7 +74,7 @@ def find_experts(
     query: str,
     limit: int = 10,
     since: date | datetime | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     until: date | datetime | None = None,
     filters: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:

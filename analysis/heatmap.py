@@ -33,7 +33,8 @@ import pandas as pd
 
 from analysis.participation import CONTRIBUTIONS, PERIOD_THREADS
 from analysis.period import Period
-from analysis.privacy import OTHER, SEGMENTS, folded_directory
+from analysis.privacy_floor import OTHER, SEGMENTS, folded_directory
+from socialpulse.config import DEFAULT_MIN_GROUP_SIZE
 
 COLUMNS = [
     "department",
@@ -173,7 +174,7 @@ def segment_grid(
     con: duckdb.DuckDBPyConnection,
     period: Period,
     filters: Mapping[str, Sequence[str]] | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     metric: str = "interactive_users",
 ) -> pd.DataFrame:
     """``metric`` for every reported department x location cell of the people the filters

@@ -47,8 +47,13 @@ from analysis.participation import (
     THREADS,
 )
 from analysis.period import Period
-from analysis.privacy import BELOW_FLOOR, filter_condition, folded_directory, selection_problem
-from socialpulse.config import Settings
+from analysis.privacy_floor import (
+    BELOW_FLOOR,
+    filter_condition,
+    folded_directory,
+    selection_problem,
+)
+from socialpulse.config import DEFAULT_MIN_GROUP_SIZE, Settings
 from socialpulse.warehouse.loader import transaction
 
 GRAINS = ("week", "month")
@@ -395,7 +400,7 @@ def internal_summary(
     con: duckdb.DuckDBPyConnection,
     period: Period,
     filters: Mapping[str, Sequence[str]] | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> dict:
     """Headline figures for the people any department / location / employee_type filters select.
 

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 
 from analysis.period import Period
-from analysis.privacy import reportable_groups
+from analysis.privacy_floor import reportable_groups
 from analysis.push_pull import check_in_totals
 from analysis.response import response_performance
 from socialpulse.config import KpiTargets, Settings

@@ -19,8 +19,8 @@ from collections.abc import Sequence
 import duckdb
 import pandas as pd
 
-from analysis.engagement import touched_days
-from collectors.state import read_cursors, save_cursor
+from analysis.brand_daily import touched_days
+from socialpulse.warehouse.cursors import read_cursors, save_cursor
 
 WATERMARK = ("analyze", "mention_index")
 

@@ -33,8 +33,8 @@ import pandas as pd
 
 from analysis.participation import CONTRIBUTIONS
 from analysis.period import Period
-from analysis.privacy import filter_condition, folded_directory, folding, selection_problem
-from socialpulse.config import Settings
+from analysis.privacy_floor import filter_condition, folded_directory, folding, selection_problem
+from socialpulse.config import DEFAULT_MIN_GROUP_SIZE, Settings
 from socialpulse.warehouse import transaction, upsert
 
 log = logging.getLogger(__name__)
@@ -185,7 +185,7 @@ def flow_share(
     period: Period,
     segment: str = "department",
     filters: Mapping[str, Sequence[str]] | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> dict[str, float | None]:
     """Edges between different (reported) segments / all edges x 100, over the stored months that
     overlap ``period``; with ``filters``, over the edges that involve the selected people (and
@@ -213,7 +213,7 @@ def ei_index(
     period: Period,
     segment: str = "department",
     filters: Mapping[str, Sequence[str]] | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> pd.DataFrame:
     """Per reported segment: external edges (leaving or entering it), internal edges (both ends
     inside) and the E-I index, most inward-looking first; ``filters`` as for ``flow_share``,
@@ -425,7 +425,7 @@ def refresh_network(con: duckdb.DuckDBPyConnection, settings: Settings) -> int:
 def bridging_people(
     con: duckdb.DuckDBPyConnection,
     limit: int = 10,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     filters: Mapping[str, Sequence[str]] | None = None,
 ) -> pd.DataFrame:
     """The people who link silos, highest betweenness first; departments folded by the privacy
@@ -462,7 +462,7 @@ def flow_matrix(
     period: Period,
     segment: str = "department",
     filters: Mapping[str, Sequence[str]] | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> pd.DataFrame:
     """Edges from each reported segment to each other one (and to itself) over the stored months
     that overlap ``period``, with each cell's share of its source's edges (%): the matrix view

@@ -9,7 +9,8 @@ import duckdb
 import pandas as pd
 
 from analysis.period import Period
-from analysis.privacy import folding
+from analysis.privacy_floor import folding
+from socialpulse.config import DEFAULT_MIN_GROUP_SIZE
 
 # One row per contribution by an employee: a post or reply they wrote, or a reaction or
 # @mention they made. Readers are not counted: the exports do not say who read what. The channel
@@ -56,7 +57,7 @@ def active_people_per_week(
     con: duckdb.DuckDBPyConnection,
     period: Period,
     segment: str | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> pd.DataFrame:
     """Distinct contributors per ISO week, overall or per segment (privacy floor applied)."""
     mapping = folding(con, min_group_size, (segment,)) if segment else None

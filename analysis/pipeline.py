@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import duckdb
 
-from analysis.engagement import refresh_brand_daily
+from analysis.brand_daily import refresh_brand_daily
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
 from analysis.mention_index import refresh_mention_index

@@ -25,9 +25,15 @@ import duckdb
 import pandas as pd
 
 from analysis.period import Period
-from analysis.privacy import OTHER, filter_condition, folded_directory, folding, selection_problem
+from analysis.privacy_floor import (
+    OTHER,
+    filter_condition,
+    folded_directory,
+    folding,
+    selection_problem,
+)
 from socialpulse.access import visible_post_filter
-from socialpulse.config import Settings
+from socialpulse.config import DEFAULT_MIN_GROUP_SIZE, Settings
 from socialpulse.warehouse import transaction
 
 SEGMENTS = ("all", "department", "location")
@@ -292,7 +298,7 @@ def selected_rates(
     period: Period,
     segment: str = "all",
     filters: Mapping[str, Sequence[str]] | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     *,
     role: str | None = None,
 ) -> pd.DataFrame:
@@ -361,7 +367,7 @@ def announcement_reach(
     *,
     role: str | None = None,
     filters: Mapping[str, Sequence[str]] | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> pd.DataFrame:
     """Reach of each announcement posted in the period, overall ('all') or per department or
     location; ``reach`` is a percentage of the audience, engaged people only (no readers).
@@ -381,7 +387,7 @@ def check_in_answers(
     *,
     role: str | None = None,
     filters: Mapping[str, Sequence[str]] | None = None,
-    min_group_size: int = 5,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
 ) -> pd.DataFrame:
     """Answers to each check-in posted in the period, overall ('all') or per department or
     location, so the crisis team sees where the message did not land; stored, or live for the

@@ -53,7 +53,8 @@ import pandas as pd
 from analysis.period import Period
 from analysis.topics import FRENCH_STOP_WORDS, SOCIAL_STOP_WORDS
 from socialpulse.config import Alerts, Settings
-from socialpulse.warehouse import transaction, upsert
+from socialpulse.warehouse import transaction
+from socialpulse.warehouse.cursors import read_cursors, save_cursor
 
 CURSOR = ("analysis.spikes", "scanned_until")
 MEASURES = {"mentions": "peak", "negative": "crisis"}
@@ -139,9 +140,7 @@ def _baseline_gap(config: Alerts) -> int:
 def _scan_from(con: duckdb.DuckDBPyConnection, config: Alerts, now: pd.Timestamp):
     """The first hour to judge: a margin before the last run, and before any episode that may
     still be growing, so an update always sees its episode whole. None: all of history."""
-    cursor = con.execute(
-        "SELECT max(cursor) FROM collector_state WHERE collector = ? AND key = ?", list(CURSOR)
-    ).fetchall()[0][0]
+    cursor = read_cursors(con, CURSOR[0]).get(CURSOR[1])
     if cursor is None:
         return None
     margin = pd.Timedelta(hours=config.max_window_hours + config.merge_gap_hours)
@@ -570,24 +569,10 @@ def _close_vanished(
 
 
 def _save_cursor(con: duckdb.DuckDBPyConnection, now: pd.Timestamp) -> None:
-    previous = con.execute(
-        "SELECT max(cursor) FROM collector_state WHERE collector = ? AND key = ?", list(CURSOR)
-    ).fetchall()[0][0]
+    """Never move the cursor back: a scan "as of" an earlier moment must not re-open history."""
+    previous = read_cursors(con, CURSOR[0]).get(CURSOR[1])
     cursor = max(now, pd.Timestamp(previous)) if previous else now
-    upsert(
-        con,
-        "collector_state",
-        pd.DataFrame(
-            [
-                {
-                    "collector": CURSOR[0],
-                    "key": CURSOR[1],
-                    "cursor": cursor.isoformat(),
-                    "updated_at": datetime.now(UTC).replace(tzinfo=None),
-                }
-            ]
-        ),
-    )
+    save_cursor(con, *CURSOR, cursor.isoformat())
 
 
 def _count(value: float) -> str:

@@ -15,7 +15,6 @@ from pathlib import Path
 import pandas as pd
 
 from collectors.base import Collector, MissingCredentialsError, Rows
-from collectors.state import read_cursors, save_cursor
 from socialpulse.brand_rules import BrandRule, match_brands
 from socialpulse.warehouse import (
     LoadResult,
@@ -25,6 +24,7 @@ from socialpulse.warehouse import (
     transaction,
     upsert,
 )
+from socialpulse.warehouse.cursors import read_cursors, save_cursor
 from socialpulse.warehouse.loader import append_snapshots
 
 log = logging.getLogger(__name__)

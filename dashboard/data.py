@@ -95,7 +95,7 @@ def _topics(con, start: date, end: date, brands: tuple[str, ...]) -> pd.DataFram
 
 
 def _segment_values(con, segment: str, floor: int) -> list[str]:
-    from analysis.privacy import selectable_values
+    from analysis.privacy_floor import selectable_values
 
     return selectable_values(con, segment, floor)
 
@@ -398,7 +398,7 @@ def _push_pull(
 def _non_responders(con, post_id: str, floor: int) -> pd.DataFrame:
     """The people who have not answered, their department and location folded like every other
     internal figure (a department of four is not named, even beside a person)."""
-    from analysis.privacy import reportable_groups
+    from analysis.privacy_floor import reportable_groups
     from analysis.push_pull import non_responders
 
     people = non_responders(con, post_id)

@@ -20,6 +20,10 @@ EXAMPLE_CONFIG = Path(__file__).resolve().parent.parent / "socialpulse.example.t
 USER_CONFIG = Path("socialpulse.toml")
 
 
+# The smallest internal group any figure is shown for, unless [privacy] says otherwise.
+DEFAULT_MIN_GROUP_SIZE = 5
+
+
 class ConfigError(ValueError):
     """A configuration problem, phrased as 'file: key: what is expected'."""
 
@@ -166,7 +170,7 @@ class Alerts(_Strict):
 
 
 class Privacy(_Strict):
-    min_group_size: int = Field(default=5, ge=1)
+    min_group_size: int = Field(default=DEFAULT_MIN_GROUP_SIZE, ge=1)
 
 
 class Retention(_Strict):

@@ -31,7 +31,7 @@ from analysis.internal_metrics import (
     refresh_internal_metrics,
 )
 from analysis.period import Period
-from analysis.privacy import BELOW_FLOOR, OTHER
+from analysis.privacy_floor import BELOW_FLOOR, OTHER
 from socialpulse.config import Settings
 from socialpulse.warehouse import connect, open_warehouse, upsert
 

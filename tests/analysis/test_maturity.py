@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from analysis.engagement import refresh_brand_daily
+from analysis.brand_daily import refresh_brand_daily
 from analysis.maturity import (
     answers_as_of,
     current_stage,

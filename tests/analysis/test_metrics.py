@@ -13,7 +13,7 @@ from analysis.participation import (
     stickiness,
 )
 from analysis.period import Period
-from analysis.privacy import OTHER, reportable_groups
+from analysis.privacy_floor import OTHER, reportable_groups
 from analysis.push_pull import check_in_answer_rates
 from analysis.sentiment import correct
 from analysis.share_of_voice import brand_summary

@@ -29,7 +29,7 @@ from hypothesis import strategies as st
 
 from analysis.internal_metrics import internal_summary, refresh_internal_metrics
 from analysis.period import Period
-from analysis.privacy import BELOW_FLOOR, OTHER, SEGMENTS, reportable_groups
+from analysis.privacy_floor import BELOW_FLOOR, OTHER, SEGMENTS, reportable_groups
 from socialpulse.config import Settings
 from socialpulse.warehouse import connect, open_warehouse, upsert
 

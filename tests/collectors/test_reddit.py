@@ -21,10 +21,10 @@ import vcr
 from collectors.base import MissingCredentialsError, Page
 from collectors.reddit import RedditCollector, build_reddit, reddit_to_rows, search_query
 from collectors.runner import run_collector
-from collectors.state import save_cursor
 from socialpulse.brand_rules import BrandRule
 from socialpulse.config import EXAMPLE_CONFIG, Sources, load_settings
 from socialpulse.warehouse import open_warehouse
+from socialpulse.warehouse.cursors import save_cursor
 
 CASSETTES = Path(__file__).resolve().parents[1] / "fixtures" / "cassettes" / "reddit"
 REPLAY = vcr.VCR(

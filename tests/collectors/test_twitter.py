@@ -22,11 +22,11 @@ from requests.adapters import HTTPAdapter
 from collectors.base import MissingCredentialsError, Page
 from collectors.registry import COLLECTORS
 from collectors.runner import run_collector
-from collectors.state import save_cursor
 from collectors.twitter import NOT_ENROLLED, UNAUTHORIZED, XCollector, build_x
 from socialpulse.brand_rules import BrandRule
 from socialpulse.config import EXAMPLE_CONFIG, load_settings
 from socialpulse.warehouse import open_warehouse
+from socialpulse.warehouse.cursors import save_cursor
 
 CASSETTES = Path(__file__).resolve().parents[1] / "fixtures" / "cassettes" / "x"
 REPLAY = vcr.VCR(

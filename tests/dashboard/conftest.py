@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import streamlit.testing.v1.app_test as app_test
 
-from analysis.engagement import refresh_brand_daily
+from analysis.brand_daily import refresh_brand_daily
 from analysis.mention_index import refresh_mention_index
 from analysis.pipeline import refresh_topics
 from analysis.spikes import detect_alerts

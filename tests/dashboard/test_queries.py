@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 
 from analysis import search
-from analysis.engagement import refresh_brand_daily
+from analysis.brand_daily import refresh_brand_daily
 from analysis.influencers import mentions_by_place, top_authors
 from analysis.mention_index import refresh_mention_index
 from analysis.period import Period

@@ -5,7 +5,7 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from analysis.engagement import brand_metrics, refresh_brand_daily, unique_authors
+from analysis.brand_daily import brand_metrics, refresh_brand_daily, unique_authors
 from analysis.influencers import geo_mentions, influencers
 from analysis.period import Period
 from analysis.response import response_performance

@@ -22,7 +22,7 @@ import pandas as pd
 
 from analysis.period import Period
 from analysis.volume import brand_filter
-from collectors.state import read_cursors, save_cursor
+from socialpulse.warehouse.cursors import read_cursors, save_cursor
 
 REACH_METHODS = {
     "x": "X: author followers + followers of reposters",
