@@ -10,7 +10,7 @@ are kept with their history, so any past month can be scored as it was known the
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 import pandas as pd
@@ -165,7 +165,7 @@ def latest_date(con: duckdb.DuckDBPyConnection) -> date:
     """The newest day with data (today for an empty warehouse), so "now" means the same thing
     on a demo year as on live collection."""
     newest = con.execute("SELECT max(created_at)::DATE FROM posts").fetchall()[0][0]
-    return newest or date.today()
+    return newest or datetime.now(UTC).date()
 
 
 def scorecard(
@@ -191,7 +191,7 @@ def compute_scores(
     con: duckdb.DuckDBPyConnection, settings: Settings, dates: list[date]
 ) -> pd.DataFrame:
     """Criterion scores per date, shaped like ``maturity_scores``."""
-    computed_at = datetime.now().replace(microsecond=0)
+    computed_at = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     rows = [
         {
             "as_of": as_of,
