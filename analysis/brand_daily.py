@@ -102,9 +102,12 @@ def touched_days(con: duckdb.DuckDBPyConnection, since: datetime | None) -> pd.D
     ).df()
 
 
-def refresh_brand_daily(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
-    """Rewrite the roll-up for the days touched since the last refresh; return how many."""
-    started = pd.Timestamp.now(tz="UTC").tz_localize(None)
+def refresh_brand_daily(
+    con: duckdb.DuckDBPyConnection, full: bool = False, now: datetime | None = None
+) -> int:
+    """Rewrite the roll-up for the days touched since the last refresh; return how many.
+    ``now`` (naive UTC, default the wall clock) is the watermark the next refresh starts from."""
+    started = pd.Timestamp(now) if now else pd.Timestamp.now(tz="UTC").tz_localize(None)
     stored = read_cursors(con, WATERMARK[0]).get(WATERMARK[1])
     since = None if full or stored is None else pd.Timestamp(stored).to_pydatetime()
     days = touched_days(con, since)

@@ -15,6 +15,7 @@ scores or corrections), like ``brand_daily``. A sentiment corrected since then i
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 import duckdb
 import pandas as pd
@@ -58,10 +59,13 @@ ORDER BY p.created_at, p.post_id
 """
 
 
-def refresh_mention_index(con: duckdb.DuckDBPyConnection, full: bool = False) -> int:
+def refresh_mention_index(
+    con: duckdb.DuckDBPyConnection, full: bool = False, now: datetime | None = None
+) -> int:
     """Rewrite the index for the days touched since the last refresh (every day the first
-    time, or with ``full``); return how many mentions were written."""
-    started = pd.Timestamp.now(tz="UTC").tz_localize(None)
+    time, or with ``full``); return how many mentions were written. ``now`` (naive UTC, default
+    the wall clock) is the watermark the next refresh starts from."""
+    started = pd.Timestamp(now) if now else pd.Timestamp.now(tz="UTC").tz_localize(None)
     stored = read_cursors(con, WATERMARK[0]).get(WATERMARK[1])
     first_time = full or stored is None
     if first_time:

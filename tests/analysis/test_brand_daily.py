@@ -12,6 +12,8 @@ from analysis.response import response_performance
 from socialpulse.warehouse import connect, upsert
 
 DAY = Period(date(2026, 3, 2), date(2026, 3, 2))
+# Where the fixture's clock stands: after every stamp in it, whatever day the suite runs.
+AS_OF = pd.Timestamp("2026-04-01")
 
 
 def post(post_id, author, minute, text, kind="post", parent=None, channel=None, **extra):
@@ -157,7 +159,7 @@ def con(empty_db):
             ]
         ),
     )
-    refresh_brand_daily(con)
+    refresh_brand_daily(con, now=AS_OF)
     yield con
     con.close()
 
@@ -240,7 +242,7 @@ def test_geo_lists_mentions_that_carry_a_place(con):
 
 
 def test_the_rollup_refresh_is_incremental(con):
-    assert refresh_brand_daily(con) == 0  # nothing new
+    assert refresh_brand_daily(con, now=AS_OF + pd.Timedelta(hours=1)) == 0  # nothing new
     upsert(
         con,
         "engagement_snapshots",
@@ -248,11 +250,11 @@ def test_the_rollup_refresh_is_incremental(con):
             [
                 {
                     **snapshot("x:2", 300, 20, 5, 0, 9000, followers=10_000),
-                    "taken_at": pd.Timestamp.now(tz="UTC").tz_localize(None),
+                    "taken_at": AS_OF + pd.Timedelta(hours=2),
                 }
             ]
         ),
     )
-    assert refresh_brand_daily(con) == 1
+    assert refresh_brand_daily(con, now=AS_OF + pd.Timedelta(hours=3)) == 1
     likes = con.execute("SELECT likes FROM brand_daily WHERE brand = 'Summitline'").fetchall()
     assert likes == [(300,)]

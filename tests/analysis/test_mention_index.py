@@ -5,7 +5,7 @@ import pandas as pd
 
 from analysis.mention_index import refresh_mention_index
 from socialpulse.warehouse import upsert
-from tests.dashboard.test_queries import con, post, snapshot  # noqa: F401 (the fixture)
+from tests.dashboard.test_queries import AS_OF, con, post, snapshot  # noqa: F401 (the fixture)
 
 
 def indexed(warehouse) -> pd.DataFrame:
@@ -37,8 +37,9 @@ def test_one_row_per_brand_mention_with_what_the_lists_need(con):  # noqa: F811
 
 
 def test_a_refresh_rewrites_the_touched_days_only_and_never_twice(con):  # noqa: F811
-    assert refresh_mention_index(con) == 0  # nothing new since the fixture's refresh
-    later = pd.Timestamp.now() + pd.Timedelta(minutes=1)
+    # Nothing new since the fixture's refresh.
+    assert refresh_mention_index(con, now=AS_OF + pd.Timedelta(hours=1)) == 0
+    later = AS_OF + pd.Timedelta(hours=2)
     upsert(
         con,
         "engagement_snapshots",
@@ -59,7 +60,7 @@ def test_a_refresh_rewrites_the_touched_days_only_and_never_twice(con):  # noqa:
         ),
     )
     # 2 March (x:1 and x:2, rewritten) and 12 March (x:6, new).
-    assert refresh_mention_index(con) == 3
+    assert refresh_mention_index(con, now=AS_OF + pd.Timedelta(hours=3)) == 3
     rows = indexed(con).set_index("post_id")
     assert rows.index.is_unique and len(rows) == 7
     assert rows.loc["x:1", "engagements"] == 50

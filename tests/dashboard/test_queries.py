@@ -37,6 +37,8 @@ from dashboard.components.tables import csv_bytes
 from socialpulse.warehouse import connect, upsert
 
 FORTNIGHT = Period(date(2026, 3, 2), date(2026, 3, 9))
+# Where the fixture's clock stands: after every stamp in it, whatever day the suite runs.
+AS_OF = pd.Timestamp("2026-04-01")
 CHANNELS = {"x": "x:search", "reddit": "reddit:r/Gear", "rss": "rss:site"}
 
 
@@ -197,8 +199,8 @@ def con(empty_db):
             ]
         ),
     )
-    refresh_brand_daily(con)
-    refresh_mention_index(con)
+    refresh_brand_daily(con, now=AS_OF)
+    refresh_mention_index(con, now=AS_OF)
     yield con
     con.close()
 
