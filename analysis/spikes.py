@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.period import Period
-from analysis.topics import FRENCH_STOP_WORDS, SOCIAL_STOP_WORDS
+from analysis.stop_words import stop_words
 from socialpulse.config import Alerts, Settings
 from socialpulse.warehouse import transaction
 from socialpulse.warehouse.cursors import read_cursors, save_cursor
@@ -436,12 +436,6 @@ def _assign_keys(
     return episodes.assign(episode_key=keys)[~keys.duplicated()]
 
 
-def _stop_words() -> list[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return sorted(ENGLISH_STOP_WORDS | FRENCH_STOP_WORDS | SOCIAL_STOP_WORDS)
-
-
 def _brand_words(con: duckdb.DuckDBPyConnection, brands: list[str]) -> pd.DataFrame:
     """Each brand's own words (its name and the terms of the rules that matched it): every
     mention contains them, so as top terms they would say nothing."""
@@ -515,7 +509,7 @@ def _describe_posts(
             FROM _episodes e
             """,
             {
-                "stop": _stop_words(),
+                "stop": stop_words(),
                 "terms": TOP_TERMS,
                 "examples": EXAMPLES,
                 "reposts": reposts,

@@ -32,10 +32,13 @@ import numpy as np
 import pandas as pd
 
 from analysis.period import Period
+from analysis.stop_words import FRENCH_STOP_WORDS as FRENCH_STOP_WORDS
+from analysis.stop_words import SOCIAL_STOP_WORDS as SOCIAL_STOP_WORDS
+from analysis.stop_words import stop_words
 from socialpulse.warehouse import transaction, upsert
 
 # scikit-learn and SciPy take about a second to import: only the fitting functions load them, so
-# the dashboard's topic reads and the spike detector (which shares the stop words) start fast.
+# the dashboard's topic reads start fast.
 if TYPE_CHECKING:
     import scipy.sparse as sp
     from sklearn.decomposition import NMF
@@ -61,98 +64,6 @@ MIN_EMERGING_POSTS = 10  # ...at least this many posts...
 MIN_EMERGING_SHARE = 0.05  # ...and this share of the brand's posts in the period;
 EMERGING_PER_PERIOD = 3  # the fastest growing few of those, so the flag stays news
 
-# Word fragments left by the cleaning, filler words of social posts, and the French words the
-# demo's and many brands' audiences write.
-SOCIAL_STOP_WORDS = frozenset(
-    {
-        "amp",
-        "rt",
-        "http",
-        "https",
-        "www",
-        "com",
-        "isn",
-        "aren",
-        "wasn",
-        "don",
-        "doesn",
-        "didn",
-        "won",
-        "wouldn",
-        "couldn",
-        "shouldn",
-        "ve",
-        "ll",
-        "re",
-        "im",
-        "just",
-        "got",
-        "really",
-    }
-)
-FRENCH_STOP_WORDS = frozenset(
-    {
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "cette",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "elle",
-        "en",
-        "est",
-        "et",
-        "il",
-        "ils",
-        "je",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "lui",
-        "ma",
-        "mais",
-        "me",
-        "mes",
-        "mon",
-        "ne",
-        "nous",
-        "on",
-        "ou",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sont",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "très",
-        "été",
-        "être",
-        "ai",
-        "avez",
-        "avons",
-    }
-)
 TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\w*\b"  # words of two letters or more; "trailhead2" counts
 TOPIC_COLUMNS = [
     "topic_id",
@@ -339,11 +250,13 @@ def _fit(
     """
     import scipy.sparse as sp
     from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+    from sklearn.feature_extraction.text import CountVectorizer
 
-    stop_words = sorted(ENGLISH_STOP_WORDS | FRENCH_STOP_WORDS | SOCIAL_STOP_WORDS | brand_words)
     vectorizer = CountVectorizer(
-        token_pattern=TOKEN_PATTERN, stop_words=stop_words, lowercase=False, dtype=np.float64
+        token_pattern=TOKEN_PATTERN,
+        stop_words=stop_words(brand_words),
+        lowercase=False,
+        dtype=np.float64,
     )
     try:
         tf = vectorizer.fit_transform(docs)
