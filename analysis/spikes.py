@@ -1,83 +1,68 @@
 """Spikes and crises: hours when a brand's volume, or its negative volume, leaves its own baseline.
 
-Method: a seasonal Poisson expectation, and a prospective scan of the windows ending each hour.
+``detect_alerts`` runs the whole detector; each part of it has its own module:
 
-- **Counts**: original mentions per brand and hour, and the negative ones among them. Reposts are
-  left out (``count_reposts`` puts them back): a repost repeats a mention word for word, so a
-  burst of them is one post travelling, which reach measures, not more people speaking; on the
-  demo year, counting them turns each viral post into an alert.
-- **Expected count** of a brand's hour = its mean per day over ``baseline_days`` x the share of
-  the day's mentions that falls in this hour of the day (pooled over brands, same days). The
-  baseline ends ``max_window_hours`` before the hour, so a burst never raises its own
-  expectation while it is scanned. Counts and baselines are DuckDB window functions.
-- **Score**: each window of 1 to ``max_window_hours`` hours ending at an hour is compared with
-  its expectation by the Poisson likelihood ratio ``LLR = O ln(O/E) - (O - E)``; the hour's score
-  is the best window's ``sqrt(2 LLR)``, a z-score (6: about one chance in a billion). This is
-  Kulldorff's prospective scan statistic in time only: short windows catch a crisis in its
-  first hour or two, long ones a slower peak (a launch) that no single hour shows.
-- An hour is **hot** when its score passes ``threshold`` with at least ``min_count`` mentions in
-  the window and ``min_ratio`` times the expected count (at high volume a rise of a fifth is
-  already "significant", and no one should be woken for it). Hot windows less than
-  ``merge_gap_hours`` apart are one **episode**. Its window is the most likely cluster inside
-  it (the interval of highest LLR), so observed and expected are the burst's own, and it
-  **closes** once ``merge_gap_hours`` pass after that window with no more excess.
-- **Kind**: what leads the excess names the episode. When negative mentions make at least half
-  of the excess volume of the burst, it is a 'crisis' (and the volume episode of those hours is
-  the crisis's, not a second alert); otherwise a 'peak', and the complaints a launch brings
-  too are the peak's, not a crisis.
+- ``analysis.spike_scan``: the statistics (seasonal Poisson expectations and a prospective scan
+  of the windows ending each hour) that find the episodes, and why that method;
+- ``analysis.alert_store``: the episodes in the ``alerts`` table, upserted by ``episode_key``,
+  and the cursor that keeps each run to the hours since the previous one;
+- ``analysis.alert_evidence``: each episode's top terms and example posts;
+- ``analysis.alert_text``: the line a person reads (e-mail subject, chat message, dashboard).
 
-Why not a rolling median and MAD: at the volumes most brands have per hour (a few mentions, often
-none) the median and the MAD are both 0 most of the time, so a robust z-score is undefined or
-infinite, while the Poisson likelihood ratio stays meaningful at counts of 0, 1 and 2 and needs
-no tuning per volume. The hour-of-day profile is pooled because one brand's hours are too few to
-estimate 24 shares; the weekly rhythm (quieter weekends) is left out, as it moves expectations by
-far less than the threshold does.
-
-Each run re-scans from a margin before the previous one (the cursor in ``collector_state``) and
-before any episode that may still grow, so it costs the same whatever the history and can run
-every few minutes. Alerts are upserted by ``episode_key``: a re-run updates the episode it stored
-(the window start it was first seen with stays its key), never adds a second one.
+The names other code reads are re-exported here, so ``analysis.spikes`` stays the detector's
+one entry point.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 import duckdb
-import numpy as np
 import pandas as pd
 
-from analysis.period import Period
-from analysis.topics import FRENCH_STOP_WORDS, SOCIAL_STOP_WORDS
-from socialpulse.config import Alerts, Settings
+from analysis.alert_evidence import EXAMPLES, TOP_TERMS, add_evidence
+from analysis.alert_store import (
+    ALERT_COLUMNS,
+    CURSOR,
+    advance_cursor,
+    alerts_in_period,
+    assign_keys,
+    close_vanished,
+    scan_start,
+    store_episodes,
+    stored_alerts,
+)
+from analysis.alert_text import describe_alert, window_text
+from analysis.spike_scan import (
+    HOUR,
+    MEASURES,
+    NEGATIVE_LED,
+    find_episodes,
+    history_needed,
+    hourly_expectations,
+    scan_windows,
+)
+from socialpulse.config import Settings
 from socialpulse.warehouse import transaction
-from socialpulse.warehouse.cursors import read_cursors, save_cursor
 
-CURSOR = ("analysis.spikes", "scanned_until")
-MEASURES = {"mentions": "peak", "negative": "crisis"}
-NEGATIVE_LED = 0.5  # share of the excess volume that makes an episode a crisis
-TOP_TERMS = 5
-EXAMPLES = 3
-HOUR = pd.Timedelta(hours=1)
-ALERT_COLUMNS = [
-    "alert_id",
-    "brand",
-    "kind",
-    "episode_key",
-    "window_start",
-    "window_end",
-    "observed",
-    "expected",
-    "top_terms",
-    "example_post_ids",
-    "created_at",
-    "status",
-    "closed_at",
-    "notified_at",
-    "notification_error",
+__all__ = [
+    "ALERT_COLUMNS",
+    "CURSOR",
+    "EXAMPLES",
+    "HOUR",
+    "MEASURES",
+    "NEGATIVE_LED",
+    "TOP_TERMS",
+    "alerts_in_period",
+    "data_clock",
+    "describe_alert",
+    "detect_alerts",
+    "find_episodes",
+    "hourly_expectations",
+    "naive_utc",
+    "scan_windows",
+    "stored_alerts",
+    "window_text",
 ]
 
 
@@ -94,28 +79,17 @@ def detect_alerts(
     now = data_clock(con) if now is None else naive_utc(now)
     if now is None:
         return pd.DataFrame(columns=ALERT_COLUMNS)
-    scan_from = _scan_from(con, config, now)
-    hourly = hourly_expectations(con, config, now, since=_history_needed(config, scan_from))
+    scan_from = scan_start(con, config, now)
+    hourly = hourly_expectations(con, config, now, since=history_needed(config, scan_from))
     episodes = find_episodes(hourly, config, now, scan_from)
     with transaction(con):
-        episodes = _assign_keys(con, episodes, config)
+        episodes = assign_keys(con, episodes, config)
         if len(episodes):
-            episodes = _describe_posts(con, episodes, config.count_reposts)
-            _store(con, episodes)
-        _close_vanished(con, episodes, scan_from)
-        _save_cursor(con, now)
+            episodes = add_evidence(con, episodes, config.count_reposts)
+            store_episodes(con, episodes)
+        close_vanished(con, episodes, scan_from)
+        advance_cursor(con, now)
     return stored_alerts(con, list(episodes["episode_key"]) if len(episodes) else [])
-
-
-def stored_alerts(con: duckdb.DuckDBPyConnection, keys: list[str] | None = None) -> pd.DataFrame:
-    """Alerts as stored, oldest episode first; only ``keys`` when given."""
-    where, params = (
-        ("", []) if keys is None else ("WHERE list_contains(?::VARCHAR[], episode_key)", [keys])
-    )
-    return con.execute(
-        f"SELECT {', '.join(ALERT_COLUMNS)} FROM alerts {where} ORDER BY window_start, brand, kind",
-        params,
-    ).df()
 
 
 def naive_utc(moment: datetime) -> pd.Timestamp:
@@ -130,495 +104,3 @@ def data_clock(con: duckdb.DuckDBPyConnection) -> pd.Timestamp | None:
         "SELECT max(p.created_at) FROM posts p JOIN brand_matches m USING (post_id)"
     ).fetchall()[0][0]
     return None if latest is None else pd.Timestamp(latest) + pd.Timedelta(microseconds=1)
-
-
-def _baseline_gap(config: Alerts) -> int:
-    """Hours between an hour and the end of its baseline: the longest window that can hold it."""
-    return config.max_window_hours
-
-
-def _scan_from(con: duckdb.DuckDBPyConnection, config: Alerts, now: pd.Timestamp):
-    """The first hour to judge: a margin before the last run, and before any episode that may
-    still be growing, so an update always sees its episode whole. None: all of history."""
-    cursor = read_cursors(con, CURSOR[0]).get(CURSOR[1])
-    if cursor is None:
-        return None
-    margin = pd.Timedelta(hours=config.max_window_hours + config.merge_gap_hours)
-    start = min(pd.Timestamp(cursor), now) - margin
-    earliest = con.execute(
-        "SELECT min(window_start) FROM alerts WHERE window_end >= ?", [start - margin]
-    ).fetchall()[0][0]
-    if earliest is not None:
-        start = min(start, pd.Timestamp(earliest) - margin)
-    return start.floor("h")
-
-
-def _history_needed(config: Alerts, scan_from: pd.Timestamp | None) -> pd.Timestamp | None:
-    """Where counting must start so that the first judged hour has its windows and baseline."""
-    if scan_from is None:
-        return None
-    hours = config.max_window_hours + _baseline_gap(config) + 24 * config.baseline_days
-    return scan_from - pd.Timedelta(hours=hours)
-
-
-def hourly_expectations(
-    con: duckdb.DuckDBPyConnection,
-    config: Alerts,
-    now: datetime,
-    since: datetime | None = None,
-) -> pd.DataFrame:
-    """Mentions and negative mentions per brand and hour (zero-filled), each with its expected
-    count, for every hour before ``now`` that has a full baseline behind it.
-
-    A post naming two brands counts for both. Negative means the post's label in
-    ``post_sentiment`` (a human correction first).
-    """
-    gap, days = _baseline_gap(config), config.baseline_days
-    frame = (
-        f"RANGE BETWEEN INTERVAL {gap + 24 * days - 1} HOUR PRECEDING AND INTERVAL {gap} HOUR"
-        " PRECEDING"
-    )
-    return con.execute(
-        f"""
-        WITH first_seen AS (
-            SELECT m.brand, date_trunc('hour', min(p.created_at)) AS first_hour
-            FROM posts p JOIN brand_matches m USING (post_id)
-            WHERE p.created_at < $now::TIMESTAMP GROUP BY m.brand
-        ),
-        counts AS (
-            SELECT m.brand, date_trunc('hour', p.created_at) AS hour,
-                   count(*) AS mentions, count(*) FILTER (WHERE s.label = 'negative') AS negative
-            FROM posts p JOIN brand_matches m USING (post_id)
-            LEFT JOIN post_sentiment s USING (post_id)
-            WHERE p.created_at < $now::TIMESTAMP
-              AND ($since::TIMESTAMP IS NULL OR p.created_at >= $since::TIMESTAMP)
-              AND ($reposts OR p.kind <> 'share')
-            GROUP BY ALL
-        ),
-        grid AS (
-            SELECT brand, first_hour, unnest(generate_series(
-                greatest(first_hour, coalesce(date_trunc('hour', $since::TIMESTAMP), first_hour)),
-                $now::TIMESTAMP - INTERVAL 1 MICROSECOND, INTERVAL 1 HOUR)) AS hour
-            FROM first_seen
-        ),
-        hourly AS (
-            SELECT g.brand, g.first_hour, g.hour, coalesce(c.mentions, 0) AS mentions,
-                   coalesce(c.negative, 0) AS negative
-            FROM grid g LEFT JOIN counts c USING (brand, hour)
-        ),
-        profile AS (
-            SELECT hour,
-                   sum(total) OVER (PARTITION BY hour(hour) ORDER BY hour {frame}) AS same_hour,
-                   sum(total) OVER (ORDER BY hour {frame}) AS whole_day
-            FROM (SELECT hour, sum(mentions) AS total FROM hourly GROUP BY hour)
-        ),
-        baseline AS (
-            SELECT *, sum(mentions) OVER w / {days} AS daily_mentions,
-                   sum(negative) OVER w / {days} AS daily_negative
-            FROM hourly WINDOW w AS (PARTITION BY brand ORDER BY hour {frame})
-        )
-        SELECT b.brand, b.hour, b.mentions, b.negative,
-               greatest(b.daily_mentions * s.share, $floor) AS expected_mentions,
-               greatest(b.daily_negative * s.share, $floor) AS expected_negative
-        FROM baseline b JOIN (
-            SELECT hour, CASE WHEN whole_day > 0 THEN same_hour / whole_day ELSE 1 / 24 END AS share
-            FROM profile
-        ) s USING (hour)
-        WHERE b.hour >= greatest(b.first_hour,
-                                 coalesce(date_trunc('hour', $since::TIMESTAMP), b.first_hour))
-                        + INTERVAL {gap + 24 * days} HOUR
-        ORDER BY b.brand, b.hour
-        """,
-        {"now": now, "since": since, "floor": 1 / (24 * days), "reposts": config.count_reposts},
-    ).df()
-
-
-def scan_windows(
-    observed: np.ndarray,
-    expected: np.ndarray,
-    series_start: np.ndarray,
-    max_window: int,
-    min_count: int,
-    min_ratio: float = 1.0,
-) -> tuple[np.ndarray, np.ndarray]:
-    """For every hour, the best window ending there: its score ``sqrt(2 LLR)`` and its length.
-
-    ``series_start[i]`` is the index of the first hour of hour ``i``'s series: windows never
-    reach across it. Windows with fewer than ``min_count`` mentions, or fewer than
-    ``min_ratio`` times their expectation, score 0.
-    """
-    counts = np.concatenate([[0.0], np.cumsum(observed, dtype=float)])
-    means = np.concatenate([[0.0], np.cumsum(expected, dtype=float)])
-    score = np.zeros(len(observed))
-    length = np.ones(len(observed), dtype=np.int64)
-    for chunk in np.array_split(np.arange(len(observed)), max(1, len(observed) // 100_000)):
-        starts = chunk[:, None] - np.arange(max_window)[None, :]
-        valid = starts >= series_start[chunk, None]
-        starts = np.maximum(starts, 0)
-        o = counts[chunk + 1, None] - counts[starts]
-        e = means[chunk + 1, None] - means[starts]
-        llr = np.where(valid & (o >= min_count) & (o >= min_ratio * e), _llr(o, e), 0.0)
-        best = llr.argmax(axis=1)
-        score[chunk] = np.sqrt(2 * llr[np.arange(len(chunk)), best])
-        length[chunk] = best + 1
-    return score, length
-
-
-def _llr(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
-    """Poisson log likelihood ratio of rate O/E against E; 0 where there is no excess."""
-    excess = (observed > expected) & (observed > 0)
-    safe_o = np.where(excess, observed, 1.0)
-    safe_e = np.where(excess, np.maximum(expected, 1e-12), 1.0)
-    return np.where(excess, safe_o * np.log(safe_o / safe_e) - (safe_o - safe_e), 0.0)
-
-
-def find_episodes(
-    hourly: pd.DataFrame, config: Alerts, now: datetime, scan_from: datetime | None = None
-) -> pd.DataFrame:
-    """Episodes of both kinds from ``hourly_expectations``, judging hours from ``scan_from``.
-
-    One row per episode: brand, kind, window_start/window_end (the burst), observed, expected,
-    span_start/span_end (all its hot windows), status and closed_at.
-    """
-    columns = [
-        "brand",
-        "kind",
-        "window_start",
-        "window_end",
-        "observed",
-        "expected",
-        "span_start",
-        "span_end",
-        "status",
-        "closed_at",
-    ]
-    if hourly.empty:
-        return pd.DataFrame(columns=columns)
-    series = _series(hourly)
-    score, length = scan_windows(
-        series["observed"],
-        series["expected"],
-        series["start"],
-        config.max_window_hours,
-        config.min_count,
-        config.min_ratio,
-    )
-    hot = score >= config.threshold
-    if scan_from is not None:
-        hot &= series["hour"] >= np.datetime64(pd.Timestamp(scan_from))
-    rows = []
-    for first, last in _merge_spans(
-        np.flatnonzero(hot), length, series["start"], config.merge_gap_hours
-    ):
-        rows.append(_episode(series, first, last, config))
-    episodes = pd.DataFrame([row for row in rows if row], columns=columns)
-    if episodes.empty:
-        return episodes
-    closed = episodes["window_end"] + pd.Timedelta(hours=config.merge_gap_hours) <= now
-    return episodes.assign(
-        status=np.where(closed, "closed", "open"), closed_at=episodes["window_end"].where(closed)
-    )
-
-
-def _series(hourly: pd.DataFrame) -> dict[str, np.ndarray]:
-    """The hourly frame as one long array per field: every brand's volume, then every brand's
-    negative volume, each series knowing where it starts."""
-    n = len(hourly)
-    brand_start = hourly.groupby("brand", sort=False).cumcount().to_numpy()
-    start = np.arange(n) - brand_start
-    return {
-        "brand": np.concatenate([hourly["brand"].to_numpy(object)] * 2),
-        "hour": np.concatenate([hourly["hour"].to_numpy("datetime64[us]")] * 2),
-        "measure": np.repeat(np.array(list(MEASURES), dtype=object), n),
-        "observed": np.concatenate([hourly["mentions"], hourly["negative"]]).astype(float),
-        "expected": np.concatenate([hourly["expected_mentions"], hourly["expected_negative"]]),
-        "start": np.concatenate([start, start + n]),  # also names the series
-        "twin": np.concatenate([np.arange(n) + n, np.arange(n)]),  # same hour, other measure
-    }
-
-
-def _merge_spans(
-    hot_rows: np.ndarray, length: np.ndarray, series_id: np.ndarray, gap: int
-) -> list[tuple[int, int]]:
-    """Merge the hot windows (each hot hour's best window) of a series that overlap or leave at
-    most ``gap`` quiet hours between them; return each episode's first and last row."""
-    if not len(hot_rows):
-        return []
-    spans = pd.DataFrame(
-        {"series": series_id[hot_rows], "first": hot_rows - length[hot_rows] + 1, "last": hot_rows}
-    ).sort_values(["series", "first"])
-    reach = spans.groupby("series")["last"].cummax().groupby(spans["series"]).shift()
-    spans["episode"] = (reach.isna() | (spans["first"] > reach + gap + 1)).cumsum()
-    merged = spans.groupby("episode").agg(first=("first", "min"), last=("last", "max"))
-    return list(merged.itertuples(index=False, name=None))
-
-
-def _episode(series: dict[str, np.ndarray], first: int, last: int, config: Alerts) -> dict | None:
-    """The burst inside one episode's span (the interval of highest LLR), or None when the
-    other measure leads those hours: the episode of that measure reports them."""
-    start, end = _most_likely_cluster(
-        series["observed"][first : last + 1], series["expected"][first : last + 1], config
-    )
-    a, b = first + start, first + end
-    kind = MEASURES[series["measure"][a]]
-    own, twin = np.arange(a, b + 1), series["twin"][a : b + 1]
-    volume, negative = (own, twin) if kind == "peak" else (twin, own)
-    if _negative_led(series, negative, volume) != (kind == "crisis"):
-        return None
-    hours = series["hour"]
-    observed = float(series["observed"][own].sum())
-    expected = float(series["expected"][own].sum())
-    return {
-        "brand": series["brand"][a],
-        "kind": kind,
-        "window_start": pd.Timestamp(hours[a]),
-        "window_end": pd.Timestamp(hours[b]) + HOUR,
-        "observed": observed,
-        "expected": round(expected, 3),
-        "span_start": pd.Timestamp(hours[first]),
-        "span_end": pd.Timestamp(hours[last]) + HOUR,
-    }
-
-
-def _negative_led(series: dict[str, np.ndarray], negative: np.ndarray, volume: np.ndarray) -> bool:
-    """Whether negative mentions make at least ``NEGATIVE_LED`` of the excess volume of rows."""
-
-    def excess(rows: np.ndarray) -> float:
-        return float(series["observed"][rows].sum() - series["expected"][rows].sum())
-
-    return excess(negative) >= NEGATIVE_LED * excess(volume)
-
-
-def _most_likely_cluster(observed: np.ndarray, expected: np.ndarray, config: Alerts):
-    """First and last index of the interval with the highest LLR (every interval that has
-    ``min_count`` mentions and ``min_ratio`` times its expectation is tried)."""
-    counts = np.concatenate([[0.0], np.cumsum(observed)])
-    means = np.concatenate([[0.0], np.cumsum(expected)])
-    o = counts[None, 1:] - counts[:-1, None]  # o[i, j]: hours i..j
-    e = means[None, 1:] - means[:-1, None]
-    upper = np.triu(np.ones_like(o, dtype=bool))
-    allowed = upper & (o >= config.min_count) & (o >= config.min_ratio * e)
-    llr = np.where(allowed, _llr(o, e), -1.0)
-    return np.unravel_index(int(llr.argmax()), llr.shape)
-
-
-def _assign_keys(
-    con: duckdb.DuckDBPyConnection, episodes: pd.DataFrame, config: Alerts
-) -> pd.DataFrame:
-    """Give each episode the key of the stored alert it continues (same brand and kind, within
-    ``merge_gap_hours``), else a new ``brand|kind|window_start`` key."""
-    episodes = episodes.reset_index(drop=True)
-    if episodes.empty:
-        return episodes.assign(episode_key=pd.Series(dtype=object))
-    fresh = (
-        episodes["brand"]
-        + "|"
-        + episodes["kind"]
-        + "|"
-        + episodes["window_start"].dt.strftime("%Y-%m-%dT%H:%M")
-    )
-    gap = pd.Timedelta(hours=config.merge_gap_hours)
-    stored = con.execute(
-        "SELECT episode_key, brand, kind, window_start AS s, window_end AS e FROM alerts "
-        "WHERE window_end >= ?",
-        [episodes["span_start"].min() - gap],
-    ).df()
-    pairs = episodes.reset_index().merge(stored, on=["brand", "kind"])
-    near = (pairs["s"] <= pairs["span_end"] + gap) & (pairs["e"] + gap >= pairs["span_start"])
-    continued = (
-        pairs[near]
-        .sort_values(["index", "s"])
-        .drop_duplicates("index")
-        .drop_duplicates("episode_key")
-        .set_index("index")["episode_key"]
-    )
-    keys = continued.reindex(episodes.index).fillna(fresh)
-    return episodes.assign(episode_key=keys)[~keys.duplicated()]
-
-
-def _stop_words() -> list[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return sorted(ENGLISH_STOP_WORDS | FRENCH_STOP_WORDS | SOCIAL_STOP_WORDS)
-
-
-def _brand_words(con: duckdb.DuckDBPyConnection, brands: list[str]) -> pd.DataFrame:
-    """Each brand's own words (its name and the terms of the rules that matched it): every
-    mention contains them, so as top terms they would say nothing."""
-    rules = con.execute(
-        "SELECT DISTINCT brand, rule FROM brand_matches WHERE list_contains(?, brand)", [brands]
-    ).fetchall()
-    words = set()
-    for brand, rule in [*((b, "") for b in brands), *rules]:
-        for form in (brand, (rule or "").partition(":")[2]):
-            parts = re.findall(r"[^\W_]+", form.lower())
-            words.update((brand, w) for w in [*parts, "".join(parts)] if w)
-    return pd.DataFrame(sorted(words), columns=["brand", "word"])
-
-
-def _describe_posts(
-    con: duckdb.DuckDBPyConnection, episodes: pd.DataFrame, reposts: bool
-) -> pd.DataFrame:
-    """Top terms and example posts of each episode, from the posts it counted (negative ones
-    for a crisis): terms by how many posts use them, examples the most engaged posts saying
-    different things (texts differing only by handles and links count once)."""
-    con.register(
-        "_episodes", episodes[["episode_key", "brand", "kind", "window_start", "window_end"]]
-    )
-    con.register("_brand_words", _brand_words(con, sorted(episodes["brand"].unique())))
-    try:
-        described = con.execute(
-            r"""
-            WITH posts_of AS (
-                SELECT e.episode_key, e.brand, p.post_id, p.kind, p.created_at,
-                       trim(regexp_replace(regexp_replace(lower(p.text),
-                           '(https?://|www\.)\S+|@[\pL\pN_]+', ' ', 'g'), '[^\pL\pN]+', ' ', 'g'))
-                           AS doc
-                FROM _episodes e JOIN brand_matches m ON m.brand = e.brand
-                JOIN posts p ON p.post_id = m.post_id
-                     AND p.created_at >= e.window_start AND p.created_at < e.window_end
-                     AND p.created_at >= $first AND p.created_at < $last
-                LEFT JOIN post_sentiment s ON s.post_id = p.post_id
-                WHERE (e.kind <> 'crisis' OR s.label = 'negative')
-                  AND ($reposts OR p.kind <> 'share')
-            ),
-            terms AS (
-                SELECT episode_key, term, count(*) AS n
-                FROM posts_of d,
-                     unnest(string_split(d.doc, ' ')) AS t(term)
-                WHERE length(term) >= 3 AND NOT regexp_matches(term, '^\d+$')
-                  AND NOT list_contains($stop, term)
-                  AND NOT EXISTS (SELECT 1 FROM _brand_words w
-                                  WHERE w.brand = d.brand AND w.word = term)
-                GROUP BY ALL
-            ),
-            engaged AS (
-                SELECT post_id, arg_max(coalesce(likes, 0) + coalesce(shares, 0)
-                       + coalesce(replies, 0) + coalesce(quotes, 0), taken_at) AS engagements
-                FROM engagement_snapshots
-                WHERE post_id IN (SELECT post_id FROM posts_of) GROUP BY post_id
-            ),
-            examples AS (
-                SELECT episode_key, post_id, kind = 'share' AS is_share,
-                       coalesce(g.engagements, 0) AS engagements, created_at
-                FROM posts_of LEFT JOIN engaged g USING (post_id)
-                QUALIFY row_number() OVER (PARTITION BY episode_key, doc
-                                           ORDER BY is_share, engagements DESC, created_at) = 1
-            )
-            SELECT e.episode_key,
-                   coalesce((SELECT list(term ORDER BY n DESC, term)[1:$terms] FROM terms t
-                             WHERE t.episode_key = e.episode_key), []) AS top_terms,
-                   coalesce((SELECT list(post_id ORDER BY is_share, engagements DESC,
-                                         created_at, post_id)[1:$examples]
-                             FROM examples x WHERE x.episode_key = e.episode_key), [])
-                       AS example_post_ids
-            FROM _episodes e
-            """,
-            {
-                "stop": _stop_words(),
-                "terms": TOP_TERMS,
-                "examples": EXAMPLES,
-                "reposts": reposts,
-                "first": episodes["window_start"].min(),
-                "last": episodes["window_end"].max(),
-            },
-        ).df()
-    finally:
-        con.unregister("_episodes")
-        con.unregister("_brand_words")
-    return episodes.merge(described, on="episode_key")
-
-
-def _store(con: duckdb.DuckDBPyConnection, episodes: pd.DataFrame) -> None:
-    """Upsert by ``episode_key``: a known episode gets its new window and counts; when it was
-    first seen and whether it was notified stay as they were."""
-    rows = episodes.assign(created_at=datetime.now(UTC).replace(tzinfo=None))
-    con.register("_alerts", rows)
-    try:
-        con.execute(
-            """
-            INSERT INTO alerts BY NAME
-            SELECT brand, kind, episode_key, window_start, window_end, observed, expected,
-                   top_terms::VARCHAR[] AS top_terms,
-                   example_post_ids::VARCHAR[] AS example_post_ids,
-                   created_at, status, closed_at::TIMESTAMP AS closed_at
-            FROM _alerts
-            ON CONFLICT (episode_key) DO UPDATE SET
-                window_start = excluded.window_start, window_end = excluded.window_end,
-                observed = excluded.observed, expected = excluded.expected,
-                top_terms = excluded.top_terms, example_post_ids = excluded.example_post_ids,
-                status = excluded.status, closed_at = excluded.closed_at
-            """
-        )
-    finally:
-        con.unregister("_alerts")
-
-
-def _close_vanished(
-    con: duckdb.DuckDBPyConnection, episodes: pd.DataFrame, scan_from: datetime | None
-) -> None:
-    """Close open alerts of the re-scanned hours that the data no longer supports (posts
-    deleted, sentiment corrected): their evidence ended with their window."""
-    keys = list(episodes["episode_key"]) if len(episodes) else []
-    con.execute(
-        "UPDATE alerts SET status = 'closed', closed_at = window_end "
-        "WHERE status = 'open' AND NOT list_contains(?::VARCHAR[], episode_key) "
-        "AND (?::TIMESTAMP IS NULL OR window_start >= ?::TIMESTAMP)",
-        [keys, scan_from, scan_from],
-    )
-
-
-def _save_cursor(con: duckdb.DuckDBPyConnection, now: pd.Timestamp) -> None:
-    """Never move the cursor back: a scan "as of" an earlier moment must not re-open history."""
-    previous = read_cursors(con, CURSOR[0]).get(CURSOR[1])
-    cursor = max(now, pd.Timestamp(previous)) if previous else now
-    save_cursor(con, *CURSOR, cursor.isoformat())
-
-
-def _count(value: float) -> str:
-    """3 -> '3', 0.25 -> '0.3', 12.4 -> '12': counts read as counts, small expectations keep
-    their decimal (an expectation of 0.3 is not 0)."""
-    text = f"{value:.0f}" if value >= 10 else f"{value:.1f}"
-    return text.removesuffix(".0")
-
-
-def window_text(start: datetime, end: datetime) -> str:
-    """'08:00-11:00 UTC 15 Sep 2026' within a day, else both ends with their dates."""
-    start, end = pd.Timestamp(start), pd.Timestamp(end)
-    last = end - pd.Timedelta(microseconds=1)
-    if start.date() == last.date():
-        until = "24:00" if end.date() != start.date() else f"{end:%H:%M}"
-        return f"{start:%H:%M}-{until} UTC {start.day} {start:%b %Y}"
-    return f"{start:%H:%M} {start.day} {start:%b %Y} - {end:%H:%M} {end.day} {end:%b %Y} UTC"
-
-
-def describe_alert(alert: Mapping[str, Any]) -> str:
-    """One line a person reads first (the e-mail subject, the chat message), e.g.
-    'Northwind crisis: 120 negative mentions 08:00-11:00 UTC 15 Sep 2026, expected 3; top
-    terms: recall, zipper, jacket'."""
-    what = "negative mentions" if alert["kind"] == "crisis" else "mentions"
-    terms = [str(t) for t in (alert.get("top_terms") if alert.get("top_terms") is not None else [])]
-    line = (
-        f"{alert['brand']} {alert['kind']}: {_count(float(alert['observed']))} {what} "
-        f"{window_text(alert['window_start'], alert['window_end'])}, "
-        f"expected {_count(float(alert['expected']))}"
-    )
-    return f"{line}; top terms: {', '.join(terms[:3])}" if terms else line
-
-
-def alerts_in_period(
-    con: duckdb.DuckDBPyConnection, period: Period, brands: Sequence[str] | None = None
-) -> pd.DataFrame:
-    """Stored episodes whose window overlaps the period, newest first, each with the line
-    ``describe_alert`` writes for it (the dashboard's alert list and chart marks)."""
-    alerts = con.execute(
-        f"""
-        SELECT {", ".join(ALERT_COLUMNS)} FROM alerts
-        WHERE window_start < ? AND window_end > ?
-          AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], brand))
-        ORDER BY window_start DESC, brand, kind
-        """,
-        [period.until, period.since, list(brands or []) or None, list(brands or []) or None],
-    ).df()
-    alerts["description"] = [describe_alert(row) for row in alerts.to_dict("records")]
-    return alerts

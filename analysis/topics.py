@@ -12,34 +12,67 @@ new every month; counting last month's posts with this month's model does not. T
 largest growth, big enough to matter, are flagged ``emerging``: that is how a recall shows up in
 the list before anyone has named it.
 
-Reposts repeat a text word for word, so each distinct text is vectorised once and its row weighted
-by its number of posts (``sqrt(n)`` on the row for NMF's squared loss, ``n`` in the document
-frequencies): the topics of every post, at the cost of the distinct texts. NMF starts from an SVD
-(``nndsvda``) with a fixed seed, so the same data gives the same topics on every run.
+The model of one brand's period is ``analysis.topic_model`` (TF-IDF and NMF on its distinct
+texts), what a refresh reads and writes in the warehouse is ``analysis.topic_store``, and the
+stop words, shared with the spike alerts, are ``analysis.stop_words``. This module runs the
+refresh period by period, names and numbers the topics, and reads them back for the dashboard.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 import duckdb
-import numpy as np
 import pandas as pd
 
 from analysis.period import Period
-from socialpulse.warehouse import transaction, upsert
+from analysis.stop_words import FRENCH_STOP_WORDS, SOCIAL_STOP_WORDS
+from analysis.topic_model import (
+    EMERGING_PER_PERIOD,
+    EXAMPLES,
+    MAX_DF,
+    MIN_DF,
+    MIN_EMERGING_POSTS,
+    MIN_EMERGING_SHARE,
+    MIN_GROWTH,
+    MIN_POSTS,
+    TOKEN_PATTERN,
+    TOP_TERMS,
+    WEIGHT_FLOOR,
+    topics_of_period,
+)
+from analysis.topic_store import (
+    TOPIC_COLUMNS,
+    add_sentiment,
+    brand_names,
+    collected_docs,
+    posts_of_topics,
+    store_topics,
+)
 
-# scikit-learn and SciPy take about a second to import: only the fitting functions load them, so
-# the dashboard's topic reads and the spike detector (which shares the stop words) start fast.
-if TYPE_CHECKING:
-    import scipy.sparse as sp
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import CountVectorizer
+__all__ = [
+    "EMERGING_PER_PERIOD",
+    "EXAMPLES",
+    "FRENCH_STOP_WORDS",
+    "LABEL_TERMS",
+    "MAX_DF",
+    "MIN_DF",
+    "MIN_EMERGING_POSTS",
+    "MIN_EMERGING_SHARE",
+    "MIN_GROWTH",
+    "MIN_POSTS",
+    "PERIODS",
+    "SOCIAL_STOP_WORDS",
+    "TOKEN_PATTERN",
+    "TOPIC_COLUMNS",
+    "TOP_TERMS",
+    "WEIGHT_FLOOR",
+    "compute_topics",
+    "topics_for",
+    "topics_in_period",
+]
 
 log = logging.getLogger(__name__)
 
@@ -49,133 +82,7 @@ PERIODS: dict[str, tuple[str, pd.DateOffset]] = {
     "month": ("month", pd.DateOffset(months=1)),
     "quarter": ("quarter", pd.DateOffset(months=3)),
 }
-MIN_POSTS = 10  # fewer posts in a brand's period: no topics, a split would be noise
-MIN_DF = 2  # a term must appear in at least this many posts
-MAX_DF = 0.95  # ...and in at most this share of them (a word in every post separates nothing)
-TOP_TERMS = 10  # terms kept per topic
-LABEL_TERMS = 3
-EXAMPLES = 3
-WEIGHT_FLOOR = 0.05  # a post whose strongest topic weighs less has no topic (no usable terms)
-MIN_GROWTH = 1.0  # emerging: at least twice the previous period's posts...
-MIN_EMERGING_POSTS = 10  # ...at least this many posts...
-MIN_EMERGING_SHARE = 0.05  # ...and this share of the brand's posts in the period;
-EMERGING_PER_PERIOD = 3  # the fastest growing few of those, so the flag stays news
-
-# Word fragments left by the cleaning, filler words of social posts, and the French words the
-# demo's and many brands' audiences write.
-SOCIAL_STOP_WORDS = frozenset(
-    {
-        "amp",
-        "rt",
-        "http",
-        "https",
-        "www",
-        "com",
-        "isn",
-        "aren",
-        "wasn",
-        "don",
-        "doesn",
-        "didn",
-        "won",
-        "wouldn",
-        "couldn",
-        "shouldn",
-        "ve",
-        "ll",
-        "re",
-        "im",
-        "just",
-        "got",
-        "really",
-    }
-)
-FRENCH_STOP_WORDS = frozenset(
-    {
-        "au",
-        "aux",
-        "avec",
-        "ce",
-        "ces",
-        "cette",
-        "dans",
-        "de",
-        "des",
-        "du",
-        "elle",
-        "en",
-        "est",
-        "et",
-        "il",
-        "ils",
-        "je",
-        "la",
-        "le",
-        "les",
-        "leur",
-        "lui",
-        "ma",
-        "mais",
-        "me",
-        "mes",
-        "mon",
-        "ne",
-        "nous",
-        "on",
-        "ou",
-        "par",
-        "pas",
-        "pour",
-        "qu",
-        "que",
-        "qui",
-        "sa",
-        "se",
-        "ses",
-        "son",
-        "sont",
-        "sur",
-        "ta",
-        "te",
-        "tes",
-        "ton",
-        "tu",
-        "un",
-        "une",
-        "vos",
-        "votre",
-        "vous",
-        "très",
-        "été",
-        "être",
-        "ai",
-        "avez",
-        "avons",
-    }
-)
-TOKEN_PATTERN = r"(?u)\b[^\W\d_]{2,}\w*\b"  # words of two letters or more; "trailhead2" counts
-TOPIC_COLUMNS = [
-    "topic_id",
-    "brand",
-    "period_start",
-    "period_end",
-    "label",
-    "top_terms",
-    "posts",
-    "net_sentiment",
-    "previous_posts",
-    "growth",
-    "emerging",
-    "example_post_ids",
-    "computed_at",
-]
-
-# Lower-case, drop links and @handles, keep letters and digits: reposts and replies that only
-# differ by the handle they address become one distinct text.
-_CLEAN_TEXT = (
-    r"trim(regexp_replace(regexp_replace(lower(p.text), '(https?://|www\.)\S+|@[\pL\pN_]+', ' ',"
-    r" 'g'), '[^\pL\pN]+', ' ', 'g'))"
-)
+LABEL_TERMS = 3  # top terms that make a topic's label
 
 
 def compute_topics(
@@ -204,33 +111,36 @@ def compute_topics(
     since = _first_period(con, period, periods)
     if since is None:
         return pd.DataFrame(columns=TOPIC_COLUMNS)
-    try:
-        docs = _collect_docs(con, period, _shift(since, period, -1))
-        names = _brand_names(con)
-        groups = dict(list(docs.groupby(["brand", "period_start"], sort=True)))
-        found, assigned = [], []
-        # The matrices are small: one BLAS thread is faster, and threads waiting on each other
-        # (or on DuckDB's) made the fits up to 8x slower on a busy two-core machine.
-        from threadpoolctl import threadpool_limits
-
-        with threadpool_limits(limits=1):
-            for (brand, start), group in groups.items():
-                if start < since:
-                    continue
-                before = groups.get((brand, _shift(start, period, -1)))
-                topics, texts = _topics_of_period(
-                    group, before, names.get(brand, set()), topics_per_brand
-                )
-                found += [dict(t, brand=brand, period_start=start) for t in topics]
-                assigned.append(texts.assign(brand=brand, period_start=start))
+    with collected_docs(con, PERIODS[period][0], _shift(since, period, -1)) as docs:
+        found, assigned = _fit_periods(docs, brand_names(con), since, period, topics_per_brand)
         rows = _topic_rows(found, period)
-        post_topics = _post_topics(con, assigned, rows)
-        rows = _add_sentiment(con, rows, post_topics)
-        _store(con, since, rows, post_topics)
-    finally:
-        con.execute("DROP TABLE IF EXISTS _topic_docs")
+        post_topics = posts_of_topics(con, assigned, rows)
+        rows = add_sentiment(con, rows, post_topics)
+        store_topics(con, since, rows, post_topics)
     log.info("topics: %d topics from %s", len(rows), since)
     return rows
+
+
+def _fit_periods(
+    docs: pd.DataFrame, names: dict[str, set[str]], since: date, period: str, k: int
+) -> tuple[list[dict], list[pd.DataFrame]]:
+    """The topics of every brand's period from ``since`` on, and each period's text topics; the
+    period before ``since`` is read only for the growth of the first."""
+    groups = dict(list(docs.groupby(["brand", "period_start"], sort=True)))
+    found, assigned = [], []
+    # The matrices are small: one BLAS thread is faster, and threads waiting on each other
+    # (or on DuckDB's) made the fits up to 8x slower on a busy two-core machine.
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=1):
+        for (brand, start), group in groups.items():
+            if start < since:
+                continue
+            before = groups.get((brand, _shift(start, period, -1)))
+            topics, texts = topics_of_period(group, before, names.get(brand, set()), k)
+            found += [dict(t, brand=brand, period_start=start) for t in topics]
+            assigned.append(texts.assign(brand=brand, period_start=start))
+    return found, assigned
 
 
 def topics_for(
@@ -245,6 +155,7 @@ def topics_for(
 
 
 def _shift(start: date, period: str, periods: int) -> date:
+    """The start of the period ``periods`` after (before, when negative) the one at ``start``."""
     return (pd.Timestamp(start) + PERIODS[period][1] * periods).date()
 
 
@@ -262,198 +173,6 @@ def _first_period(con: duckdb.DuckDBPyConnection, period: str, periods: int | No
     if periods is None:
         return first
     return max(first, _shift(last, period, 1 - periods))
-
-
-def _collect_docs(con: duckdb.DuckDBPyConnection, period: str, since: date) -> pd.DataFrame:
-    """Distinct cleaned texts per brand and period, with their post count and first post.
-
-    The post-to-text mapping stays in a temporary table, to turn text topics into post topics.
-    """
-    part = PERIODS[period][0]
-    con.execute(
-        f"""
-        CREATE OR REPLACE TEMP TABLE _topic_docs AS
-        SELECT m.brand, date_trunc('{part}', p.created_at)::DATE AS period_start,
-               p.post_id, p.created_at, {_CLEAN_TEXT} AS doc
-        FROM brand_matches m JOIN posts p USING (post_id)
-        WHERE p.created_at >= ?
-        """,
-        [since],
-    )
-    docs = con.execute(
-        """
-        SELECT brand, period_start, doc, count(*) AS n,
-               arg_min(post_id, (created_at, post_id)) AS first_post
-        FROM _topic_docs GROUP BY ALL ORDER BY brand, period_start, doc
-        """
-    ).df()
-    return docs.assign(period_start=docs["period_start"].dt.date)
-
-
-def _brand_names(con: duckdb.DuckDBPyConnection) -> dict[str, set[str]]:
-    """The words of each brand's own names (its name and the keywords, phrases and handles that
-    matched it): every mention contains them, so as topic terms they would say nothing."""
-    names: dict[str, set[str]] = {}
-    for brand, rule in con.execute("SELECT DISTINCT brand, rule FROM brand_matches").fetchall():
-        kind, _, term = (rule or "").partition(":")
-        for form in (brand, term if kind in ("keyword", "phrase", "handle") else ""):
-            words = re.findall(r"[^\W\d_]+", form.lower())
-            names.setdefault(brand, set()).update([*words, "".join(words)] if words else [])
-    return names
-
-
-def _tfidf(tf: sp.csr_matrix, idf: np.ndarray) -> sp.csr_matrix:
-    """TF-IDF rows of unit length from term counts; sublinear, because a word said three times
-    is not three times the topic."""
-    import scipy.sparse as sp
-    from sklearn.preprocessing import normalize
-
-    tf = tf.tocsr(copy=True)
-    tf.data = 1.0 + np.log(tf.data)
-    return normalize(tf @ sp.diags(idf)).tocsr()
-
-
-@dataclass(frozen=True)
-class _Model:
-    """A fitted vocabulary and NMF, to weigh any texts against the topics."""
-
-    vectorizer: CountVectorizer
-    keep: np.ndarray  # the vocabulary's columns that passed the document-frequency limits
-    idf: np.ndarray
-    nmf: NMF
-    norms: np.ndarray  # length of each topic vector, to make them unit length
-
-    def weights(self, docs: pd.Series) -> np.ndarray:
-        tf = self.vectorizer.transform(docs)[:, self.keep]
-        return self.nmf.transform(_tfidf(tf, self.idf)) * self.norms
-
-
-def _fit(
-    docs: pd.Series, counts: np.ndarray, brand_words: set[str], k: int
-) -> tuple[_Model, np.ndarray] | None:
-    """Fit TF-IDF and NMF on distinct texts as if each were repeated ``counts`` times, and return
-    the model with each text's topic weights; None when no term is left.
-
-    Document frequencies count posts, not texts, and each row is scaled by ``sqrt(count)``: NMF's
-    squared loss on that row equals its loss on ``count`` identical rows.
-    """
-    import scipy.sparse as sp
-    from sklearn.decomposition import NMF
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-
-    stop_words = sorted(ENGLISH_STOP_WORDS | FRENCH_STOP_WORDS | SOCIAL_STOP_WORDS | brand_words)
-    vectorizer = CountVectorizer(
-        token_pattern=TOKEN_PATTERN, stop_words=stop_words, lowercase=False, dtype=np.float64
-    )
-    try:
-        tf = vectorizer.fit_transform(docs)
-    except ValueError:  # no text has a word outside the stop words
-        return None
-    df = np.asarray((tf > 0).T @ counts).ravel()
-    keep = (df >= MIN_DF) & (df <= MAX_DF * counts.sum())
-    if not keep.any():
-        return None
-    idf = np.log((1.0 + counts.sum()) / (1.0 + df[keep])) + 1.0
-    nmf = NMF(
-        n_components=min(k, len(docs), int(keep.sum())),
-        init="nndsvda",
-        random_state=0,
-        max_iter=1000,
-    )
-    root = np.sqrt(counts)
-    weights = nmf.fit_transform(sp.diags(root) @ _tfidf(tf[:, keep], idf)) / root[:, None]
-    # Unit-length topic vectors: a weight is then how far a (unit-length) text lies along a topic.
-    norms = np.linalg.norm(nmf.components_, axis=1)
-    norms[norms == 0] = 1.0
-    return _Model(vectorizer, keep, idf, nmf, norms), weights * norms
-
-
-def _assign(docs: pd.DataFrame, weights: np.ndarray) -> pd.DataFrame:
-    """Each text's strongest topic (``index``) and its weight; texts below the floor have none."""
-    best, weight = weights.argmax(axis=1), weights.max(axis=1)
-    has_topic = weight >= WEIGHT_FLOOR
-    return docs[has_topic].assign(index=best[has_topic], weight=weight[has_topic])
-
-
-def _count_by_topic(model: _Model, docs: pd.DataFrame) -> np.ndarray:
-    """Posts per topic of ``model`` among ``docs`` (another period's texts)."""
-    assigned = _assign(docs, model.weights(docs["doc"]))
-    return np.bincount(assigned["index"], assigned["n"], len(model.norms)).astype(int)
-
-
-def _topics_of_period(
-    docs: pd.DataFrame, before: pd.DataFrame | None, brand_words: set[str], k: int
-) -> tuple[list[dict], pd.DataFrame]:
-    """Topics of one brand's period and each distinct text's topic and weight (``doc``,
-    ``index``, ``weight``); none when there is too little text to split.
-
-    ``before`` holds the previous period's texts, counted against these topics for growth.
-    """
-    none = pd.DataFrame(columns=["doc", "index", "weight"])
-    counts = docs["n"].to_numpy(dtype=float)
-    fitted = _fit(docs["doc"], counts, brand_words, k) if counts.sum() >= MIN_POSTS else None
-    if fitted is None:
-        return [], none
-    model, weights = fitted
-    assigned = _assign(docs, weights)
-    previous = None if before is None else _count_by_topic(model, before)
-    # Strongest texts first (ties by text), so each topic's examples are its first rows.
-    assigned = assigned.iloc[np.lexsort((assigned["doc"].to_numpy(), -assigned["weight"]))]
-    index, n = assigned["index"].to_numpy(), assigned["n"].to_numpy()
-    first_post, docs_in_order = assigned["first_post"].to_numpy(), assigned["doc"].to_numpy()
-    terms = model.vectorizer.get_feature_names_out()[model.keep]
-    components = model.nmf.components_ / model.norms[:, None]
-    topics = []
-    for topic in np.unique(index):
-        mine = index == topic
-        order = np.argsort(-components[topic], kind="stable")[:TOP_TERMS]
-        topics.append(
-            {
-                "index": int(topic),
-                "top_terms": [str(terms[i]) for i in order if components[topic, i] > 0],
-                "posts": int(n[mine].sum()),
-                "previous_posts": None if previous is None else int(previous[topic]),
-                "example_post_ids": _examples(docs_in_order[mine], first_post[mine], brand_words),
-            }
-        )
-    _flag_emerging(topics, int(counts.sum()))
-    return topics, assigned[["doc", "index", "weight"]]
-
-
-def _examples(docs: np.ndarray, first_posts: np.ndarray, brand_words: set[str]) -> list[str]:
-    """The first posts of the strongest texts (``docs`` come strongest first), preferring texts
-    that say different things: texts differing only in how they name the brand count once."""
-    seen: set[str] = set()
-    chosen: list[int] = []
-    for i, doc in enumerate(docs):
-        key = " ".join(word for word in doc.split() if word not in brand_words)
-        if key not in seen:
-            seen.add(key)
-            chosen.append(i)
-            if len(chosen) == EXAMPLES:
-                break
-    chosen += [i for i in range(min(len(docs), 2 * EXAMPLES)) if i not in chosen]
-    return [str(first_posts[i]) for i in chosen[:EXAMPLES]]
-
-
-def _flag_emerging(topics: list[dict], period_posts: int) -> None:
-    """Set ``growth`` = (posts - previous_posts) / max(previous_posts, 1), NULL without a
-    previous period, and flag the fastest growing topics that are big enough to matter."""
-    floor = max(MIN_EMERGING_POSTS, MIN_EMERGING_SHARE * period_posts)
-    for topic in topics:
-        previous = topic["previous_posts"]
-        topic["growth"] = (
-            None if previous is None else round((topic["posts"] - previous) / max(previous, 1), 3)
-        )
-        topic["emerging"] = False
-    candidates = [
-        t
-        for t in topics
-        if t["growth"] is not None and t["growth"] >= MIN_GROWTH and t["posts"] >= floor
-    ]
-    candidates.sort(key=lambda t: (-t["growth"], -t["posts"], t["index"]))
-    for topic in candidates[:EMERGING_PER_PERIOD]:
-        topic["emerging"] = True
 
 
 def _topic_rows(found: list[dict], period: str) -> pd.DataFrame:
@@ -477,84 +196,6 @@ def _topic_rows(found: list[dict], period: str) -> pd.DataFrame:
     rows["previous_posts"] = rows["previous_posts"].astype("Int64")
     rows["growth"] = rows["growth"].astype("Float64")
     return rows.reset_index(drop=True)
-
-
-def _post_topics(
-    con: duckdb.DuckDBPyConnection, assigned: list[pd.DataFrame], rows: pd.DataFrame
-) -> pd.DataFrame:
-    """Every post's topic and weight, from its distinct text's topic."""
-    if rows.empty:
-        return pd.DataFrame(columns=["post_id", "topic_id", "weight"])
-    texts = pd.concat(assigned, ignore_index=True).merge(
-        rows[["brand", "period_start", "index", "topic_id"]], on=["brand", "period_start", "index"]
-    )
-    con.register("_topic_texts", texts[["brand", "period_start", "doc", "topic_id", "weight"]])
-    try:
-        return con.execute(
-            """
-            SELECT d.post_id, t.topic_id, t.weight
-            FROM _topic_docs d JOIN _topic_texts t USING (brand, period_start, doc)
-            ORDER BY t.topic_id, d.post_id
-            """
-        ).df()
-    finally:
-        con.unregister("_topic_texts")
-
-
-def _add_sentiment(
-    con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, post_topics: pd.DataFrame
-) -> pd.DataFrame:
-    """Net sentiment of each topic's posts: (positive - negative) / scored x 100, where a human
-    correction overrides the model (the ``post_sentiment`` view), as for a brand."""
-    if rows.empty:
-        return rows.reindex(columns=TOPIC_COLUMNS)
-    con.register("_post_topics", post_topics)
-    try:
-        net = con.execute(
-            """
-            SELECT t.topic_id,
-                   round(100.0 * (count(*) FILTER (s.label = 'positive')
-                                  - count(*) FILTER (s.label = 'negative'))
-                         / nullif(count(*) FILTER (s.label IN ('positive', 'neutral',
-                                                                 'negative')), 0),
-                         1) AS net_sentiment
-            FROM _post_topics t LEFT JOIN post_sentiment s USING (post_id)
-            GROUP BY t.topic_id
-            """
-        ).df()
-    finally:
-        con.unregister("_post_topics")
-    rows = rows.merge(net, on="topic_id", how="left")
-    rows["computed_at"] = pd.Timestamp.now(tz="UTC").tz_localize(None).floor("s")
-    return rows[TOPIC_COLUMNS]
-
-
-def _store(
-    con: duckdb.DuckDBPyConnection, since: date, rows: pd.DataFrame, post_topics: pd.DataFrame
-) -> None:
-    """Replace the topics of every period from ``since`` on, and their post assignments.
-
-    Only assignments that the new ones do not repeat are deleted; the rest are upserted in place,
-    because deleting from an indexed table costs DuckDB about ten times as much as inserting.
-    """
-    con.register("_new_post_topics", post_topics)
-    try:
-        with transaction(con):
-            con.execute(
-                """
-                DELETE FROM post_topics o
-                WHERE topic_id IN (SELECT topic_id FROM topics WHERE period_start >= ?)
-                  AND NOT EXISTS (SELECT 1 FROM _new_post_topics n
-                                  WHERE n.post_id = o.post_id AND n.topic_id = o.topic_id)
-                """,
-                [since],
-            )
-            con.execute("DELETE FROM topics WHERE period_start >= ?", [since])
-            if not rows.empty:
-                upsert(con, "topics", rows)
-                upsert(con, "post_topics", post_topics)
-    finally:
-        con.unregister("_new_post_topics")
 
 
 def topics_in_period(
