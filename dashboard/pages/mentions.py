@@ -8,11 +8,12 @@ mentions. Only the open tab runs its queries.
 
 import math
 
+import pandas as pd
 import streamlit as st
 
 from analysis.search import MAX_SEARCH_MENTIONS, ORDERS, SENTIMENTS
 from dashboard import data
-from dashboard.components import listening, states
+from dashboard.components import audience_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.corrections import correction_form
 from dashboard.components.filters import listening_filters
@@ -22,50 +23,105 @@ from dashboard.components.theme import platform_label
 PAGE_SIZE = 25
 ORDER_NAMES = {"engagement": "Most engaged", "reach": "Widest reach", "newest": "Newest"}
 
+MENTION_COLUMNS = {
+    "post_id": None,
+    "created_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY HH:mm"),
+    "platform": "Platform",
+    "author": "Author",
+    "text": st.column_config.TextColumn("Text", width="large"),
+    "url": st.column_config.LinkColumn("Link", display_text="open"),
+    "brands": "Brands",
+    "reach": st.column_config.NumberColumn(
+        "Reach",
+        format="%d",
+        help="Potential: the author's followers on X, else the channel's audience (subreddit "
+        "subscribers, site audience).",
+    ),
+    "engagements": st.column_config.NumberColumn(
+        "Engagements", format="%d", help="Likes + shares + replies + quotes."
+    ),
+    "sentiment": "Sentiment",
+    "sentiment_source": "Labelled by",
+}
+
 st.title("Mentions")
 filters = listening_filters()
+
+
+def _search_controls() -> tuple[str, tuple[str, ...], str]:
+    """The search box, the sentiment filter and the sort order above the list."""
+    left, middle, right = st.columns([3, 2, 3], vertical_alignment="bottom")
+    text = left.text_input(
+        "Search mentions",
+        key="q",
+        placeholder='zipper "trail runner"',
+        help='Every word or "quoted phrase" must appear (any case, also '
+        "inside longer words). Brands and platforms come from the "
+        "sidebar.",
+    )
+    sentiments = middle.multiselect(
+        "Sentiment", SENTIMENTS, key="sentiment", placeholder="Any sentiment"
+    )
+    order = right.segmented_control(
+        "Sort by",
+        list(ORDERS),
+        format_func=ORDER_NAMES.get,
+        default="engagement",
+        key="order",
+        required=True,
+    )
+    return text, tuple(sentiments), order or "engagement"
+
+
+def _searched_page(text: str, sentiments: tuple[str, ...], order: str) -> tuple[pd.DataFrame, int]:
+    """The chosen page of results and its number; back to the first page when a narrower
+    search leaves the chosen one empty."""
+    page = st.session_state.get("mention_page", 1)
+    results = data.search_mentions(filters, text, sentiments, order, page, PAGE_SIZE)
+    if results.empty and page > 1:
+        page = st.session_state["mention_page"] = 1
+        results = data.search_mentions(filters, text, sentiments, order, page, PAGE_SIZE)
+    return results, page
+
+
+def _searched_span(text: str) -> str:
+    """The days the list covers, in words: a keyword search may read only the newest of them."""
+    window = data.search_window(filters) if text.strip() else filters.period
+    clipped = (
+        f" (a keyword search reads the newest days holding at most "
+        f"{MAX_SEARCH_MENTIONS:,} mentions)"
+        if window != filters.period
+        else ""
+    )
+    return f"from {window.start:%d %b %Y} to {window.end:%d %b %Y}{clipped}"
+
+
+def _mention_table(results: pd.DataFrame, page: int, text: str, order: str, span: str) -> None:
+    """One page of mentions under the sentence that counts them, and the page chooser."""
+    total = int(results["total"].iloc[0])
+    first = (page - 1) * PAGE_SIZE + 1
+    what = f"match “{text.strip()}”" if text.strip() else "in total"
+    st.caption(
+        f"{total:,} mentions {what} {span}; showing {first:,}-"
+        f"{first + len(results) - 1:,}, {ORDER_NAMES[order].lower()} first."
+    )
+    shown = results.drop(columns=["total"]).assign(platform=results["platform"].map(platform_label))
+    table(shown, "mentions", column_config=MENTION_COLUMNS)
+    st.number_input(
+        "Page",
+        min_value=1,
+        max_value=max(1, math.ceil(total / PAGE_SIZE)),
+        key="mention_page",
+        width=200,
+    )
 
 
 def mention_list() -> None:
     """Search box, filters and one page of mentions, with the sentiment correction."""
     with states.section("Mentions"):
-        left, middle, right = st.columns([3, 2, 3], vertical_alignment="bottom")
-        text = left.text_input(
-            "Search mentions",
-            key="q",
-            placeholder='zipper "trail runner"',
-            help='Every word or "quoted phrase" must appear (any case, also '
-            "inside longer words). Brands and platforms come from the "
-            "sidebar.",
-        )
-        sentiments = middle.multiselect(
-            "Sentiment", SENTIMENTS, key="sentiment", placeholder="Any sentiment"
-        )
-        order = right.segmented_control(
-            "Sort by",
-            list(ORDERS),
-            format_func=ORDER_NAMES.get,
-            default="engagement",
-            key="order",
-            required=True,
-        )
-        page = st.session_state.get("mention_page", 1)
-        results = data.search_mentions(
-            filters, text, tuple(sentiments), order or "engagement", page, PAGE_SIZE
-        )
-        if results.empty and page > 1:
-            page = st.session_state["mention_page"] = 1
-            results = data.search_mentions(
-                filters, text, tuple(sentiments), order or "engagement", page, PAGE_SIZE
-            )
-        window = data.search_window(filters) if text.strip() else filters.period
-        clipped = (
-            f" (a keyword search reads the newest days holding at most "
-            f"{MAX_SEARCH_MENTIONS:,} mentions)"
-            if window != filters.period
-            else ""
-        )
-        span = f"from {window.start:%d %b %Y} to {window.end:%d %b %Y}{clipped}"
+        text, sentiments, order = _search_controls()
+        results, page = _searched_page(text, sentiments, order)
+        span = _searched_span(text)
         if results.empty:
             what = f"matches “{text.strip()}”" if text.strip() else "was found"
             states.empty(
@@ -74,51 +130,7 @@ def mention_list() -> None:
                 "since the last `pulse analyze` are listed once it has run."
             )
         else:
-            total = int(results["total"].iloc[0])
-            first = (page - 1) * PAGE_SIZE + 1
-            what = f"match “{text.strip()}”" if text.strip() else "in total"
-            ordered = ORDER_NAMES[order or "engagement"].lower()
-            st.caption(
-                f"{total:,} mentions {what} {span}; showing {first:,}-"
-                f"{first + len(results) - 1:,}, {ordered} first."
-            )
-            shown = results.drop(columns=["total"]).assign(
-                platform=results["platform"].map(platform_label)
-            )
-            table(
-                shown,
-                "mentions",
-                column_config={
-                    "post_id": None,
-                    "created_at": st.column_config.DatetimeColumn(
-                        "When (UTC)", format="D MMM YYYY HH:mm"
-                    ),
-                    "platform": "Platform",
-                    "author": "Author",
-                    "text": st.column_config.TextColumn("Text", width="large"),
-                    "url": st.column_config.LinkColumn("Link", display_text="open"),
-                    "brands": "Brands",
-                    "reach": st.column_config.NumberColumn(
-                        "Reach",
-                        format="%d",
-                        help="Potential: the author's followers on X, else the "
-                        "channel's audience (subreddit subscribers, site "
-                        "audience).",
-                    ),
-                    "engagements": st.column_config.NumberColumn(
-                        "Engagements", format="%d", help="Likes + shares + replies + quotes."
-                    ),
-                    "sentiment": "Sentiment",
-                    "sentiment_source": "Labelled by",
-                },
-            )
-            st.number_input(
-                "Page",
-                min_value=1,
-                max_value=max(1, math.ceil(total / PAGE_SIZE)),
-                key="mention_page",
-                width=200,
-            )
+            _mention_table(results, page, text, order, span)
             correction_form(filters.db, results)
 
 
@@ -129,7 +141,7 @@ def influencers() -> None:
         if authors.empty:
             states.empty("No external author mentioned the chosen brands in this period.")
         else:
-            chart_with_summary(*listening.top_authors(authors))
+            chart_with_summary(*audience_charts.top_authors(authors))
             table(
                 authors.assign(platform=authors["platform"].map(platform_label)),
                 "influencers",
@@ -150,7 +162,7 @@ def places() -> None:
     """Where the mentions come from, when the source gives a place."""
     with states.section("Map"):
         located = data.places(filters)
-        chart_with_summary(*listening.places_map(located))
+        chart_with_summary(*audience_charts.places_map(located))
         table(
             located,
             "places",

@@ -148,7 +148,7 @@ def test_a_role_without_sentiment_correction_cannot_correct(
 ):
     from dashboard import data
 
-    monkeypatch.setattr(data, "session_role", lambda: "executive")
+    monkeypatch.setattr(data.session, "session_role", lambda: "executive")
     with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
         post_id = con.execute("SELECT min(post_id) FROM brand_matches").fetchall()[0][0]
     with pytest.raises(ValueError, match="executive role may not correct sentiment"):

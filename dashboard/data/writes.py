@@ -1,0 +1,120 @@
+"""The dashboard's few writes: sentiment corrections, questionnaire answers and ROI assumption
+changes, each stored with its audit event on a short read-write connection.
+
+The cached results need no clearing after a write: it changes the warehouse file, so the next
+read is a new version (``cache.warehouse_version``).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from dashboard import reader
+from dashboard.data import session
+from socialpulse.warehouse import (
+    WarehouseError,
+    WarehouseLockedError,
+    WarehouseMissingError,
+    WarehouseOutdatedError,
+    open_warehouse,
+)
+
+CORRECTION_WAIT_SECONDS = 10
+
+
+def write(db: str, action: Callable[[object], object]):
+    """Run ``action(con)`` on a short read-write connection and return what it returns.
+
+    A collector holding the warehouse is waited for (``open_warehouse``); so is another session
+    of this server reading it, since DuckDB refuses a read-write open in a process that has the
+    file open read-only. A missing warehouse is never created here.
+    """
+    if not Path(db).exists():
+        raise WarehouseMissingError(f"{db}: no warehouse here; build the demo with `pulse demo`")
+    deadline = time.monotonic() + CORRECTION_WAIT_SECONDS
+    reader.release(db, CORRECTION_WAIT_SECONDS)
+    while True:
+        try:
+            with open_warehouse(db, wait_seconds=CORRECTION_WAIT_SECONDS) as con:
+                return action(con)
+        except (WarehouseLockedError, WarehouseMissingError, WarehouseOutdatedError):
+            raise
+        except WarehouseError:
+            if time.monotonic() > deadline:
+                raise WarehouseLockedError(
+                    f"{db}: the warehouse stayed busy with readers; try again in a moment"
+                ) from None
+            time.sleep(0.2)
+
+
+def correct_sentiment(db: str, post_id: str, label: str, by: str | None = None) -> None:
+    """Store a human sentiment label, and its audit event, as `pulse sentiment correct` does.
+
+    The warehouse is opened read-write only for this one statement (``write``). In a signed-in
+    session the correction is the user's, and refused to a role without
+    ``sentiment_correction``; a call outside a session (a script) acts as "dashboard".
+    """
+    from analysis.sentiment import correct
+    from socialpulse import audit
+    from socialpulse.access import can
+
+    role = session.session_role()
+    if role is not None and not can(role, "sentiment_correction"):
+        raise ValueError(f"the {role} role may not correct sentiment")
+    by = by or session.session_user() or "dashboard"
+
+    def store(con) -> None:
+        correct(con, post_id, label, by)
+        audit.record(con, by, role, "sentiment_correction", post_id, detail=label)
+
+    write(db, store)
+
+
+def answer_question(
+    db: str,
+    question_id: str,
+    answer: str,
+    by: str,
+    role: str | None = None,
+    note: str | None = None,
+) -> int:
+    """Store a questionnaire answer and its audit event, as `pulse maturity answer` does."""
+    from analysis.maturity import check_answer, record_answer
+    from socialpulse import audit
+
+    check_answer(question_id, answer, by)
+
+    def store(con) -> int:
+        answer_id = record_answer(con, question_id, answer, by, note)
+        audit.record(con, by, role, "questionnaire_answer", question_id, detail=answer)
+        return answer_id
+
+    return write(db, store)
+
+
+def set_roi_assumption(
+    db: str,
+    name: str,
+    low: float,
+    base: float,
+    high: float,
+    by: str,
+    role: str | None = None,
+    note: str | None = None,
+) -> dict:
+    """Store an ROI assumption change and its audit event, as `pulse roi set` does."""
+    from analysis.roi import set_assumption
+    from socialpulse import audit
+
+    def store(con) -> dict:
+        change = set_assumption(
+            con, name, base, low, high, changed_by=by, note=note, settings=session.settings()
+        )
+        audit.record(
+            con, by, role, "roi_edit", name, detail=f"low {low:g}, base {base:g}, high {high:g}"
+        )
+        return change
+
+    return write(db, store)
