@@ -7,13 +7,14 @@ PORT   ?= 8501
 SIZE   ?= 1m
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test demo lint bench help
+.PHONY: run test demo lint bench clock-check help
 
 help:
 	@echo "make run    set up, build the demo warehouse if absent, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole test suite (browser tests included)"
 	@echo "make demo   rebuild the demo warehouse from scratch"
 	@echo "make lint   ruff"
+	@echo "make clock-check  the whole suite with the clock a year ahead, then a year back (faketime)"
 	@echo "make bench  benchmarks at SIZE=$(SIZE) (tiny, 50k, 1m, 10m); appends docs/benchmarks.md"
 
 # Reinstall only when the pins or the package metadata change.
@@ -43,3 +44,6 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/pulse bench --size $(SIZE)
+
+clock-check: $(STAMP)
+	bash tests/clock_shift.sh
