@@ -7,11 +7,12 @@ PORT   ?= 8501
 SIZE   ?= 1m
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test demo lint bench clock-check help
+.PHONY: run test test-fast demo lint bench clock-check help
 
 help:
 	@echo "make run    set up, build the demo warehouse if absent, serve http://127.0.0.1:$(PORT)"
 	@echo "make test   set up and run the whole test suite (browser tests included)"
+	@echo "make test-fast  every test but the slow ones (browser, bench, notebooks): the inner loop"
 	@echo "make demo   rebuild the demo warehouse from scratch"
 	@echo "make lint   ruff"
 	@echo "make clock-check  the whole suite with the clock a year ahead, then a year back (faketime)"
@@ -34,6 +35,9 @@ run: $(STAMP) $(DB)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 demo: $(STAMP)
 	$(BIN)/pulse --db $(DB) demo --fresh

@@ -15,6 +15,13 @@ from socialpulse.warehouse import open_warehouse
 DEMO_SIZE = {"seed": 7, "mentions": 4_000, "messages": 4_000, "employees": 600}
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A test that drives a real browser is slow by nature: `make test-fast` leaves it out."""
+    for item in items:
+        if item.get_closest_marker("browser"):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def private_key_file(tmp_path_factory):
     """Tests never create or read a pseudonymisation key in the user's home folder."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from socialpulse.warehouse import DOCUMENTED_TABLES
+from tests.samples import DIRECTORY
 
 COMMANDS = ["migrate", "demo", "analyze", "status", "serve", "config"]
 
@@ -174,9 +175,7 @@ def test_sentiment_evaluate_with_and_without_cross_validation(tmp_path):
 
 
 def test_import_directory_reports_people_and_problems(empty_db):
-    directory = (
-        Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "directory" / "directory.csv"
-    )
+    directory = DIRECTORY
     result = pulse(
         "import",
         "directory",

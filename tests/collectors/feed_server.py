@@ -1,4 +1,5 @@
-"""A local HTTP server on 127.0.0.1 that serves the recorded feeds under tests/fixtures/feeds.
+"""A local HTTP server on 127.0.0.1 that serves the recorded feeds under tests/fixtures/feeds
+and the sample feed of data/samples (as ``feeds/rss20.xml``, the plain RSS 2.0 case).
 
 It behaves like a real feed host: ETag and Last-Modified with 304 answers, error statuses, a
 slow answer, a UTF-16 feed, and a feed that grows by one story per request.
@@ -16,7 +17,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
+from tests.samples import FEED
+
 FEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "feeds"
+RECORDED = {"rss20.xml": FEED}  # served among the feeds, kept where a user finds it
 LAST_MODIFIED = "Wed, 16 Sep 2026 19:00:00 GMT"
 
 
@@ -82,17 +86,14 @@ class FeedServer:
             self.growing += 1
             return 200, growing_feed(self.growing), {"Content-Type": "application/rss+xml"}
         if path == "/feeds/utf16.xml":
-            text = (
-                (FEEDS / "rss20.xml")
-                .read_text("utf-8")
-                .replace('encoding="UTF-8"', 'encoding="UTF-16"')
-            )
+            text = FEED.read_text("utf-8").replace('encoding="UTF-8"', 'encoding="UTF-16"')
             return (
                 200,
                 text.encode("utf-16"),
                 {"Content-Type": "application/rss+xml; charset=utf-16"},
             )
-        file = FEEDS / path.removeprefix("/feeds/")
+        name = path.removeprefix("/feeds/")
+        file = RECORDED.get(name, FEEDS / name)
         if not path.startswith("/feeds/") or not file.is_file():
             return 404, b"not found", {}
         body = file.read_bytes()

@@ -10,8 +10,9 @@ import pytest
 
 from collectors.exports.archive import DamagedMember, open_export, unsafe_name
 from collectors.exports.runner import ExportError
+from tests.samples import SLACK_EXPORT
 
-EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "slack" / "export"
+EXPORT = SLACK_EXPORT
 
 
 def zip_folder(folder: Path, target: Path, prefix: str = "") -> Path:

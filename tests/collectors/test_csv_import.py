@@ -19,9 +19,10 @@ from collectors.exports.runner import prepare, run_import, save
 from socialpulse.config import load_settings, parse_settings
 from socialpulse.privacy import pseudonymise
 from socialpulse.warehouse import migrate, open_warehouse
+from tests.samples import CSV_EXPORT
 
 KEY = b"test-key"
-EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "csv" / "export"
+EXPORT = CSV_EXPORT
 ORIGINALS = [
     "ana.silva@northwind.example",
     "bo.chen@northwind.example",

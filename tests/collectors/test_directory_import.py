@@ -1,7 +1,5 @@
 """The HR directory import, and the steps every employee-network import shares."""
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
@@ -9,9 +7,9 @@ from collectors.exports.runner import derive_internal, run_import
 from socialpulse.config import load_settings, parse_settings
 from socialpulse.privacy import pseudonymise
 from socialpulse.warehouse import connect, open_warehouse, upsert
+from tests.samples import DIRECTORY
 
 KEY = b"test-key"
-DIRECTORY = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "directory"
 ORIGINALS = [
     "E100",
     "E101",
@@ -36,9 +34,7 @@ def authors(db) -> pd.DataFrame:
 
 
 def test_directory_rows_become_pseudonymous_people(empty_db):
-    summary = run_import(
-        empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY
-    )
+    summary = run_import(empty_db, "directory", DIRECTORY, load_settings(), key=KEY)
     assert summary.status == "partial"
     assert summary.problems == ["directory.csv: row 7: no employee_id or email"]
     people = authors(empty_db)
@@ -60,7 +56,7 @@ def test_directory_rows_become_pseudonymous_people(empty_db):
 
 
 def test_aliases_map_platform_ids_to_people(empty_db):
-    run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY)
+    run_import(empty_db, "directory", DIRECTORY, load_settings(), key=KEY)
     with open_warehouse(empty_db, read_only=True) as con:
         aliases = dict(con.execute("SELECT alias_id, person_id FROM person_aliases").fetchall())
     assert aliases[person("teams:aad-101")] == person("ana.silva@northwind.example")
@@ -69,15 +65,15 @@ def test_aliases_map_platform_ids_to_people(empty_db):
 
 
 def test_reimporting_the_directory_changes_nothing(empty_db):
-    run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY)
+    run_import(empty_db, "directory", DIRECTORY, load_settings(), key=KEY)
     before = authors(empty_db)
-    again = run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY)
+    again = run_import(empty_db, "directory", DIRECTORY, load_settings(), key=KEY)
     assert again.people.inserted == 0
     pd.testing.assert_frame_equal(authors(empty_db), before)
 
 
 def test_a_newer_directory_moves_people_and_marks_leavers(empty_db, tmp_path):
-    run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY)
+    run_import(empty_db, "directory", DIRECTORY, load_settings(), key=KEY)
     newer = tmp_path / "directory.csv"
     newer.write_text(
         "email,department,location\n"
@@ -107,7 +103,7 @@ def test_an_unusable_directory_is_one_line(empty_db, tmp_path, content, problem)
 
 
 def test_no_original_identity_is_left_in_the_warehouse_file(empty_db):
-    run_import(empty_db, "directory", DIRECTORY / "directory.csv", load_settings(), key=KEY)
+    run_import(empty_db, "directory", DIRECTORY, load_settings(), key=KEY)
     stored = b"".join(p.read_bytes() for p in empty_db.parent.glob(empty_db.name + "*"))
     for original in ORIGINALS:
         assert original.encode() not in stored, original

@@ -1,6 +1,6 @@
 """The Slack importer, on a hand-written export in Slack's documented format.
 
-The export (tests/fixtures/exports/slack/export) holds four conversations:
+The export (data/samples/slack-export) holds four conversations:
 - #general (channels.json, 5 members), 2026-03-02: Dev joins; Ana's welcome G1 (mentions Dev;
   waved at by Bo and Carla, tada by Ana herself and Dev) with replies by Dev (G2) and Bo (G3,
   who writes his email and phone); a bot_message; Carla's file share G4 (with text); Bo's file
@@ -39,11 +39,11 @@ from collectors.exports.slack import read_slack
 from socialpulse.config import parse_settings
 from socialpulse.privacy import pseudonymise
 from socialpulse.warehouse import open_warehouse
+from tests.samples import DIRECTORY, SLACK_EXPORT
 
 KEY = b"test-key"
 ROOT = Path(__file__).resolve().parents[2]
-FIXTURES = ROOT / "tests" / "fixtures" / "exports"
-EXPORT = FIXTURES / "slack" / "export"
+EXPORT = SLACK_EXPORT
 SETTINGS = parse_settings("")
 IDS = {
     "ana": "U0ANA1111",
@@ -324,7 +324,7 @@ def test_display_names_are_kept_only_when_allowed(empty_db):
 
 
 def test_people_join_the_directory_by_email(empty_db):
-    run_import(empty_db, "directory", FIXTURES / "directory" / "directory.csv", SETTINGS, key=KEY)
+    run_import(empty_db, "directory", DIRECTORY, SETTINGS, key=KEY)
     load(empty_db)
     people = table(empty_db, "SELECT author_id, department, in_directory FROM authors")
     ana = people.set_index("author_id").loc[who("ana")]

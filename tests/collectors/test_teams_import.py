@@ -1,6 +1,6 @@
 """The Microsoft Teams importer, on a hand-written Graph chatMessage export.
 
-The export (tests/fixtures/exports/teams/export) holds four conversations:
+The export (data/samples/teams-export) holds four conversations:
 - General (channels.json): Dana's post G1 (mentions Eli; liked by Eli, hearted by Fay, liked
   by Dana herself), a system event, a bot's poll, a deleted message, Fay's post G5 thanking
   "Dana Ortiz" by name; replies R1 (Eli, liked by Dana) and R2 (Gus, mentions Dana and the
@@ -32,10 +32,11 @@ from collectors.exports.teams import read_messages_file
 from socialpulse.config import parse_settings
 from socialpulse.privacy import pseudonymise
 from socialpulse.warehouse import migrate, open_warehouse
+from tests.samples import TEAMS_DIRECTORY, TEAMS_EXPORT
 
 KEY = b"test-key"
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "teams"
-EXPORT = FIXTURES / "export"
+DAMAGED = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "teams" / "damaged"
+EXPORT = TEAMS_EXPORT
 AAD = {
     name: f"5d0a7c2e-1f3b-4a6d-8e9f-0a1b2c3d4e0{n}"
     for n, name in enumerate(["dana", "eli", "fay", "gus"], start=1)
@@ -276,14 +277,14 @@ def _dana_in_directory(db: Path) -> None:
 
 
 def test_a_directory_imported_first_names_the_teams_author(empty_db):
-    run_import(empty_db, "directory", FIXTURES / "directory.csv", SETTINGS, key=KEY)
+    run_import(empty_db, "directory", TEAMS_DIRECTORY, SETTINGS, key=KEY)
     load(empty_db)
     _dana_in_directory(empty_db)
 
 
 def test_a_directory_imported_later_names_the_teams_author(empty_db):
     load(empty_db)
-    run_import(empty_db, "directory", FIXTURES / "directory.csv", SETTINGS, key=KEY)
+    run_import(empty_db, "directory", TEAMS_DIRECTORY, SETTINGS, key=KEY)
     _dana_in_directory(empty_db)
 
 
@@ -296,7 +297,7 @@ def test_no_original_identity_is_left_in_the_warehouse_file(empty_db):
 
 
 def test_damaged_files_are_one_line_each_and_the_rest_loads(empty_db):
-    summary = load(empty_db, FIXTURES / "damaged")
+    summary = load(empty_db, DAMAGED)
     assert summary.status == "partial"
     assert summary.problems == [
         "latin1.json: message 1789376400121: bytes that are not UTF-8",

@@ -1,6 +1,6 @@
 """The Viva Engage importer, on a hand-written network data export.
 
-The export (tests/fixtures/exports/viva/export) has five users and four groups:
+The export (data/samples/viva-export) has five users and four groups:
 - Announcements: Ana's post V1 referencing Bo as [[user:...]], Carla's reply V2 ("Thanks @Ana
   Silva"), Bo's reply V3 to V2 ("Agreed with Carla Diaz", no @).
 - Lyon Office: Bo's V4 (with a phone number), Ana's deleted V5, a bot's V6.
@@ -37,9 +37,10 @@ from collectors.exports.runner import ExportError, prepare, run_import, save
 from socialpulse.config import parse_settings
 from socialpulse.privacy import pseudonymise
 from socialpulse.warehouse import migrate, open_warehouse
+from tests.samples import VIVA_EXPORT
 
 KEY = b"test-key"
-EXPORT = Path(__file__).resolve().parents[1] / "fixtures" / "exports" / "viva" / "export"
+EXPORT = VIVA_EXPORT
 EMAILS = {
     name: f"{name}@northwind.example"
     for name in ("ana.silva", "bo.chen", "carla.diaz", "hal.moreau", "ivy.nguyen")
