@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,7 @@ def demo_tables():
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory, demo_tables) -> Path:
-    """A loaded and analysed demo warehouse; read it, never write it (use ``demo_db_copy``)."""
+    """A loaded and scored demo warehouse; read it only (``db_copy(demo_db)`` to write)."""
     path = tmp_path_factory.mktemp("warehouse") / "demo.duckdb"
     with open_warehouse(path) as con:
         load_demo(con, demo_tables)
@@ -52,10 +53,19 @@ def demo_db(tmp_path_factory, demo_tables) -> Path:
 
 
 @pytest.fixture
-def demo_db_copy(demo_db, tmp_path) -> Path:
-    copy = tmp_path / "demo.duckdb"
-    shutil.copy(demo_db, copy)
-    return copy
+def db_copy(tmp_path) -> Callable[[Path], Path]:
+    """``db_copy(demo_db)``: this test's own copy of a session warehouse, to write in. Asked
+    twice for the same warehouse (by the test and by one of its fixtures), it gives the same
+    copy, so both see the same writes."""
+    copies: dict[Path, Path] = {}
+
+    def copy_of(source: Path) -> Path:
+        if source not in copies:
+            copies[source] = tmp_path / f"copy-{len(copies)}-{source.name}"
+            shutil.copy(source, copies[source])
+        return copies[source]
+
+    return copy_of
 
 
 @pytest.fixture

@@ -384,8 +384,9 @@ def test_summary_matches_the_stored_week_and_month(con):
     assert ops["metrics"]["interactive_users"]["value"] == pytest.approx(75.0)
 
 
-def test_summary_and_stored_figures_agree_on_the_demo(demo_db_copy):
-    with open_warehouse(demo_db_copy) as con:
+def test_summary_and_stored_figures_agree_on_the_demo(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
+    with open_warehouse(warehouse) as con:
         refresh_internal_metrics(con, floor(5))
         june = Period(date(2026, 6, 1), date(2026, 6, 30))
         for department in ("Sales", OTHER):

@@ -950,19 +950,21 @@ def test_refresh_scores_every_month_end_and_the_newest_day_once(con):
 # --- the demo ---------------------------------------------------------------------------------
 
 
-def test_the_demo_answers_are_real_questions_dated_in_its_year_and_load_once(demo_db_copy):
+def test_the_demo_answers_are_real_questions_dated_in_its_year_and_load_once(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
     answers = demo_answers()
     assert set(answers["question_id"]) <= set(QUESTION_IDS)
     assert answers["answered_at"].between("2025-11-01", "2026-11-01").all()
-    with open_warehouse(demo_db_copy) as con:
+    with open_warehouse(warehouse) as con:
         assert con.execute("SELECT count(*) FROM maturity_answers").fetchall()[0][0] == len(ANSWERS)
         assert save_answers(con, answers) == 0
         assert con.execute("SELECT count(*) FROM maturity_answers").fetchall()[0][0] == len(ANSWERS)
 
 
-def test_the_demo_organisation_moves_up_over_its_year(demo_db_copy):
+def test_the_demo_organisation_moves_up_over_its_year(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
     settings = load_settings(EXAMPLE_CONFIG)
-    with open_warehouse(demo_db_copy) as con:
+    with open_warehouse(warehouse) as con:
         refresh_brand_daily(con)
         november = scorecard(con, settings, date(2025, 11, 30))
         october = scorecard(con, settings)

@@ -424,8 +424,9 @@ def test_refresh_replaces_what_it_stored(con):
     )
 
 
-def test_demo_network_hides_legal_and_counts_every_directory_edge(demo_db_copy):
-    with open_warehouse(demo_db_copy) as con:
+def test_demo_network_hides_legal_and_counts_every_directory_edge(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
+    with open_warehouse(warehouse) as con:
         stored = refresh_network(con, settings(5))
         assert stored > 600
         values = con.execute(

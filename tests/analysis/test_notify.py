@@ -371,11 +371,12 @@ def test_every_body_is_json():
     assert webhook_body(alert, "json")["closed_at"] is None
 
 
-def test_the_demo_crisis_reaches_slack_within_its_first_hours(demo_db_copy, http):
+def test_the_demo_crisis_reaches_slack_within_its_first_hours(db_copy, demo_db, http):
+    warehouse = db_copy(demo_db)
     server, base = http
     crisis = pd.Timestamp(DemoCalendar().crisis)
     settings = _settings(hooks=[AlertWebhook(url=f"{base}/ok", format="slack")])
-    con = connect(demo_db_copy)
+    con = connect(warehouse)
     try:
         detect_alerts(con, settings, now=crisis + pd.Timedelta(hours=3))
         notify_new_alerts(con, settings, now=crisis + pd.Timedelta(hours=3))

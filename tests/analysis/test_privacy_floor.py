@@ -256,8 +256,9 @@ def test_random_directories_and_filters_never_show_a_small_group(cells, picks, f
         assert result["people"] == len(selected) >= floor
 
 
-def test_the_demo_never_names_legal(demo_db_copy):
-    with open_warehouse(demo_db_copy) as con:
+def test_the_demo_never_names_legal(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
+    with open_warehouse(warehouse) as con:
         assert refresh_internal_metrics(con, Settings()) > 0
         legal = con.execute(
             "SELECT count(*) FROM internal_metrics WHERE segment_value = 'Legal'"

@@ -361,8 +361,9 @@ def test_periods_parse_or_say_what_is_expected(con):
             parse_period(con, bad)
 
 
-def test_on_the_demo_the_counts_follow_the_definitions(demo_db_copy):
-    with open_warehouse(demo_db_copy) as con:
+def test_on_the_demo_the_counts_follow_the_definitions(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
+    with open_warehouse(warehouse) as con:
         refresh_answered_posts(con)
         period = default_period(con)
         volumes = count_volumes(con, period)

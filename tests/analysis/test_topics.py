@@ -232,8 +232,9 @@ def test_an_empty_warehouse_and_bad_arguments(empty_db):
         compute_topics(con, periods=0)
 
 
-def test_the_demo_recall_is_an_emerging_northwind_topic_in_september(demo_db_copy):
-    con = connect(demo_db_copy)
+def test_the_demo_recall_is_an_emerging_northwind_topic_in_september(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
+    con = connect(warehouse)
     rows = compute_topics(con)
 
     assert rows.groupby(["brand", "period_start"]).ngroups == 36  # 3 brands x 12 months

@@ -55,10 +55,9 @@ def test_demo_then_status_lists_every_table_with_counts(empty_db):
     assert status["last_runs"][0]["status"] == "ok"
 
 
-def test_a_second_demo_run_inserts_nothing(demo_db_copy):
-    result = pulse(
-        "demo", "--seed", "7", "--mentions", "4000", "--messages", "4000", db=demo_db_copy
-    )
+def test_a_second_demo_run_inserts_nothing(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
+    result = pulse("demo", "--seed", "7", "--mentions", "4000", "--messages", "4000", db=warehouse)
     assert result.returncode == 0, result.stderr
     assert "(0 new, 8,000 updated)" in result.stderr.replace("\n", " ")
 
@@ -70,12 +69,13 @@ def test_status_on_a_missing_warehouse_says_what_to_run(empty_db):
     assert len(lines) == 1 and "pulse demo" in lines[0] and "Traceback" not in result.stderr
 
 
-def test_a_locked_warehouse_is_one_line_not_a_traceback(demo_db_copy):
+def test_a_locked_warehouse_is_one_line_not_a_traceback(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            f"import duckdb, time; c = duckdb.connect({str(demo_db_copy)!r}); "
+            f"import duckdb, time; c = duckdb.connect({str(warehouse)!r}); "
             "print('ready', flush=True); time.sleep(60)",
         ],
         stdout=subprocess.PIPE,
@@ -83,7 +83,7 @@ def test_a_locked_warehouse_is_one_line_not_a_traceback(demo_db_copy):
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        result = pulse("analyze", db=demo_db_copy)
+        result = pulse("analyze", db=warehouse)
     finally:
         holder.kill()
         holder.wait()

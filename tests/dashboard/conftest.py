@@ -9,8 +9,13 @@ import pytest
 import streamlit.testing.v1.app_test as app_test
 
 from analysis.brand_daily import refresh_brand_daily
+from analysis.internal_metrics import refresh_internal_metrics
+from analysis.maturity import refresh_maturity
 from analysis.mention_index import refresh_mention_index
+from analysis.network import refresh_network
 from analysis.pipeline import refresh_topics
+from analysis.push_pull import refresh_push_pull
+from analysis.roi import refresh_answered_posts
 from analysis.spikes import detect_alerts
 from socialpulse.config import load_settings
 from socialpulse.warehouse import open_warehouse
@@ -31,11 +36,20 @@ def analysed_db(demo_db, tmp_path_factory) -> Path:
     return path
 
 
-@pytest.fixture
-def analysed_db_copy(analysed_db, tmp_path) -> Path:
-    copy = tmp_path / "analysed.duckdb"
-    shutil.copy(analysed_db, copy)
-    return copy
+@pytest.fixture(scope="session")
+def internal_db(analysed_db, tmp_path_factory) -> Path:
+    """The analysed demo with everything `pulse analyze` stores for the internal and executive
+    pages; read it only (``db_copy(internal_db)`` to write)."""
+    path = tmp_path_factory.mktemp("internal") / "demo.duckdb"
+    shutil.copy(analysed_db, path)
+    settings = load_settings()
+    with open_warehouse(path) as con:
+        for step in (refresh_internal_metrics, refresh_network, refresh_push_pull):
+            step(con, settings)
+        refresh_answered_posts(con)
+        refresh_maturity(con, settings)
+        con.execute("CHECKPOINT")
+    return path
 
 
 PASSWORD = "a long test password"

@@ -22,8 +22,6 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Page, sync_playwright
 
-from tests.dashboard import test_internal_pages as internal
-
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
@@ -51,7 +49,6 @@ IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 SIDEBAR = '[data-testid="stSidebar"]'
 PASSWORD = "a long browser password"
 pytestmark = pytest.mark.browser
-internal_db = internal.internal_db  # the analysed demo with the internal and executive roll-ups
 
 
 def free_port() -> int:

@@ -20,13 +20,14 @@ def a_post(db) -> str:
         return con.execute("SELECT min(post_id) FROM brand_matches").fetchall()[0][0]
 
 
-def test_a_correction_waits_for_a_reader_of_this_process(analysed_db_copy):
-    post_id = a_post(analysed_db_copy)
-    reader = duckdb.connect(str(analysed_db_copy), read_only=True)  # another session's query
+def test_a_correction_waits_for_a_reader_of_this_process(db_copy, analysed_db):
+    warehouse = db_copy(analysed_db)
+    post_id = a_post(warehouse)
+    reader = duckdb.connect(str(warehouse), read_only=True)  # another session's query
     threading.Timer(0.5, reader.close).start()
-    data.correct_sentiment(str(analysed_db_copy), post_id, "negative")
-    assert stored(analysed_db_copy) == [(post_id, "negative", "dashboard")]
-    with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
+    data.correct_sentiment(str(warehouse), post_id, "negative")
+    assert stored(warehouse) == [(post_id, "negative", "dashboard")]
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute(
             "SELECT label, source FROM post_sentiment WHERE post_id = ?", [post_id]
         ).fetchall() == [("negative", "human")]
@@ -35,16 +36,18 @@ def test_a_correction_waits_for_a_reader_of_this_process(analysed_db_copy):
         ]
 
 
-def test_a_second_correction_replaces_the_first(analysed_db_copy):
-    post_id = a_post(analysed_db_copy)
-    data.correct_sentiment(str(analysed_db_copy), post_id, "negative")
-    data.correct_sentiment(str(analysed_db_copy), post_id, "neutral", by="ana")
-    assert stored(analysed_db_copy) == [(post_id, "neutral", "ana")]
+def test_a_second_correction_replaces_the_first(db_copy, analysed_db):
+    warehouse = db_copy(analysed_db)
+    post_id = a_post(warehouse)
+    data.correct_sentiment(str(warehouse), post_id, "negative")
+    data.correct_sentiment(str(warehouse), post_id, "neutral", by="ana")
+    assert stored(warehouse) == [(post_id, "neutral", "ana")]
 
 
-def test_a_bad_label_or_post_is_refused_with_a_sentence(analysed_db_copy):
+def test_a_bad_label_or_post_is_refused_with_a_sentence(db_copy, analysed_db):
+    warehouse = db_copy(analysed_db)
     with pytest.raises(ValueError, match="expected positive, neutral or negative"):
-        data.correct_sentiment(str(analysed_db_copy), a_post(analysed_db_copy), "angry")
+        data.correct_sentiment(str(warehouse), a_post(warehouse), "angry")
     with pytest.raises(ValueError, match="x:nope: no such post"):
-        data.correct_sentiment(str(analysed_db_copy), "x:nope", "positive")
-    assert stored(analysed_db_copy) == []
+        data.correct_sentiment(str(warehouse), "x:nope", "positive")
+    assert stored(warehouse) == []

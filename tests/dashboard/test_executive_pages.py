@@ -22,9 +22,6 @@ from tests.dashboard.test_internal_pages import (
     summaries,
 )
 
-internal_db = internal.internal_db  # the session's analysed demo, shared fixtures
-internal_db_copy = internal.internal_db_copy
-
 EXECUTIVE = {
     "kpi_scorecard": "KPI scorecard",
     "maturity": "Maturity scorecard",
@@ -229,8 +226,9 @@ def test_maturity_page_shows_stage_scores_and_what_blocks(internal_db, monkeypat
     assert f"stage {int(bars['reached'].sum()) + 1} is blocked by" in summaries(app)[0]
 
 
-def test_a_questionnaire_answer_is_stored_audited_and_counted(internal_db_copy, monkeypatch):
-    app = run_page("maturity", internal_db_copy, monkeypatch, role="admin")
+def test_a_questionnaire_answer_is_stored_audited_and_counted(db_copy, internal_db, monkeypatch):
+    warehouse = db_copy(internal_db)
+    app = run_page("maturity", warehouse, monkeypatch, role="admin")
     blocking = app.dataframe[0].value
     question = blocking[blocking["source"] == "questionnaire"].iloc[0]
     assert question["score"] < 1
@@ -240,7 +238,7 @@ def test_a_questionnaire_answer_is_stored_audited_and_counted(internal_db_copy, 
     app.button(key="save_answer").click().run()
     assert not app.exception and not app.error
     assert app.success[0].value.startswith("Saved: “yes”")
-    with duckdb.connect(str(internal_db_copy), read_only=True) as con:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         stored = con.execute(
             "SELECT answer, answered_by, note FROM maturity_answers WHERE question_id = ? "
             "ORDER BY answer_id DESC LIMIT 1",
@@ -283,9 +281,10 @@ def stored_assumptions(db) -> tuple[list, list]:
 
 
 def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(
-    internal_db_copy, monkeypatch
+    db_copy, internal_db, monkeypatch
 ):
-    app = run_page("roi", internal_db_copy, monkeypatch, QUARTER, role="marketing")
+    warehouse = db_copy(internal_db)
+    app = run_page("roi", warehouse, monkeypatch, QUARTER, role="marketing")
     before = app.metric[0].value
     editor = app.data_editor[0]
     assert editor.editing_mode == "fixed"
@@ -295,7 +294,7 @@ def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(
     )
     assert not app.exception and not app.error
     assert [m.value for m in app.success] == ["Saved: seats is now low 10, base 20, high 30."]
-    stored, audited = stored_assumptions(internal_db_copy)
+    stored, audited = stored_assumptions(warehouse)
     assert stored == [("seats", 10.0, 20.0, 30.0, "marketing-user", "board plan")]
     assert audited == [("marketing-user", "marketing", "seats", "low 10, base 20, high 30")]
     # A fresh editor shows the values now in force, their source and note.
@@ -308,13 +307,14 @@ def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(
     # Saving again without a change stores nothing.
     app.button(key="save_roi").click().run()
     assert [m.value for m in app.info if m.value.startswith("Nothing changed")]
-    assert stored_assumptions(internal_db_copy)[0] == stored
+    assert stored_assumptions(warehouse)[0] == stored
 
 
 def test_each_refused_row_says_why_in_one_line_and_the_others_are_saved(
-    internal_db_copy, monkeypatch
+    db_copy, internal_db, monkeypatch
 ):
-    app = run_page("roi", internal_db_copy, monkeypatch, QUARTER, role="admin")
+    warehouse = db_copy(internal_db)
+    app = run_page("roi", warehouse, monkeypatch, QUARTER, role="admin")
     current = app.data_editor[0].value.set_index("name")
     base = current.loc["seats", "base"]
     edit_assumptions(
@@ -337,7 +337,7 @@ def test_each_refused_row_says_why_in_one_line_and_the_others_are_saved(
     assert len(app.success) == 1 and app.success[0].value.startswith(
         "Saved: licence_per_seat_month is now"
     )
-    stored, audited = stored_assumptions(internal_db_copy)
+    stored, audited = stored_assumptions(warehouse)
     assert [(name, note) for name, *_, note in stored] == [("licence_per_seat_month", "list price")]
     assert [target for *_, target, _ in audited] == ["licence_per_seat_month"]
     # The refused edits stay in the table to be corrected.
@@ -424,11 +424,12 @@ def _events(db, now: datetime) -> None:
         audit.record(con, "carol", "admin", "login", now=now - timedelta(days=60))  # too old
 
 
-def test_the_audit_log_lists_filters_and_downloads_its_events(internal_db_copy, monkeypatch):
+def test_the_audit_log_lists_filters_and_downloads_its_events(db_copy, internal_db, monkeypatch):
+    warehouse = db_copy(internal_db)
     from datetime import UTC
 
-    _events(internal_db_copy, datetime.now(UTC))
-    app = run_page("audit_log", internal_db_copy, monkeypatch, role="auditor")
+    _events(warehouse, datetime.now(UTC))
+    app = run_page("audit_log", warehouse, monkeypatch, role="auditor")
     assert not app.exception and not app.error
     shown = app.dataframe[0].value
     assert shown[["actor", "action", "target"]].fillna("-").values.tolist() == [

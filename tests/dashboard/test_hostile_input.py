@@ -69,9 +69,10 @@ def test_filters_of_a_link_with_sql_are_ignored(analysed_db, accounts, monkeypat
 
 
 @pytest.fixture
-def hostile_db(analysed_db_copy) -> tuple[Path, str]:
+def hostile_db(db_copy, analysed_db) -> tuple[Path, str]:
     """The newest brand mention now carries a script tag and an image with onerror."""
-    with duckdb.connect(str(analysed_db_copy)) as con:
+    warehouse = db_copy(analysed_db)
+    with duckdb.connect(str(warehouse)) as con:
         post_id = con.execute(
             "SELECT arg_max(p.post_id, p.created_at) FROM posts p "
             "JOIN brand_matches USING (post_id) WHERE p.platform = 'x'"
@@ -81,7 +82,7 @@ def hostile_db(analysed_db_copy) -> tuple[Path, str]:
             [f"pwnd Northwind {SCRIPT} {IMAGE}", post_id],
         )
         con.execute("CHECKPOINT")
-    return analysed_db_copy, post_id
+    return warehouse, post_id
 
 
 @pytest.mark.browser

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import shutil
 from datetime import date
 from pathlib import Path
 
@@ -16,13 +15,8 @@ import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analysis.internal_metrics import refresh_internal_metrics
-from analysis.maturity import refresh_maturity
-from analysis.network import refresh_network
 from analysis.period import Period
-from analysis.push_pull import non_responders, refresh_push_pull
-from analysis.roi import refresh_answered_posts
-from socialpulse.config import load_settings
+from analysis.push_pull import non_responders
 from socialpulse.warehouse import open_warehouse
 from tests.dashboard.test_pages import chart_data, summaries
 
@@ -34,29 +28,6 @@ INTERNAL = {
     "expert_finder": "Expert finder",
 }
 QUARTER = {"from": "2026-08-01", "to": "2026-10-31"}
-
-
-@pytest.fixture(scope="session")
-def internal_db(analysed_db, tmp_path_factory) -> Path:
-    """The analysed demo with everything `pulse analyze` stores for the internal and executive
-    pages; read it only (``internal_db_copy`` to write)."""
-    path = tmp_path_factory.mktemp("internal") / "demo.duckdb"
-    shutil.copy(analysed_db, path)
-    settings = load_settings()
-    with open_warehouse(path) as con:
-        for step in (refresh_internal_metrics, refresh_network, refresh_push_pull):
-            step(con, settings)
-        refresh_answered_posts(con)
-        refresh_maturity(con, settings)
-        con.execute("CHECKPOINT")
-    return path
-
-
-@pytest.fixture
-def internal_db_copy(internal_db, tmp_path) -> Path:
-    copy = tmp_path / "internal.duckdb"
-    shutil.copy(internal_db, copy)
-    return copy
 
 
 def run_page(

@@ -199,8 +199,9 @@ def test_search_finds_only_matching_mentions(analysed_db, monkeypatch):
     assert "holding at most 2,000 mentions" in summaries(app)[0]
 
 
-def test_a_sentiment_correction_is_stored_and_shown(analysed_db_copy, monkeypatch):
-    app = run_page("mentions", analysed_db_copy, monkeypatch)
+def test_a_sentiment_correction_is_stored_and_shown(db_copy, analysed_db, monkeypatch):
+    warehouse = db_copy(analysed_db)
+    app = run_page("mentions", warehouse, monkeypatch)
     first = app.dataframe[0].value.iloc[0]
     label = "positive" if first["sentiment"] != "positive" else "negative"
     app.selectbox(key="correct_post").set_value(first["post_id"])
@@ -208,7 +209,7 @@ def test_a_sentiment_correction_is_stored_and_shown(analysed_db_copy, monkeypatc
     app.button(key="save_correction").click().run()
     assert not app.exception
     assert app.success[0].value.startswith(f"Saved: {first['post_id']} is now {label}")
-    with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         stored = con.execute(
             "SELECT label, corrected_by FROM sentiment_corrections WHERE post_id = ?",
             [first["post_id"]],
@@ -298,10 +299,11 @@ def test_an_unanalysed_warehouse_says_to_run_the_analysis(name, demo_db, monkeyp
     assert not charts(app)
 
 
-def test_a_platform_never_collected_says_how_to_collect_it(analysed_db_copy, monkeypatch):
-    with duckdb.connect(str(analysed_db_copy)) as con:
+def test_a_platform_never_collected_says_how_to_collect_it(db_copy, analysed_db, monkeypatch):
+    warehouse = db_copy(analysed_db)
+    with duckdb.connect(str(warehouse)) as con:
         con.execute("DELETE FROM brand_daily WHERE platform = 'reddit'")
-    app = run_page("brand_conversations", analysed_db_copy, monkeypatch)
+    app = run_page("brand_conversations", warehouse, monkeypatch)
     assert not app.exception
     hint = next(i.value for i in app.info if "Reddit" in i.value)
     assert hint.startswith("No Reddit data yet: set REDDIT_CLIENT_ID")
@@ -310,15 +312,16 @@ def test_a_platform_never_collected_says_how_to_collect_it(analysed_db_copy, mon
 
 
 def test_a_failing_section_says_so_in_a_sentence_and_logs_the_error(
-    analysed_db_copy, monkeypatch, caplog
+    db_copy, analysed_db, monkeypatch, caplog
 ):
+    warehouse = db_copy(analysed_db)
     from analysis import share_of_voice
 
     def broken(*args, **kwargs):
         raise RuntimeError("boom: secret internals")
 
     monkeypatch.setattr(share_of_voice, "sentiment_trend", broken)
-    app = run_page("brand_conversations", analysed_db_copy, monkeypatch)
+    app = run_page("brand_conversations", warehouse, monkeypatch)
     assert not app.exception
     assert [e.value for e in app.error] == [
         "Sentiment cannot be shown because of an internal error (it has been logged). Try "

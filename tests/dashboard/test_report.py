@@ -11,10 +11,7 @@ import duckdb
 
 from dashboard.data import Filters
 from dashboard.report import report_builder
-from tests.dashboard import test_internal_pages as internal
 from tests.dashboard.test_internal_pages import QUARTER, run_page
-
-internal_db = internal.internal_db  # the session's analysed demo, shared fixtures
 
 
 class Links(HTMLParser):

@@ -86,9 +86,10 @@ def test_an_unknown_page_is_for_admin_only():
 
 
 @pytest.fixture
-def exec_mention(analysed_db_copy) -> str:
+def exec_mention(db_copy, analysed_db) -> str:
     """A brand mention posted in the demo's restricted executive channel."""
-    with duckdb.connect(str(analysed_db_copy)) as con:
+    warehouse = db_copy(analysed_db)
+    with duckdb.connect(str(warehouse)) as con:
         post_id = con.execute(
             "SELECT arg_max(post_id, created_at) FROM posts "
             "WHERE channel_id = 'slack:exec-leadership'"
@@ -118,14 +119,13 @@ def reads(db: str, post_id: str) -> None:
 
 
 def test_the_data_layer_shows_restricted_posts_only_to_their_audience(
-    exec_mention, analysed_db_copy, accounts
+    exec_mention, db_copy, analysed_db, accounts
 ):
     """Run in one process, admin first: the cached result of admin must not reach marketing."""
+    warehouse = db_copy(analysed_db)
     shown = {}
     for role in ("admin", "executive", "marketing", "internal-comms"):
-        app = AppTest.from_function(
-            reads, args=(str(analysed_db_copy), exec_mention), default_timeout=60
-        )
+        app = AppTest.from_function(reads, args=(str(warehouse), exec_mention), default_timeout=60)
         signed_in(app, role).run()
         assert not app.exception
         shown[role] = [t.value for t in app.text]
@@ -134,7 +134,7 @@ def test_the_data_layer_shows_restricted_posts_only_to_their_audience(
     for role in ("marketing", "internal-comms"):
         assert shown[role][:2] == ["[]", "[]"]
     assert int(shown["marketing"][2]) <= int(shown["admin"][2])
-    with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         searches = con.execute(
             "SELECT actor, role, target FROM audit_log WHERE action = 'search' ORDER BY event_id"
         ).fetchall()
@@ -144,16 +144,17 @@ def test_the_data_layer_shows_restricted_posts_only_to_their_audience(
 
 
 def test_a_role_without_sentiment_correction_cannot_correct(
-    analysed_db_copy, accounts, monkeypatch
+    db_copy, analysed_db, accounts, monkeypatch
 ):
+    warehouse = db_copy(analysed_db)
     from dashboard import data
 
     monkeypatch.setattr(data.session, "session_role", lambda: "executive")
-    with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         post_id = con.execute("SELECT min(post_id) FROM brand_matches").fetchall()[0][0]
     with pytest.raises(ValueError, match="executive role may not correct sentiment"):
-        data.correct_sentiment(str(analysed_db_copy), post_id, "negative")
-    with duckdb.connect(str(analysed_db_copy), read_only=True) as con:
+        data.correct_sentiment(str(warehouse), post_id, "negative")
+    with duckdb.connect(str(warehouse), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM sentiment_corrections").fetchall()[0][0] == 0
     assert pd.notna(post_id)
 

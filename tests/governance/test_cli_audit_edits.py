@@ -8,8 +8,9 @@ from socialpulse.cli import app
 runner = CliRunner()
 
 
-def test_edits_leave_one_audit_row_each(demo_db_copy):
-    db = str(demo_db_copy)
+def test_edits_leave_one_audit_row_each(db_copy, demo_db):
+    warehouse = db_copy(demo_db)
+    db = str(warehouse)
     con = duckdb.connect(db, read_only=True)
     post_id = con.execute("SELECT post_id FROM posts ORDER BY post_id LIMIT 1").fetchall()[0][0]
     con.close()
