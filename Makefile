@@ -7,7 +7,7 @@ PORT   ?= 8501
 SIZE   ?= 1m
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-fast demo lint bench clock-check help
+.PHONY: run test test-fast demo lint bench clock-check cli-reference help
 
 help:
 	@echo "make run    set up, build the demo warehouse if absent, serve http://127.0.0.1:$(PORT)"
@@ -16,6 +16,7 @@ help:
 	@echo "make demo   rebuild the demo warehouse from scratch"
 	@echo "make lint   ruff"
 	@echo "make clock-check  the whole suite with the clock a year ahead, then a year back (faketime)"
+	@echo "make cli-reference  regenerate docs/cli.md from the commands' --help"
 	@echo "make bench  benchmarks at SIZE=$(SIZE) (tiny, 50k, 1m, 10m); appends docs/benchmarks.md"
 
 # Reinstall only when the pins or the package metadata change.
@@ -51,3 +52,8 @@ bench: $(STAMP)
 
 clock-check: $(STAMP)
 	bash tests/clock_shift.sh
+
+# The same width and no colour everywhere, so that the generated file is the same on every machine.
+cli-reference: $(STAMP)
+	env -i PATH="$$PATH" HOME="$$HOME" COLUMNS=100 NO_COLOR=1 TERM=dumb \
+		$(BIN)/python -m socialpulse.cli_reference docs/cli.md

@@ -13,7 +13,7 @@ from socialpulse.access import (
     visible_post_filter,
 )
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+GOVERNANCE_DOC = (Path(__file__).resolve().parents[2] / "docs" / "governance.md").read_text()
 
 
 def test_the_roles_of_the_issue():
@@ -37,8 +37,8 @@ def test_every_role_has_something_and_only_admin_everything():
     assert all("admin" in roles for roles in PERMISSIONS.values())
 
 
-def test_the_readme_shows_the_table_from_the_code():
-    assert permission_table() in README
+def test_the_governance_page_shows_the_table_from_the_code():
+    assert permission_table() in GOVERNANCE_DOC
 
 
 def visible(con, role):
