@@ -56,4 +56,4 @@ clock-check: $(STAMP)
 # The same width and no colour everywhere, so that the generated file is the same on every machine.
 cli-reference: $(STAMP)
 	env -i PATH="$$PATH" HOME="$$HOME" COLUMNS=100 NO_COLOR=1 TERM=dumb \
-		$(BIN)/python -m socialpulse.cli_reference docs/cli.md
+		$(BIN)/python -m socialpulse.cli.reference docs/cli.md

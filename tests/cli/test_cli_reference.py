@@ -14,7 +14,7 @@ def generated() -> str:
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/"), "COLUMNS": "100"}
     env |= {"NO_COLOR": "1", "TERM": "dumb"}
     return subprocess.run(
-        [sys.executable, "-m", "socialpulse.cli_reference"],
+        [sys.executable, "-m", "socialpulse.cli.reference"],
         capture_output=True,
         text=True,
         check=True,

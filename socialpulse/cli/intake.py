@@ -1,0 +1,137 @@
+"""Commands that bring data in: the collectors (outside) and the export importers (inside)."""
+
+from __future__ import annotations
+
+import re
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from socialpulse.cli.common import State, console, fail, one_line_errors, settings_or_fail
+from socialpulse.warehouse import WarehouseError
+
+
+def parse_interval(text: str) -> float:
+    """Seconds in '30s', '15m' or '1h'."""
+    match = re.fullmatch(r"(\d+)([smh])", text.strip())
+    if not match:
+        raise typer.BadParameter(f"{text!r}: expected a number and s, m or h, e.g. 15m")
+    return int(match.group(1)) * {"s": 1, "m": 60, "h": 3600}[match.group(2)]
+
+
+def collect_once(collectors: list, rules: list) -> bool:
+    """Run each collector once; True when none failed outright."""
+    from collectors.base import MissingCredentialsError
+    from collectors.runner import run_collector
+
+    healthy = True
+    for collector in collectors:
+        try:
+            summary = run_collector(State.db, collector, rules)
+        except MissingCredentialsError as error:
+            console.print(f"[yellow]{error}[/]", highlight=False)
+            continue
+        except WarehouseError as error:
+            fail(str(error))
+        except Exception as error:  # one collector's bug must not stop the others
+            console.print(
+                f"[red]{collector.name}: failed: {str(error).splitlines()[0]}[/]", highlight=False
+            )
+            healthy = False
+            continue
+        posts, snapshots = summary.posts, summary.snapshots
+        console.print(
+            f"{collector.name}: {posts.seen:,} items ({posts.inserted:,} new, "
+            f"{posts.updated:,} updated), {snapshots.inserted:,} engagement snapshots"
+            + (f", {len(summary.errors)} source error(s)" if summary.errors else ""),
+            highlight=False,
+        )
+        for error in summary.errors:
+            console.print(f"  [yellow]{error}[/]", highlight=False)
+    return healthy
+
+
+def list_collectors_table(settings) -> None:
+    from collectors import registry
+
+    table = Table("collector", "description", "credentials")
+    for name in registry.names():
+        collector = registry.build(name, settings)
+        missing = collector.missing_credentials()
+        table.add_row(
+            name,
+            collector.description,
+            "missing: " + ", ".join(missing) if missing else "present",
+        )
+    Console().print(table)
+
+
+def collect_command(
+    source: Annotated[str | None, typer.Argument(help="rss, reddit or x.")] = None,
+    urls: Annotated[list[str] | None, typer.Argument(help="Feed URLs (with rss).")] = None,
+    list_collectors: Annotated[bool, typer.Option("--list", help="List collectors.")] = False,
+    run_all: Annotated[bool, typer.Option("--all", help="Run every collector.")] = False,
+    every: Annotated[str | None, typer.Option(help="Repeat every 30s, 15m, 1h...")] = None,
+) -> None:
+    """Collect brand and competitor mentions into the warehouse."""
+    from collectors import registry
+    from collectors.rss import RssCollector
+    from socialpulse.brand_rules import BrandRule
+    from socialpulse.config import Feed
+
+    settings = settings_or_fail()
+    if list_collectors:
+        list_collectors_table(settings)
+        return
+    if run_all:
+        collectors = [registry.build(name, settings) for name in registry.names()]
+    elif source == "rss" and urls:
+        collectors = [RssCollector([Feed(url=url) for url in urls])]
+    elif source in registry.names():
+        collectors = [registry.build(source, settings)]
+    else:
+        fail(f"name a collector ({', '.join(registry.names())}), or use --all or --list")
+    rules = [BrandRule.from_config(brand) for brand in settings.brands]
+    interval = parse_interval(every) if every else None
+    while True:
+        healthy = collect_once(collectors, rules)
+        if interval is None:
+            raise typer.Exit(0 if healthy else 1)
+        console.print(f"next collection in {every} (Ctrl-C to stop)", highlight=False)
+        try:
+            time.sleep(interval)
+        except KeyboardInterrupt:
+            raise typer.Exit(0) from None
+
+
+def import_command(
+    kind: Annotated[str, typer.Argument(help="directory, slack, teams, viva or csv.")],
+    path: Annotated[Path, typer.Argument(help="The export: a file, a folder or a zip.")],
+) -> None:
+    """Import an employee-network export or the HR directory, pseudonymised at the door."""
+    from collectors.exports.base import kinds
+    from collectors.exports.runner import ExportError, run_import
+
+    if kind not in kinds():
+        fail(f"unknown export kind {kind!r}; expected one of {', '.join(kinds())}")
+    with one_line_errors(ExportError):
+        summary = run_import(State.db, kind, path, settings_or_fail())
+    posts, people = summary.posts, summary.people
+    line = (
+        f"{kind}: {posts.seen:,} messages ({posts.inserted:,} new, {posts.updated:,} "
+        f"updated), {people.seen:,} people"
+    )
+    if summary.skipped:
+        line += "; skipped " + ", ".join(f"{n:,} {k}" for k, n in summary.skipped.most_common())
+    console.print(line, highlight=False)
+    for problem in summary.problems[:10]:
+        console.print(f"  [yellow]{problem}[/]", highlight=False)
+    if len(summary.problems) > 10:
+        console.print(
+            f"  [yellow]and {len(summary.problems) - 10:,} more problems (see `pulse status`)[/]",
+            highlight=False,
+        )

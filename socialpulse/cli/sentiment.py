@@ -1,0 +1,83 @@
+"""``pulse sentiment``: correct labels, evaluate against labelled text, train the model."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from socialpulse import audit
+from socialpulse.cli.common import JsonOption, State, console, one_line_errors, warehouse_or_fail
+
+sentiment_app = typer.Typer(help="Correct, train and evaluate sentiment.", no_args_is_help=True)
+
+
+@sentiment_app.command("correct")
+def sentiment_correct(
+    post_id: Annotated[str, typer.Argument(help="The post, e.g. x:1830000000000000042.")],
+    label: Annotated[str, typer.Argument(help="positive, neutral or negative.")],
+    by: Annotated[str, typer.Option(help="Who corrects (kept with the label).")] = "cli",
+) -> None:
+    """Override the model's label for one post; the label is kept for training."""
+    from analysis.sentiment import correct
+
+    with warehouse_or_fail(ValueError) as con:
+        correct(con, post_id, label, by)
+        audit.record(con, by, None, "sentiment_correction", post_id, detail=label)
+    console.print(f"{post_id}: {label} (by {by})")
+
+
+def print_evaluation(results: dict[str, dict], as_json: bool) -> None:
+    if as_json:
+        typer.echo(json.dumps(results, indent=2))
+        return
+    columns = ["n", "accuracy", "macro_f1", "weighted_f1", "pearson_r"]
+    table = Table("method", *columns, title="Sentiment evaluation")
+    for method, metrics in results.items():
+        table.add_row(method, *(str(metrics.get(c, "")) for c in columns))
+    Console().print(table)
+
+
+@sentiment_app.command("evaluate")
+def sentiment_evaluate(
+    file: Annotated[Path, typer.Argument(help="CSV or TSV: text, and label or score.")],
+    cv: Annotated[int | None, typer.Option(min=2, help="Also cross-validate the model.")] = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Score VADER (and with --cv K the trainable model) against your labelled texts."""
+    from analysis.sentiment_model import TrainingError, evaluate, read_labelled
+
+    with one_line_errors(TrainingError):
+        results = evaluate(read_labelled(file), cv)
+    print_evaluation(results, as_json)
+
+
+@sentiment_app.command("train")
+def sentiment_train(
+    file: Annotated[
+        Path | None, typer.Option(help="Labelled CSV/TSV instead of the corrections.")
+    ] = None,
+    cv: Annotated[int, typer.Option(min=2, help="Folds for the comparison with VADER.")] = 5,
+) -> None:
+    """Train a model on the corrections (or a file); promote it if it beats VADER."""
+    from analysis.sentiment_model import (
+        TrainingError,
+        corrections,
+        read_labelled,
+        train_and_store,
+    )
+
+    with warehouse_or_fail(TrainingError) as con:
+        data = read_labelled(file) if file else corrections(con)
+        trained = train_and_store(con, data, State.db.parent / "models", cv)
+    print_evaluation(trained.metrics, as_json=False)
+    verdict = (
+        "promoted: it now labels posts"
+        if trained.promoted
+        else ("not promoted: VADER stays (the model did not beat it on held-out folds)")
+    )
+    console.print(f"{trained.version}: {verdict}")
