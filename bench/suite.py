@@ -90,6 +90,39 @@ def parse_size(text: str) -> Size:
     return Size(label, mentions)
 
 
+def _add_sentiment_figures(run: Run, sentiment: dict) -> None:
+    run.details["sentiment"] = {
+        k: sentiment[k]
+        for k in (
+            "mentions",
+            "reposts_share",
+            "distinct_texts",
+            "scored_rows",
+            "sentiment_seconds",
+        )
+    }
+    run.add(
+        "sentiment_naive_rows_per_s",
+        f"Naive sentiment ({sentiment['naive_rows']:,} rows)",
+        sentiment["naive_rows_per_s"],
+        "rows/s",
+    )
+    run.add(
+        "sentiment_rows_per_s",
+        f"Sentiment ({sentiment['scored_rows']:,} rows)",
+        sentiment["sentiment_rows_per_s"],
+        "rows/s",
+    )
+    run.add("sentiment_speedup", "Sentiment vs naive", sentiment["speedup"], "x")
+    run.add("sentiment_identical", "Sentiment identical", sentiment["identical_on_sample"])
+    run.add(
+        "sentiment_seconds_per_million",
+        "Sentiment, 1M at this rate",
+        round(1e6 / sentiment["sentiment_rows_per_s"], 2),
+        "s",
+    )
+
+
 def _load_and_sentiment(run: Run, size: Size, work: Path, say: Callable[[str], None]) -> None:
     say(f"generating {size.mentions:,} mentions")
     tables, generate_s = timed(lambda: demo_tables(size.mentions))
@@ -114,36 +147,7 @@ def _load_and_sentiment(run: Run, size: Size, work: Path, say: Callable[[str], N
             round(size_mib(path) / size.mentions * 1e6, 1),
             "MiB",
         )
-        run.details["sentiment"] = {
-            k: sentiment[k]
-            for k in (
-                "mentions",
-                "reposts_share",
-                "distinct_texts",
-                "scored_rows",
-                "sentiment_seconds",
-            )
-        }
-        run.add(
-            "sentiment_naive_rows_per_s",
-            f"Naive sentiment ({sentiment['naive_rows']:,} rows)",
-            sentiment["naive_rows_per_s"],
-            "rows/s",
-        )
-        run.add(
-            "sentiment_rows_per_s",
-            f"Sentiment ({sentiment['scored_rows']:,} rows)",
-            sentiment["sentiment_rows_per_s"],
-            "rows/s",
-        )
-        run.add("sentiment_speedup", "Sentiment vs naive", sentiment["speedup"], "x")
-        run.add("sentiment_identical", "Sentiment identical", sentiment["identical_on_sample"])
-        run.add(
-            "sentiment_seconds_per_million",
-            "Sentiment, 1M at this rate",
-            round(1e6 / sentiment["sentiment_rows_per_s"], 2),
-            "s",
-        )
+        _add_sentiment_figures(run, sentiment)
         if any(line.verdict == "MISS" for line in run.lines if line.key.startswith("sentiment")):
             say("profiling sentiment (a target was missed)")
             con.execute("DELETE FROM sentiment_scores")
