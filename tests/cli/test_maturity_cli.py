@@ -1,7 +1,7 @@
 """`pulse maturity`: the scorecard as JSON, answering the questionnaire, one line for bad input."""
 
 import json
-from datetime import datetime
+from datetime import date, datetime, timedelta
 
 import pandas as pd
 import pytest
@@ -144,7 +144,9 @@ def test_an_answer_is_stored_and_counts_from_then_on(db):
     assert goals["score"] == 0.5
     assert goals["evidence"]["numbers"]["answered_by"] == "ann"
     assert goals["evidence"]["note"] == "draft brief"
-    before = json.loads(pulse(db, "maturity", "--json").stdout)  # as of 2026-03-20: before it
+    answered = date.fromisoformat(goals["evidence"]["numbers"]["answered_at"][:10])
+    the_day_before = (answered - timedelta(days=1)).isoformat()  # the wall clock stamped it
+    before = json.loads(pulse(db, "maturity", "--json", "--as-of", the_day_before).stdout)
     assert next(c for c in before["criteria"] if c["id"] == "planning.goals_defined")["score"] == 0
 
 
