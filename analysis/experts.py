@@ -95,14 +95,12 @@ def find_experts(
     matches = " AND ".join(f"regexp_matches(text, $word{i})" for i in range(len(patterns)))
     filters = {name: list(values) for name, values in (filters or {}).items() if values}
     condition, condition_params = filter_condition(filters)
-    for i in range(len(condition_params)):  # the statement's other parameters are named
-        condition = condition.replace("?", f"$filter{i}", 1)
     params = {
         "since": _moment(since),
         "until": _moment(until, next_day=True),
         "limit": limit,
         **{f"word{i}": pattern for i, pattern in enumerate(patterns)},
-        **{f"filter{i}": value for i, value in enumerate(condition_params)},
+        **condition_params,
     }
     con.register("_expert_departments", folding(con, min_group_size, ("department",)))
     con.register("_expert_locations", folding(con, min_group_size, ("location",)))

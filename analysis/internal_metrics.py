@@ -424,11 +424,8 @@ def internal_summary(
                 "people": None,
                 "metrics": {},
             }
-        condition, params = filter_condition(filters)
-        for i in range(len(params)):  # the statement's other parameters are named
-            condition = condition.replace("?", f"$filter{i}", 1)
+        condition, named = filter_condition(filters)
         sql = _SUMMARY.format(people=people_sql, condition=condition)
-        named = {f"filter{i}": value for i, value in enumerate(params)}
         row = con.execute(
             sql,
             {

@@ -99,17 +99,18 @@ def folded_directory(con: duckdb.DuckDBPyConnection, min_group_size: int) -> Ite
         con.unregister("_privacy_folding")
 
 
-def filter_condition(filters: Mapping[str, Sequence[str]]) -> tuple[str, list[list[str]]]:
-    """A WHERE condition on :func:`folded_directory` (and its parameters) keeping the people
-    whose reported values are among the selected ones. An empty list does not filter (a
+def filter_condition(filters: Mapping[str, Sequence[str]]) -> tuple[str, dict[str, list[str]]]:
+    """A WHERE condition on :func:`folded_directory` keeping the people whose reported values
+    are among the selected ones, and its named parameters (``$filter_department``...), so it
+    drops into any statement that names its parameters. An empty list does not filter (a
     multiselect left empty means everyone)."""
-    parts, params = ["TRUE"], []
+    parts, params = ["TRUE"], {}
     for segment, values in filters.items():
         if segment not in SEGMENTS:
             raise ValueError(f"unknown segment {segment!r}; expected one of {', '.join(SEGMENTS)}")
         if values:
-            parts.append(f"list_contains(?::VARCHAR[], {segment})")
-            params.append(list(values))
+            parts.append(f"list_contains($filter_{segment}::VARCHAR[], {segment})")
+            params[f"filter_{segment}"] = list(values)
     return " AND ".join(parts), params
 
 

@@ -282,16 +282,6 @@ _NAMES = {
 }
 
 
-def _named(sql: str, params: list, prefix: str) -> tuple[str, dict]:
-    """``sql`` with its ``?`` parameters renamed ``$prefix0``, ``$prefix1``...: the statement
-    they go into uses named parameters."""
-    named = {}
-    for i, value in enumerate(params):
-        sql = sql.replace("?", f"${prefix}{i}", 1)
-        named[f"{prefix}{i}"] = value
-    return sql, named
-
-
 def selected_rates(
     con: duckdb.DuckDBPyConnection,
     kind: str,
@@ -317,8 +307,9 @@ def selected_rates(
         raise ValueError(f"unknown kind {kind!r}; expected announcement or check-in")
     filters = {name: list(values) for name, values in (filters or {}).items() if values}
     responded, rate, minutes = _NAMES[kind]
-    visible, visible_params = _named(*visible_post_filter(role), "visible")
-    condition, condition_params = _named(*filter_condition(filters), "filter")
+    visible, audiences = visible_post_filter(role, placeholder="$visible")
+    visible_params = dict(zip(["visible"], audiences, strict=False))
+    condition, condition_params = filter_condition(filters)
     with folded_directory(con, min_group_size) as people_sql:
         problem = selection_problem(con, people_sql, filters, min_group_size)
         if problem:

@@ -96,23 +96,29 @@ def visible_audiences(role: str | None) -> list[str]:
     return sorted(a for a, roles in RESTRICTED_AUDIENCES.items() if role in roles)
 
 
-def visible_channel_filter(role: str | None, channel_alias: str = "c") -> tuple[str, list]:
+def visible_channel_filter(
+    role: str | None, channel_alias: str = "c", placeholder: str = "?"
+) -> tuple[str, list]:
     """A SQL condition on a ``channels`` row (aliased ``channel_alias``) that is true where
-    ``role`` may see the channel, and its parameters. Admin sees every channel."""
+    ``role`` may see the channel, and its parameters (at most one, written as ``placeholder``:
+    ``$name`` for a statement with named parameters). Admin sees every channel."""
     if role == "admin":
         return "true", []
     c = channel_alias
     return (
         f"(coalesce({c}.sensitivity, 'public') <> 'restricted' "
-        f"OR list_contains(?::VARCHAR[], {c}.restricted_to))",
+        f"OR list_contains({placeholder}::VARCHAR[], {c}.restricted_to))",
         [visible_audiences(role)],
     )
 
 
-def visible_post_filter(role: str | None, post_alias: str = "p") -> tuple[str, list]:
+def visible_post_filter(
+    role: str | None, post_alias: str = "p", placeholder: str = "?"
+) -> tuple[str, list]:
     """A SQL condition on a ``posts`` row (aliased ``post_alias``) that is true where ``role``
-    may see the post: its channel is visible. Add it to every query that reads posts."""
-    condition, params = visible_channel_filter(role, "_vc")
+    may see the post: its channel is visible. Add it to every query that reads posts;
+    ``placeholder`` as for :func:`visible_channel_filter`."""
+    condition, params = visible_channel_filter(role, "_vc", placeholder)
     if condition == "true":
         return "true", []
     # Written as "not in a hidden channel", so a post without a channel row stays visible.

@@ -67,13 +67,13 @@ def _heatmap(con, start: date, end: date, filters: tuple, metric: str, floor: in
 def _network(
     con, name: str, start: date, end: date, segment: str, filters: tuple = (), floor: int = 5
 ):
-    from analysis import network
+    from analysis import network_flow
 
-    return getattr(network, name)(con, Period(start, end), segment, dict(filters), floor)
+    return getattr(network_flow, name)(con, Period(start, end), segment, dict(filters), floor)
 
 
 def _bridging(con, limit: int, floor: int, filters: tuple = ()) -> pd.DataFrame:
-    from analysis.network import bridging_people
+    from analysis.network_people import bridging_people
 
     return bridging_people(con, limit, floor, dict(filters))
 

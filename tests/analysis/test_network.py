@@ -21,17 +21,10 @@ from datetime import date, datetime
 import pandas as pd
 import pytest
 
-import analysis.network as network
-from analysis.network import (
-    bridging_people,
-    compute_flow,
-    ei_index,
-    flow_matrix,
-    flow_share,
-    personas,
-    refresh_network,
-    silos,
-)
+import analysis.network_people as network_people
+from analysis.network import refresh_network
+from analysis.network_flow import compute_flow, ei_index, flow_matrix, flow_share, silos
+from analysis.network_people import bridging_people, personas
 from analysis.period import Period
 from socialpulse.config import Settings
 from socialpulse.warehouse import connect, open_warehouse, upsert
@@ -301,13 +294,13 @@ def test_bridge_needs_top_betweenness_and_three_departments(con, monkeypatch):
     assert table.loc[emp("a1"), "departments_linked"] == 3
     assert table.loc[emp("b1"), "departments_linked"] == 2
     assert table.index[table["is_bridge"]].tolist() == [emp("a1")]
-    monkeypatch.setattr(network, "BRIDGE_MIN_DEPARTMENTS", 4)
+    monkeypatch.setattr(network_people, "BRIDGE_MIN_DEPARTMENTS", 4)
     refresh_network(con, settings(1))
     assert not people(con)["is_bridge"].any()
 
 
 def test_contributions_responses_and_personas(con, monkeypatch):
-    monkeypatch.setattr(network, "ACTIVE_MIN_CONTRIBUTIONS", 3)
+    monkeypatch.setattr(network_people, "ACTIVE_MIN_CONTRIBUTIONS", 3)
     refresh_network(con, settings(1))
     table = people(con)
     expected = {  # contributions, threads started, responses received, persona
