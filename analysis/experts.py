@@ -86,7 +86,7 @@ def find_experts(
     Only posts (and answers) written on or after ``since`` count, when given, and only posts,
     answers, replies and reactions before ``until`` (a date includes that whole day), so a
     period's experts are those of what was said in it. ``filters`` (department, location,
-    employee type: the reported values ``privacy.selectable_values`` offers) keep the people
+    employee type: the reported values ``privacy_floor.selectable_values`` offers) keep the people
     they select.
     """
     patterns = _word_patterns(query_words(query))

@@ -6,7 +6,7 @@ therefore applied in two passes:
 
 1. Primary: a cell of fewer than the floor people is withheld; with an employee-type filter, so
    is a cell whose people outside the chosen types, or of any one chosen type (when several
-   are chosen), number 1 to floor - 1 (the same differencing ``privacy.selection_problem``
+   are chosen), number 1 to floor - 1 (the same differencing ``privacy_floor.selection_problem``
    refuses for a summary).
 2. Complementary: while a department row or a location column has withheld cells whose people
    add up to 1 to floor - 1, or exactly one withheld cell with people in it, its smallest
@@ -178,7 +178,7 @@ def segment_grid(
     metric: str = "interactive_users",
 ) -> pd.DataFrame:
     """``metric`` for every reported department x location cell of the people the filters
-    select (values as ``privacy.selectable_values`` offers them), in one query.
+    select (values as ``privacy_floor.selectable_values`` offers them), in one query.
 
     Columns: department, location, people, numerator, denominator, value, withheld, reason;
     people, numerator, denominator and value are missing (NaN) wherever ``withheld`` is true.

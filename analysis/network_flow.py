@@ -107,7 +107,7 @@ def _flow(
     privacy floor forbids the selection (None if it does not).
 
     Without filters: the stored months. With department, location or employee-type filters
-    (values as ``privacy.selectable_values`` offers them): the edges that involve a selected
+    (values as ``privacy_floor.selectable_values`` offers them): the edges that involve a selected
     person, computed live, since ``network_flow`` holds no person; when ``segment`` itself is
     filtered only its chosen groups are rows (another group would show only its edges with
     them), and their E-I indexes equal the unfiltered ones.

@@ -296,8 +296,8 @@ def selected_rates(
     location and employee-type filters select, computed live, since ``push_pull`` stores one
     segment type at a time; the columns of ``announcement_reach`` / ``check_in_answers``.
 
-    Filter values are the reported ones (as ``privacy.selectable_values`` offers them). A
-    selection the privacy floor forbids (``privacy.selection_problem``) gives no row, and
+    Filter values are the reported ones (as ``privacy_floor.selectable_values`` offers them). A
+    selection the privacy floor forbids (``privacy_floor.selection_problem``) gives no row, and
     ``attrs["withheld"]`` says why; otherwise groups are folded per post as in ``_SELECTED``.
     Measured: 0.03 s for a quarter of the default demo.
     """

@@ -51,7 +51,7 @@ def _internal_series(
 
 
 def _internal_summary(con, start: date, end: date, filters: tuple, floor: int) -> dict:
-    from analysis.internal_metrics import internal_summary
+    from analysis.internal_summary import internal_summary
 
     return internal_summary(con, Period(start, end), dict(filters), floor)
 

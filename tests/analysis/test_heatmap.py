@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from analysis.heatmap import ACTIVE, WITHHELD_REASON, complementary_suppression, segment_grid
-from analysis.internal_metrics import internal_summary
+from analysis.internal_summary import internal_summary
 from analysis.participation import CONTRIBUTIONS
 from analysis.period import Period
 from socialpulse.warehouse import connect, upsert

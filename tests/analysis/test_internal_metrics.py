@@ -27,9 +27,9 @@ from analysis.internal_metrics import (
     METRICS,
     compute_internal_metrics,
     internal_metric_series,
-    internal_summary,
     refresh_internal_metrics,
 )
+from analysis.internal_summary import internal_summary
 from analysis.period import Period
 from analysis.privacy_floor import BELOW_FLOOR, OTHER
 from socialpulse.config import Settings

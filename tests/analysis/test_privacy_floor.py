@@ -27,7 +27,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from analysis.internal_metrics import internal_summary, refresh_internal_metrics
+from analysis.internal_metrics import refresh_internal_metrics
+from analysis.internal_summary import internal_summary
 from analysis.period import Period
 from analysis.privacy_floor import BELOW_FLOOR, OTHER, SEGMENTS, reportable_groups
 from socialpulse.config import Settings
