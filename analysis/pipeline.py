@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import duckdb
 
+from analysis.answered_posts import refresh_answered_posts
 from analysis.brand_daily import refresh_brand_daily
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
@@ -18,7 +19,6 @@ from analysis.mention_index import refresh_mention_index
 from analysis.network import refresh_network
 from analysis.notify import notify_new_alerts
 from analysis.push_pull import refresh_push_pull
-from analysis.roi import refresh_answered_posts
 from analysis.sentiment import score_new_posts
 from analysis.spikes import detect_alerts
 from analysis.topics import compute_topics

@@ -2,10 +2,9 @@
 
 Every figure must be traceable, so each cost and benefit line is a product of named inputs: a
 volume counted in the warehouse (mentions the brand answered, internal questions answered,
-potential reach) or an editable assumption with a low / base / high range. Defaults come from
-``[roi]`` in the configuration; edits are appended to ``roi_assumptions`` and the newest per name
-is in force, so the history of who changed what stays. The volumes come from SQL; the rest is a
-few multiplications.
+potential reach) or an editable assumption with a low / base / high range
+(``analysis.roi_assumptions``). The volumes come from SQL (answers from
+``analysis.answered_posts``); the rest is a few multiplications.
 
 Earned media value is left out unless ``include_emv`` is true, and then labelled: the AMEC
 Barcelona Principles reject advertising-value equivalents.
@@ -16,15 +15,15 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
 from dateutil.relativedelta import relativedelta
 
 from analysis.period import Period
-from socialpulse.config import Roi, RoiRange, Settings, load_settings
-from socialpulse.warehouse.loader import transaction
+from analysis.roi_assumptions import ASSUMPTIONS, in_force
+from socialpulse.config import Settings
 
 EMV_LABEL = "indicative only (AMEC Barcelona Principles reject AVE)"
 TRACED = ("value", "low", "base", "high", "unit", "source")
@@ -107,149 +106,17 @@ VOLUMES = {
 }
 
 
-ASSUMPTIONS: tuple[str, ...] = tuple(
-    name for name, field in Roi.model_fields.items() if field.annotation is RoiRange
-)
-
-
-def _unit(settings: Settings, name: str) -> str:
-    return type(settings.roi).model_fields[name].description.format(currency=settings.roi.currency)
-
-
-def _when(moment: datetime) -> str:
-    return moment.isoformat(sep=" ", timespec="seconds")
-
-
-def _in_force(con: duckdb.DuckDBPyConnection, settings: Settings) -> dict[str, dict]:
-    """Each assumption's values and where they come from: the newest stored change, else config."""
-    rows = (
-        con.execute(
-            """
-        SELECT name, low, base, high, changed_by, changed_at, note FROM roi_assumptions
-        QUALIFY row_number() OVER (PARTITION BY name ORDER BY change_id DESC) = 1
-        """
-        )
-        .df()
-        .set_index("name")
-    )
-    values = {}
-    for name in ASSUMPTIONS:
-        default = getattr(settings.roi, name)
-        entry = {
-            "low": default.low,
-            "base": default.base,
-            "high": default.high,
-            "unit": _unit(settings, name),
-            "source": "config default",
-            "changed_by": None,
-            "changed_at": None,
-            "note": None,
-        }
-        if name in rows.index:
-            row = rows.loc[name]
-            entry.update(
-                low=float(row.low),
-                base=float(row.base),
-                high=float(row.high),
-                changed_by=row.changed_by,
-                changed_at=_when(row.changed_at),
-                note=None if pd.isna(row.note) else row.note,
-            )
-            entry["source"] = f"changed by {row.changed_by} at {entry['changed_at']}"
-        values[name] = entry
-    return values
-
-
 def assumptions(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFrame:
     """The assumptions in force, each with its unit, the lines that use it and its source, so a
     reader can check the inputs beside the result."""
     used_in = {
         name: ", ".join(line.name for line in LINES if name in line.factors) for name in ASSUMPTIONS
     }
-    frame = pd.DataFrame.from_dict(_in_force(con, settings), orient="index")
+    frame = pd.DataFrame.from_dict(in_force(con, settings), orient="index")
     frame.index.name = "name"
     frame = frame.reset_index()
     frame.insert(5, "used_in", frame["name"].map(used_in))
     return frame
-
-
-def set_assumption(
-    con: duckdb.DuckDBPyConnection,
-    name: str,
-    base: float,
-    low: float | None = None,
-    high: float | None = None,
-    *,
-    changed_by: str,
-    note: str | None = None,
-    settings: Settings | None = None,
-) -> dict:
-    """Append a change; a low or high left out keeps the value in force (from ``settings``, by
-    default the configuration file). Raise ``ValueError`` (one line) for an unknown name, no
-    author, or values that are negative, not finite or out of order."""
-    if name not in ASSUMPTIONS:
-        raise ValueError(
-            f"unknown ROI assumption {name!r}; expected one of {', '.join(ASSUMPTIONS)}"
-        )
-    if not changed_by or not changed_by.strip():
-        raise ValueError("say who changes the assumption")
-    current = _in_force(con, settings or load_settings())[name]
-    low = current["low"] if low is None else low
-    high = current["high"] if high is None else high
-    for value in (low, base, high):
-        if not math.isfinite(value) or value < 0:
-            raise ValueError(f"{name}: values must be finite and not negative, got {value}")
-    if not low <= base <= high:
-        raise ValueError(
-            f"{name}: expected low <= base <= high, got {low:g}, {base:g}, "
-            f"{high:g} (give low and high too)"
-        )
-    changed_at = datetime.now(UTC).replace(tzinfo=None)
-    con.execute(
-        "INSERT INTO roi_assumptions (name, low, base, high, changed_by, changed_at, note) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [name, float(low), float(base), float(high), changed_by, changed_at, note],
-    )
-    return {
-        "name": name,
-        "low": float(low),
-        "base": float(base),
-        "high": float(high),
-        "changed_by": changed_by,
-        "changed_at": _when(changed_at),
-        "note": note,
-    }
-
-
-# What an answer is (the metric reference): an external mention (not a repost, not by an owned
-# account) with a reply by an owned account, not a repost; an internal question (a top-level
-# post with a "?") with a reply in its thread by someone else. ``answered_at`` is the first one.
-_ANSWERED = """
-WITH owned AS (SELECT author_id FROM authors WHERE is_owned)
-SELECT m.post_id, 'mention' AS kind, m.created_at, min(r.created_at) AS answered_at
-FROM posts m
-JOIN channels c ON c.channel_id = m.channel_id AND c.scope = 'external'
-JOIN posts r ON r.parent_id = m.post_id AND r.kind <> 'share'
-WHERE coalesce(m.author_id NOT IN (SELECT author_id FROM owned), true) AND m.kind <> 'share'
-  AND r.author_id IN (SELECT author_id FROM owned)
-GROUP BY m.post_id, m.created_at
-UNION ALL
-SELECT q.post_id, 'question', q.created_at, min(r.created_at)
-FROM posts q
-JOIN channels c ON c.channel_id = q.channel_id AND c.scope = 'internal'
-JOIN posts r ON coalesce(r.thread_id, r.parent_id) = q.post_id AND r.post_id <> q.post_id
-            AND r.author_id <> q.author_id
-WHERE q.parent_id IS NULL AND q.kind = 'post' AND contains(q.text, '?')
-GROUP BY q.post_id, q.created_at
-"""
-
-
-def refresh_answered_posts(con: duckdb.DuckDBPyConnection) -> int:
-    """Rewrite ``answered_posts`` from the posts (about a second at ten million mentions);
-    return how many posts were answered."""
-    with transaction(con):
-        con.execute("DELETE FROM answered_posts")
-        return con.execute(f"INSERT INTO answered_posts {_ANSWERED}").fetchall()[0][0]
 
 
 def count_volumes(con: duckdb.DuckDBPyConnection, period: Period) -> dict[str, float]:
@@ -354,7 +221,7 @@ def roi_report(
     ``include_emv`` overrides ``[roi] include_emv``."""
     include_emv = settings.roi.include_emv if include_emv is None else include_emv
     months = period.days * 12 / 365
-    inputs: dict[str, dict] = dict(_in_force(con, settings))
+    inputs: dict[str, dict] = dict(in_force(con, settings))
     for name, value in count_volumes(con, period).items():
         unit, source = VOLUMES[name]
         inputs[name] = {"value": value, "unit": unit, "source": source}

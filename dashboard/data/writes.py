@@ -105,7 +105,7 @@ def set_roi_assumption(
     note: str | None = None,
 ) -> dict:
     """Store an ROI assumption change and its audit event, as `pulse roi set` does."""
-    from analysis.roi import set_assumption
+    from analysis.roi_assumptions import set_assumption
     from socialpulse import audit
 
     def store(con) -> dict:

@@ -112,7 +112,7 @@ def roi_set(
     note: Annotated[str | None, typer.Option(help="Why.")] = None,
 ) -> None:
     """Change an ROI assumption; the old value stays in the history."""
-    from analysis.roi import set_assumption
+    from analysis.roi_assumptions import set_assumption
 
     values = [parse_number(f"--{o}", v) for o, v in (("base", base), ("low", low), ("high", high))]
     settings = settings_or_fail()

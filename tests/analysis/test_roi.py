@@ -6,6 +6,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from analysis.answered_posts import refresh_answered_posts
 from analysis.period import Period
 from analysis.roi import (
     EMV_LABEL,
@@ -13,10 +14,9 @@ from analysis.roi import (
     count_volumes,
     default_period,
     parse_period,
-    refresh_answered_posts,
     roi_report,
-    set_assumption,
 )
+from analysis.roi_assumptions import set_assumption
 from socialpulse.config import parse_settings
 from socialpulse.warehouse import connect, open_warehouse, upsert
 

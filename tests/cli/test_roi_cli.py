@@ -5,7 +5,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from analysis.roi import refresh_answered_posts
+from analysis.answered_posts import refresh_answered_posts
 from socialpulse.cli import app
 from socialpulse.warehouse import connect
 from tests.analysis.test_roi import ROI_TOML, build_fixture

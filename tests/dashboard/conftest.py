@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import streamlit.testing.v1.app_test as app_test
 
+from analysis.answered_posts import refresh_answered_posts
 from analysis.brand_daily import refresh_brand_daily
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
@@ -15,7 +16,6 @@ from analysis.mention_index import refresh_mention_index
 from analysis.network import refresh_network
 from analysis.pipeline import refresh_topics
 from analysis.push_pull import refresh_push_pull
-from analysis.roi import refresh_answered_posts
 from analysis.spikes import detect_alerts
 from socialpulse.config import load_settings
 from socialpulse.warehouse import open_warehouse
