@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime
 import duckdb
 import pandas as pd
 
-from analysis.maturity_criteria import BY_ID, CRITERIA, STAGES, Criterion, evidence
+from analysis.maturity_criteria import BY_ID, CRITERIA
+from analysis.maturity_grading import STAGES, Criterion, evidence
 from analysis.period import Period
 from socialpulse.config import Settings
 from socialpulse.warehouse import transaction, upsert

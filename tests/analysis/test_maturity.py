@@ -25,7 +25,8 @@ from analysis.maturity import (
     scorecard,
     summarise,
 )
-from analysis.maturity_criteria import BY_ID, CRITERIA, grade, grade_time
+from analysis.maturity_criteria import BY_ID, CRITERIA
+from analysis.maturity_grading import grade, grade_time
 from collectors.demo.maturity import ANSWERS, demo_answers, save_answers
 from socialpulse.config import EXAMPLE_CONFIG, Settings, load_settings, parse_settings
 from socialpulse.warehouse import connect, open_warehouse, upsert
