@@ -69,6 +69,106 @@ def _moment(day: date | datetime | None, next_day: bool = False) -> datetime | N
     return datetime.combine(day + timedelta(days=1 if next_day else 0), datetime.min.time())
 
 
+# One statement for the whole ranking. Filled in per call: ``matches`` (every query word, as
+# ``$wordN`` patterns), ``chosen`` (the people a filter keeps, or nothing); the weights below.
+_EXPERTS = """
+WITH visible AS (
+    SELECT p.post_id, p.author_id, p.text, p.created_at, p.parent_id,
+           coalesce(p.thread_id, p.parent_id) AS root_id
+    FROM posts p JOIN channels c USING (channel_id)
+    WHERE c.scope = 'internal' AND c.sensitivity <> 'restricted'
+      AND p.author_id IS NOT NULL
+),
+topic_posts AS (  -- asking about a topic is not knowing it: questions only count
+    SELECT * FROM visible   -- for the people who answer them
+    WHERE ({matches}) AND ($since::TIMESTAMP IS NULL OR created_at >= $since)
+      AND ($until::TIMESTAMP IS NULL OR created_at < $until)
+      AND NOT (parent_id IS NULL AND strpos(text, '?') > 0)
+),
+replies AS (
+    SELECT t.post_id, count(*) AS replies FROM topic_posts t
+    JOIN posts r ON r.parent_id = t.post_id AND r.author_id <> t.author_id
+     AND ($until::TIMESTAMP IS NULL OR r.created_at < $until)
+    GROUP BY t.post_id
+),
+reactions AS (
+    SELECT t.post_id, count(*) AS reactions FROM topic_posts t
+    JOIN interactions i ON i.post_id = t.post_id AND i.kind = 'reaction'
+     AND i.actor_id <> t.author_id
+     AND ($until::TIMESTAMP IS NULL OR i.created_at < $until)
+    GROUP BY t.post_id
+),
+scored AS (
+    SELECT t.*, coalesce(r.replies, 0) AS replies,
+           coalesce(x.reactions, 0) AS reactions,
+           {post_points} + {reply_points} * coalesce(r.replies, 0)
+               + {reaction_points} * coalesce(x.reactions, 0) AS points
+    FROM topic_posts t LEFT JOIN replies r USING (post_id)
+    LEFT JOIN reactions x USING (post_id)
+),
+questions AS (
+    SELECT post_id, author_id FROM visible
+    WHERE parent_id IS NULL AND strpos(text, '?') > 0 AND ({matches})
+),
+answers AS (
+    SELECT a.post_id, a.author_id, a.text, a.created_at, q.post_id AS question_id
+    FROM visible a JOIN questions q ON q.post_id = a.root_id
+    WHERE a.parent_id IS NOT NULL AND a.author_id <> q.author_id
+      AND ($since::TIMESTAMP IS NULL OR a.created_at >= $since)
+      AND ($until::TIMESTAMP IS NULL OR a.created_at < $until)
+    QUALIFY row_number() OVER (PARTITION BY a.author_id, q.post_id
+                               ORDER BY a.created_at, a.post_id) = 1
+),
+evidence_items AS (
+    SELECT author_id, post_id, any_value(text) AS text,
+           any_value(created_at) AS created_at, sum(points) AS points
+    FROM (SELECT author_id, post_id, text, created_at, points FROM scored
+          UNION ALL
+          SELECT author_id, post_id, text, created_at, {answer_points} FROM answers)
+    GROUP BY author_id, post_id
+),
+evidence AS (
+    SELECT author_id, list({{'post_id': post_id, 'snippet':
+               CASE WHEN length(text) > {snippet_chars}
+                    THEN left(text, {snippet_cut}) || '…' ELSE text END}}
+               ORDER BY points DESC, created_at DESC, post_id
+           )[1:{evidence_posts}] AS evidence
+    FROM evidence_items GROUP BY author_id
+),
+per_person AS (
+    SELECT author_id, count(*) AS posts, sum(replies) AS replies_received,
+           sum(reactions) AS reactions_received, sum(points) AS points
+    FROM scored GROUP BY author_id
+),
+answered AS (
+    SELECT author_id, count(*) AS answers FROM answers GROUP BY author_id
+)
+SELECT e.author_id AS person_id, coalesce(a.display_name, e.author_id) AS person,
+       d.reported AS department, l.reported AS location,
+       coalesce(p.points, 0) + {answer_points} * coalesce(q.answers, 0) AS score,
+       coalesce(p.posts, 0)::BIGINT AS posts,
+       coalesce(p.replies_received, 0)::BIGINT AS replies_received,
+       coalesce(p.reactions_received, 0)::BIGINT AS reactions_received,
+       coalesce(q.answers, 0)::BIGINT AS answers, e.evidence
+FROM evidence e
+LEFT JOIN per_person p USING (author_id) LEFT JOIN answered q USING (author_id)
+LEFT JOIN authors a ON a.author_id = e.author_id
+LEFT JOIN _expert_departments d ON d.value = coalesce(a.department, 'Unknown')
+LEFT JOIN _expert_locations l ON l.value = coalesce(a.location, 'Unknown')
+{chosen}
+ORDER BY score DESC, person_id LIMIT $limit
+"""
+_WEIGHTS = {
+    "post_points": POST_POINTS,
+    "reply_points": REPLY_POINTS,
+    "reaction_points": REACTION_POINTS,
+    "answer_points": ANSWER_POINTS,
+    "snippet_chars": SNIPPET_CHARS,
+    "snippet_cut": SNIPPET_CHARS - 1,
+    "evidence_posts": EVIDENCE_POSTS,
+}
+
+
 def find_experts(
     con: duckdb.DuckDBPyConnection,
     query: str,
@@ -112,93 +212,7 @@ def find_experts(
                 else ""
             )
             experts = con.execute(
-                f"""
-                WITH visible AS (
-                    SELECT p.post_id, p.author_id, p.text, p.created_at, p.parent_id,
-                           coalesce(p.thread_id, p.parent_id) AS root_id
-                    FROM posts p JOIN channels c USING (channel_id)
-                    WHERE c.scope = 'internal' AND c.sensitivity <> 'restricted'
-                      AND p.author_id IS NOT NULL
-                ),
-                topic_posts AS (  -- asking about a topic is not knowing it: questions only count
-                    SELECT * FROM visible   -- for the people who answer them
-                    WHERE ({matches}) AND ($since::TIMESTAMP IS NULL OR created_at >= $since)
-                      AND ($until::TIMESTAMP IS NULL OR created_at < $until)
-                      AND NOT (parent_id IS NULL AND strpos(text, '?') > 0)
-                ),
-                replies AS (
-                    SELECT t.post_id, count(*) AS replies FROM topic_posts t
-                    JOIN posts r ON r.parent_id = t.post_id AND r.author_id <> t.author_id
-                     AND ($until::TIMESTAMP IS NULL OR r.created_at < $until)
-                    GROUP BY t.post_id
-                ),
-                reactions AS (
-                    SELECT t.post_id, count(*) AS reactions FROM topic_posts t
-                    JOIN interactions i ON i.post_id = t.post_id AND i.kind = 'reaction'
-                     AND i.actor_id <> t.author_id
-                     AND ($until::TIMESTAMP IS NULL OR i.created_at < $until)
-                    GROUP BY t.post_id
-                ),
-                scored AS (
-                    SELECT t.*, coalesce(r.replies, 0) AS replies,
-                           coalesce(x.reactions, 0) AS reactions,
-                           {POST_POINTS} + {REPLY_POINTS} * coalesce(r.replies, 0)
-                               + {REACTION_POINTS} * coalesce(x.reactions, 0) AS points
-                    FROM topic_posts t LEFT JOIN replies r USING (post_id)
-                    LEFT JOIN reactions x USING (post_id)
-                ),
-                questions AS (
-                    SELECT post_id, author_id FROM visible
-                    WHERE parent_id IS NULL AND strpos(text, '?') > 0 AND ({matches})
-                ),
-                answers AS (
-                    SELECT a.post_id, a.author_id, a.text, a.created_at, q.post_id AS question_id
-                    FROM visible a JOIN questions q ON q.post_id = a.root_id
-                    WHERE a.parent_id IS NOT NULL AND a.author_id <> q.author_id
-                      AND ($since::TIMESTAMP IS NULL OR a.created_at >= $since)
-                      AND ($until::TIMESTAMP IS NULL OR a.created_at < $until)
-                    QUALIFY row_number() OVER (PARTITION BY a.author_id, q.post_id
-                                               ORDER BY a.created_at, a.post_id) = 1
-                ),
-                evidence_items AS (
-                    SELECT author_id, post_id, any_value(text) AS text,
-                           any_value(created_at) AS created_at, sum(points) AS points
-                    FROM (SELECT author_id, post_id, text, created_at, points FROM scored
-                          UNION ALL
-                          SELECT author_id, post_id, text, created_at, {ANSWER_POINTS} FROM answers)
-                    GROUP BY author_id, post_id
-                ),
-                evidence AS (
-                    SELECT author_id, list({{'post_id': post_id, 'snippet':
-                               CASE WHEN length(text) > {SNIPPET_CHARS}
-                                    THEN left(text, {SNIPPET_CHARS - 1}) || '…' ELSE text END}}
-                               ORDER BY points DESC, created_at DESC, post_id
-                           )[1:{EVIDENCE_POSTS}] AS evidence
-                    FROM evidence_items GROUP BY author_id
-                ),
-                per_person AS (
-                    SELECT author_id, count(*) AS posts, sum(replies) AS replies_received,
-                           sum(reactions) AS reactions_received, sum(points) AS points
-                    FROM scored GROUP BY author_id
-                ),
-                answered AS (
-                    SELECT author_id, count(*) AS answers FROM answers GROUP BY author_id
-                )
-                SELECT e.author_id AS person_id, coalesce(a.display_name, e.author_id) AS person,
-                       d.reported AS department, l.reported AS location,
-                       coalesce(p.points, 0) + {ANSWER_POINTS} * coalesce(q.answers, 0) AS score,
-                       coalesce(p.posts, 0)::BIGINT AS posts,
-                       coalesce(p.replies_received, 0)::BIGINT AS replies_received,
-                       coalesce(p.reactions_received, 0)::BIGINT AS reactions_received,
-                       coalesce(q.answers, 0)::BIGINT AS answers, e.evidence
-                FROM evidence e
-                LEFT JOIN per_person p USING (author_id) LEFT JOIN answered q USING (author_id)
-                LEFT JOIN authors a ON a.author_id = e.author_id
-                LEFT JOIN _expert_departments d ON d.value = coalesce(a.department, 'Unknown')
-                LEFT JOIN _expert_locations l ON l.value = coalesce(a.location, 'Unknown')
-                {chosen}
-                ORDER BY score DESC, person_id LIMIT $limit
-                """,
+                _EXPERTS.format(matches=matches, chosen=chosen, **_WEIGHTS),
                 params,
             ).df()
     finally:
