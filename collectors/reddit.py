@@ -287,52 +287,45 @@ def _text(item: Mapping[str, Any]) -> str:
     return f"{data['title']}\n\n{data['selftext']}" if data.get("selftext") else data["title"]
 
 
-def reddit_to_rows(payload: Mapping[str, Any], fetched_at: datetime) -> Rows:
-    """Rows for one subreddit's page. Pure: the same payload always gives the same rows."""
-    posts, snapshots, audience = [], [], {}
-    for item in payload.get("items", []):
-        if item_problem(item):
-            continue  # fetch counted it; a stored payload may predate that check
-        data, submission = item["data"], item["kind"] == "t3"
-        if submission and isinstance(data.get("subreddit_subscribers"), int):
-            audience[data["subreddit"]] = data["subreddit_subscribers"]
-        post_id = f"reddit:{item['kind']}_{data['id']}"  # the fullname: t3 and t1 ids may clash
-        author = _author(data)
-        posts.append(
-            {
-                "post_id": post_id,
-                "platform": "reddit",
-                "native_id": post_id.removeprefix("reddit:"),
-                "channel_id": f"reddit:r/{data['subreddit']}",
-                "author_id": f"reddit:{author}" if author else None,
-                "created_at": _created(data),
-                "text": _text(item),
-                "language": None,
-                "url": REDDIT_URL + data["permalink"],
-                "parent_id": None if submission else f"reddit:{data['parent_id']}",
-                "thread_id": post_id if submission else f"reddit:{data['link_id']}",
-                "kind": "post" if submission else "reply",
-                "raw": json.dumps(item, ensure_ascii=False),
-                "collected_at": fetched_at,
-            }
-        )
-        snapshots.append(
-            {
-                "post_id": post_id,
-                "taken_at": fetched_at,
-                "likes": data.get("score"),
-                "shares": None,
-                "replies": data.get("num_comments") if submission else None,
-                "quotes": None,
-                "views": None,
-                "author_followers": None,
-            }
-        )
-    if not posts:
-        return {}
-    frame = pd.DataFrame(posts).drop_duplicates("post_id", keep="last")
+def _post_row(item: Mapping[str, Any], fetched_at: datetime) -> dict[str, Any]:
+    data, submission = item["data"], item["kind"] == "t3"
+    post_id = f"reddit:{item['kind']}_{data['id']}"  # the fullname: t3 and t1 ids may clash
+    author = _author(data)
+    return {
+        "post_id": post_id,
+        "platform": "reddit",
+        "native_id": post_id.removeprefix("reddit:"),
+        "channel_id": f"reddit:r/{data['subreddit']}",
+        "author_id": f"reddit:{author}" if author else None,
+        "created_at": _created(data),
+        "text": _text(item),
+        "language": None,
+        "url": REDDIT_URL + data["permalink"],
+        "parent_id": None if submission else f"reddit:{data['parent_id']}",
+        "thread_id": post_id if submission else f"reddit:{data['link_id']}",
+        "kind": "post" if submission else "reply",
+        "raw": json.dumps(item, ensure_ascii=False),
+        "collected_at": fetched_at,
+    }
+
+
+def _snapshot_row(post: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """Reddit reports a score and, on submissions, a comment count; nothing else."""
+    return {
+        "post_id": post["post_id"],
+        "taken_at": post["collected_at"],
+        "likes": data.get("score"),
+        "shares": None,
+        "replies": data.get("num_comments") if post["kind"] == "post" else None,
+        "quotes": None,
+        "views": None,
+        "author_followers": None,
+    }
+
+
+def _channel_rows(frame: pd.DataFrame, audience: Mapping[str, int]) -> pd.DataFrame:
     subs = sorted({channel.removeprefix("reddit:r/") for channel in frame["channel_id"]})
-    channels = pd.DataFrame(
+    return pd.DataFrame(
         [
             {
                 "channel_id": f"reddit:r/{sub}",
@@ -349,8 +342,11 @@ def reddit_to_rows(payload: Mapping[str, Any], fetched_at: datetime) -> Rows:
             for sub in subs
         ]
     ).astype({"audience_size": "Int64"})
+
+
+def _author_rows(frame: pd.DataFrame) -> pd.DataFrame:
     handles = sorted(frame["author_id"].dropna().unique())
-    authors = pd.DataFrame(
+    return pd.DataFrame(
         {
             "author_id": handles,
             "platform": "reddit",
@@ -359,6 +355,22 @@ def reddit_to_rows(payload: Mapping[str, Any], fetched_at: datetime) -> Rows:
             "followers": None,
         }
     ).astype({"followers": "Int64"})
+
+
+def reddit_to_rows(payload: Mapping[str, Any], fetched_at: datetime) -> Rows:
+    """Rows for one subreddit's page. Pure: the same payload always gives the same rows."""
+    posts, snapshots, audience = [], [], {}
+    for item in payload.get("items", []):
+        if item_problem(item):
+            continue  # fetch counted it; a stored payload may predate that check
+        data = item["data"]
+        if item["kind"] == "t3" and isinstance(data.get("subreddit_subscribers"), int):
+            audience[data["subreddit"]] = data["subreddit_subscribers"]
+        posts.append(_post_row(item, fetched_at))
+        snapshots.append(_snapshot_row(posts[-1], data))
+    if not posts:
+        return {}
+    frame = pd.DataFrame(posts).drop_duplicates("post_id", keep="last")
     links = pd.DataFrame(
         {"post_id": frame["post_id"], "channel_id": frame["channel_id"], "seen_at": fetched_at}
     )
@@ -373,8 +385,8 @@ def reddit_to_rows(payload: Mapping[str, Any], fetched_at: datetime) -> Rows:
         )
     )
     return {
-        "channels": channels,
-        "authors": authors,
+        "channels": _channel_rows(frame, audience),
+        "authors": _author_rows(frame),
         "posts": frame,
         "post_channels": links,
         "engagement_snapshots": engagement,
