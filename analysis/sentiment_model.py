@@ -24,55 +24,17 @@ from sklearn.model_selection import StratifiedKFold
 
 from analysis.sentiment import labels_of, score_texts
 from analysis.sentiment_candidates import CANDIDATES, ENSEMBLE, MEMBERS
+from analysis.sentiment_labels import LABELS, TrainingError, read_labelled
 
-LABELS = ("negative", "neutral", "positive")
+__all__ = ["LABELS", "TrainingError", "evaluate", "read_labelled", "train", "train_and_store"]
+
 MIN_EXAMPLES = 30
-SCORE_BAND = 0.05
-
-
-class TrainingError(ValueError):
-    """Not enough, or unusable, labelled data; one line saying what is needed."""
 
 
 def with_vader_scores(texts: pd.Series) -> pd.DataFrame:
     """The model's input: the text and its VADER scores."""
     scores = score_texts(texts, "en")
     return pd.DataFrame({"text": texts.to_numpy()}).join(scores, on="text")
-
-
-def read_labelled(path: Path) -> pd.DataFrame:
-    """A CSV or TSV with ``text`` and ``label`` (positive/negative/neutral) or numeric ``score``.
-
-    A score becomes a label by its sign with a +-0.05 band, after rescaling the observed range
-    to -1..1 (so 1-5 stars and -1..1 both work).
-    """
-    separator = "\t" if path.suffix.lower() in (".tsv", ".tab") else None
-    try:
-        frame = pd.read_csv(path, sep=separator, engine="python", dtype={"text": str})
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
-        raise TrainingError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
-    frame.columns = [c.strip().lower() for c in frame.columns]
-    if "text" not in frame or not ({"label", "score"} & set(frame.columns)):
-        raise TrainingError(f"{path}: needs a text column and a label or score column")
-    frame = frame.dropna(subset=["text"])
-    if "label" in frame:
-        frame["label"] = frame["label"].astype(str).str.strip().str.lower()
-        unknown = sorted(set(frame["label"]) - set(LABELS))
-        if unknown:
-            raise TrainingError(f"{path}: unknown labels {unknown}; expected {list(LABELS)}")
-    else:
-        score = pd.to_numeric(frame["score"], errors="coerce")
-        frame = frame[score.notna()].assign(score=score[score.notna()])
-        low, high = frame["score"].min(), frame["score"].max()
-        scaled = (
-            (2 * (frame["score"] - low) / (high - low) - 1) if high > low else 0 * frame["score"]
-        )
-        frame["label"] = np.select(
-            [scaled >= SCORE_BAND, scaled <= -SCORE_BAND],
-            ["positive", "negative"],
-            default="neutral",
-        )
-    return frame.reset_index(drop=True)
 
 
 def _metrics(

@@ -31,29 +31,62 @@ def sentiment_correct(
     console.print(f"{post_id}: {label} (by {by})")
 
 
-def print_evaluation(results: dict[str, dict], as_json: bool) -> None:
+def print_evaluation(results: dict[str, dict], as_json: bool, labels: dict | None = None) -> None:
+    """Every method side by side; ``model`` names the candidate it repeats. How the labels were
+    obtained (a declared or assumed score scale, the neutral band) is said under the table, or
+    as ``labels`` in JSON."""
     if as_json:
-        typer.echo(json.dumps(results, indent=2))
+        typer.echo(json.dumps({**results, **({"labels": labels} if labels else {})}, indent=2))
         return
     columns = ["n", "accuracy", "macro_f1", "weighted_f1", "pearson_r"]
     table = Table("method", *columns, title="Sentiment evaluation")
     for method, metrics in results.items():
-        table.add_row(method, *(str(metrics.get(c, "")) for c in columns))
+        name = f"model ({metrics['candidate']})" if "candidate" in metrics else method
+        table.add_row(name, *(str(metrics.get(c, "")) for c in columns))
     Console().print(table)
+    if labels and "described" in labels:
+        Console().print(f"Labels from the score column: {labels['described']}.")
+
+
+ScaleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scale",
+        metavar="LOW:HIGH",
+        help="The score column's scale, e.g. -4:4 or 1:5; its middle is neutral.",
+    ),
+]
+BandOption = Annotated[
+    float | None,
+    typer.Option(
+        help="Scores within this distance of the middle (on -1..1) are neutral [default: 0.05]."
+    ),
+]
+
+
+def _band(neutral_band: float | None) -> tuple[float, ...]:
+    """The band as read_labelled's optional argument: left out, its default holds."""
+    return () if neutral_band is None else (neutral_band,)
 
 
 @sentiment_app.command("evaluate")
 def sentiment_evaluate(
     file: Annotated[Path, typer.Argument(help="CSV or TSV: text, and label or score.")],
-    cv: Annotated[int | None, typer.Option(min=2, help="Also cross-validate the model.")] = None,
+    cv: Annotated[
+        int | None, typer.Option(min=2, help="Also cross-validate every candidate model.")
+    ] = None,
+    scale: ScaleOption = None,
+    neutral_band: BandOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Score VADER (and with --cv K the trainable model) against your labelled texts."""
+    """Score VADER (and with --cv K every candidate model) against your labelled texts."""
+    from analysis.sentiment_labels import parse_scale
     from analysis.sentiment_model import TrainingError, evaluate, read_labelled
 
     with one_line_errors(TrainingError):
-        results = evaluate(read_labelled(file), cv)
-    print_evaluation(results, as_json)
+        data = read_labelled(file, parse_scale(scale) if scale else None, *_band(neutral_band))
+        results = evaluate(data, cv)
+    print_evaluation(results, as_json, data.attrs.get("labels"))
 
 
 @sentiment_app.command("train")
@@ -62,8 +95,11 @@ def sentiment_train(
         Path | None, typer.Option(help="Labelled CSV/TSV instead of the corrections.")
     ] = None,
     cv: Annotated[int, typer.Option(min=2, help="Folds for the comparison with VADER.")] = 5,
+    scale: ScaleOption = None,
+    neutral_band: BandOption = None,
 ) -> None:
     """Train a model on the corrections (or a file); promote it if it beats VADER."""
+    from analysis.sentiment_labels import parse_scale
     from analysis.sentiment_model import (
         TrainingError,
         corrections,
@@ -72,9 +108,10 @@ def sentiment_train(
     )
 
     with warehouse_or_fail(TrainingError) as con:
-        data = read_labelled(file) if file else corrections(con)
+        bounds = parse_scale(scale) if scale else None
+        data = read_labelled(file, bounds, *_band(neutral_band)) if file else corrections(con)
         trained = train_and_store(con, data, State.db.parent / "models", cv)
-    print_evaluation(trained.metrics, as_json=False)
+    print_evaluation(trained.metrics, as_json=False, labels=data.attrs.get("labels"))
     verdict = (
         "promoted: it now labels posts"
         if trained.promoted

@@ -172,6 +172,9 @@ def test_sentiment_evaluate_with_and_without_cross_validation(tmp_path):
     assert "vader" in folded.stdout and "model" in folded.stdout
     refused = pulse("sentiment", "evaluate", str(fixtures / "tiny_labelled.csv"), "--cv", "3")
     assert refused.returncode == 1 and "need at least 30" in refused.stderr
+    scaled = pulse("sentiment", "evaluate", str(fixtures / "tiny_scored.tsv"), "--scale", "1:5")
+    assert scaled.returncode == 0, scaled.stderr
+    assert "scores on 1..5 (declared)" in " ".join(scaled.stdout.split())
 
 
 def test_import_directory_reports_people_and_problems(empty_db):
