@@ -19,12 +19,17 @@ from collections.abc import Callable
 
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import VotingClassifier
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
+from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.preprocessing import Binarizer
 
 from analysis.sentiment import SCORE_COLUMNS
-from analysis.sentiment_features import NaiveBayesLogisticRegression, mark_negation
+from analysis.sentiment_features import (
+    NaiveBayesLogisticRegression,
+    WordCharNgrams,
+    mark_negation,
+)
 
 ENSEMBLE = "ensemble"
 WHITESPACE_TOKENS = r"\S+"  # mark_negation has tokenised already
@@ -45,8 +50,8 @@ def tfidf_lr() -> Pipeline:
             ),
             (
                 "chars",
-                TfidfVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True, max_features=50_000
+                make_pipeline(
+                    WordCharNgrams((2, 5), max_features=50_000), TfidfTransformer(sublinear_tf=True)
                 ),
                 "text",
             ),
@@ -72,9 +77,7 @@ def nb_lr() -> Pipeline:
             ),
             (
                 "chars",
-                CountVectorizer(
-                    analyzer="char_wb", ngram_range=(2, 5), binary=True, max_features=100_000
-                ),
+                make_pipeline(WordCharNgrams((2, 5), max_features=100_000), Binarizer()),
                 "text",
             ),
             ("vader", "passthrough", SCORE_COLUMNS),
