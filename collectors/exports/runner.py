@@ -22,6 +22,7 @@ import duckdb
 import pandas as pd
 
 from collectors.exports.base import ImportBatch, ImportContext, importer_for
+from collectors.exports.errors import ExportError
 from socialpulse.config import Settings
 from socialpulse.privacy import load_key, mask_contacts
 from socialpulse.warehouse import (
@@ -38,10 +39,6 @@ WRITER_WAIT_SECONDS = 30.0
 LOAD_ORDER = ("channels", "authors", "person_aliases", "posts", "interactions")
 CHANNEL_DEFAULTS = {"scope": "internal", "sensitivity": "internal", "purpose": "general"}
 RULE_COLUMNS = ("segment_type", "segment_value", "sensitivity", "restricted_to", "purpose")
-
-
-class ExportError(RuntimeError):
-    """The export as a whole cannot be read (missing, not a zip, refused); one line."""
 
 
 @dataclass

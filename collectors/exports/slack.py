@@ -39,7 +39,7 @@ import pandas as pd
 from collectors.exports.archive import DamagedMember, ExportFiles, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
 from collectors.exports.csv_export import scrub_names
-from collectors.exports.runner import ExportError
+from collectors.exports.errors import ExportError
 from socialpulse.config import Settings
 from socialpulse.privacy import mask_contacts
 
