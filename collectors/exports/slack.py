@@ -38,8 +38,8 @@ import pandas as pd
 
 from collectors.exports.archive import DamagedMember, ExportFiles, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
-from collectors.exports.csv_export import scrub_names
 from collectors.exports.errors import ExportError
+from collectors.exports.names import scrub_names
 from socialpulse.config import Settings
 from socialpulse.privacy import mask_contacts
 

@@ -35,13 +35,10 @@ import pandas as pd
 
 from collectors.exports.archive import DamagedMember, ExportFiles, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
-from collectors.exports.csv_export import (
-    Pseudonyms,
-    build_rows,
-    clean_strings,
-    parse_times,
-    scrub_names,
-)
+from collectors.exports.names import scrub_names
+from collectors.exports.pseudonyms import Pseudonyms
+from collectors.exports.rows import build_rows, clean_strings
+from collectors.exports.timestamps import parse_times
 from collectors.rss import html_to_text
 from socialpulse.privacy import pseudonymise
 
