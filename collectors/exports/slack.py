@@ -39,6 +39,7 @@ import pandas as pd
 from collectors.exports.archive import DamagedMember, ExportFiles, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
 from collectors.exports.errors import ExportError
+from collectors.exports.json_salvage import list_body, records_before_damage
 from collectors.exports.names import scrub_names
 from socialpulse.config import Settings
 from socialpulse.privacy import mask_contacts
@@ -615,7 +616,8 @@ def parse_records(data: bytes) -> tuple[list, str | None]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as error:
-        value, error = _salvage(text, error)
+        body = list_body(text)
+        value = [] if body is None else records_before_damage(text, body, strict_commas=True)
         problems.append(
             f"invalid JSON at line {error.lineno} column {error.colno} "
             f"({error.msg}); the {len(value)} record(s) before it kept"
@@ -629,33 +631,6 @@ def parse_records(data: bytes) -> tuple[list, str | None]:
     if "\\ud" in text or "\\uD" in text:  # lone surrogates cannot be stored as UTF-8
         value = _without_surrogates(value)
     return value, "; ".join(problems) or None
-
-
-def _salvage(text: str, error: json.JSONDecodeError) -> tuple[list, json.JSONDecodeError]:
-    """The records of a JSON list up to the first one that does not parse."""
-    decoder = json.JSONDecoder()
-    records: list = []
-    position = len(text) - len(text.lstrip())
-    if not text.startswith("[", position):
-        return records, error
-    position += 1
-    while True:
-        position = _skip_space(text, position)
-        try:
-            record, position = decoder.raw_decode(text, position)
-        except (json.JSONDecodeError, RecursionError):
-            return records, error
-        records.append(record)
-        position = _skip_space(text, position)
-        if not text.startswith(",", position):
-            return records, error
-        position += 1
-
-
-def _skip_space(text: str, position: int) -> int:
-    while position < len(text) and text[position] in " \t\r\n":
-        position += 1
-    return position
 
 
 def _without_surrogates(value: object) -> object:

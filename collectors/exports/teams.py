@@ -35,6 +35,7 @@ import pandas as pd
 
 from collectors.exports.archive import DamagedMember, ExportFiles, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
+from collectors.exports.json_salvage import list_body, records_before_damage
 from collectors.exports.names import scrub_names
 from collectors.exports.pseudonyms import Pseudonyms
 from collectors.exports.rows import build_rows, clean_strings
@@ -430,23 +431,14 @@ def _items(text: str, name: str) -> tuple[list, str | None, str | None]:
 
 def _salvage(text: str) -> tuple[list, str | None]:
     """The complete records at the start of a broken list or page, decoded one at a time."""
-    start = text.lstrip()
-    if start.startswith("["):
-        position = len(text) - len(start) + 1
-    elif match := VALUE_ARRAY.search(text):
+    position = list_body(text)
+    if position is None and (match := VALUE_ARRAY.search(text)):
         position = match.end()
-    else:
+    if position is None:
         return [], None
     context = re.search(r'"@odata\.context"\s*:\s*"([^"]*)"', text[:position])
-    decoder, items = json.JSONDecoder(), []
-    while True:
-        while position < len(text) and text[position] in " \t\r\n,":
-            position += 1
-        try:
-            item, position = decoder.raw_decode(text, position)
-        except ValueError:
-            return items, context.group(1) if context else None
-        items.append(item)
+    items = records_before_damage(text, position, strict_commas=False)
+    return items, context.group(1) if context else None
 
 
 def _conversation_from_context(url: str | None) -> tuple[str, str] | None:
