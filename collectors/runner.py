@@ -16,16 +16,10 @@ import pandas as pd
 
 from collectors.base import Collector, MissingCredentialsError, Rows
 from socialpulse.brand_rules import BrandRule, match_brands
-from socialpulse.warehouse import (
-    LoadResult,
-    finish_run,
-    open_warehouse,
-    start_run,
-    transaction,
-    upsert,
-)
+from socialpulse.warehouse import LoadResult, open_warehouse, transaction, upsert
 from socialpulse.warehouse.cursors import read_cursors, save_cursor
 from socialpulse.warehouse.loader import append_snapshots
+from socialpulse.warehouse.runs import recorded_run
 
 log = logging.getLogger(__name__)
 WRITER_WAIT_SECONDS = 30.0
@@ -82,10 +76,15 @@ def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> Run
             f"{collector.name}: skipped, set {', '.join(missing)} in the environment or .env"
         )
     summary = RunSummary(collector.name)
-    with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
-        run_id = start_run(con, collector.name)
-        cursors = read_cursors(con, collector.name)
-    try:
+    with recorded_run(
+        db,
+        collector.name,
+        summary,
+        summary.errors,
+        wait_seconds=WRITER_WAIT_SECONDS,
+        setup=lambda con: read_cursors(con, collector.name),
+        failure_line=lambda error: f"{collector.name}: {str(error).splitlines()[0]}",
+    ) as cursors:
         for page in collector.fetch(cursors):
             if page.error:
                 log.info(page.error)  # returned to the caller and recorded on the run
@@ -100,19 +99,4 @@ def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> Run
                     save_cursor(con, collector.name, page.key, page.cursor)
             summary.posts += posts
             summary.snapshots += snapshots
-    except Exception as error:
-        summary.status = "failed"
-        summary.errors.append(f"{collector.name}: {str(error).splitlines()[0]}")
-        raise
-    finally:
-        if summary.status != "failed" and summary.errors:
-            summary.status = "partial"
-        with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
-            finish_run(
-                con,
-                run_id,
-                summary.posts,
-                status=summary.status,
-                error="; ".join(summary.errors) or None,
-            )
     return summary

@@ -13,7 +13,7 @@ archive itself is untrusted input:
 - a folder is read the same way (same names, ``/``-separated), and a symlink leading outside
   it is refused too.
 
-Refusals raise ``collectors.exports.runner.ExportError`` with one line naming the file. A member
+Refusals raise ``collectors.exports.errors.ExportError`` with one line naming the file. A member
 that turns out damaged while it is read (bad CRC, corrupt deflate data) raises
 ``DamagedMember``, a subclass, so an importer can report that one file and read the rest.
 
@@ -37,7 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from collectors.exports.runner import ExportError
+from collectors.exports.errors import ExportError
 
 MAX_TOTAL_BYTES = 4 * 1024**3
 MAX_RATIO = 200

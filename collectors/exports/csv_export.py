@@ -1,26 +1,17 @@
-"""The generic CSV export, and the message shape every employee-network importer produces.
+"""The generic CSV export, for platforms without an importer of their own.
 
-The format (documented in ``docs/csv-import-format.md``) is for platforms without an importer
-of their own, as a file or a folder or zip of files: one row per message with ``message_id``,
-``channel``, ``author``, ``created_at`` and ``text``, and optionally ``parent_id``,
-``thread_id``, ``platform``, ``channel_type``, ``reactions`` and ``mentions``. A file without
-the required columns is one problem and loads nothing; a bad row is one problem naming its
-row and the rest loads.
-
-Teams and Viva Engage map their exports onto the same shape (one row per message, already
-pseudonymised), so the helpers here are shared: ``build_rows`` is the one place that turns
-messages and edges into posts, interactions and authors; ``read_csv_chunks`` reads big CSV
-files a chunk at a time and turns what the parser skips into problems; ``scrub_names`` keeps
-display names out of message text.
+The format (documented in ``docs/csv-import-format.md``) is a file or a folder or zip of files:
+one row per message with ``message_id``, ``channel``, ``author``, ``created_at`` and ``text``,
+and optionally ``parent_id``, ``thread_id``, ``platform``, ``channel_type``, ``reactions`` and
+``mentions``. A file without the required columns is one problem and loads nothing; a bad row
+is one problem naming its row and the rest loads.
 """
 
 from __future__ import annotations
 
 import json
-import re
-import warnings
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
@@ -29,290 +20,15 @@ import pandas as pd
 
 from collectors.exports.archive import DamagedMember, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
+from collectors.exports.pseudonyms import Pseudonyms
+from collectors.exports.rows import build_rows, raw_json
+from collectors.exports.tabular import CHUNK_ROWS, read_csv_chunks, row_problems, undecodable
+from collectors.exports.timestamps import parse_times
 
 REQUIRED = ("message_id", "channel", "author", "created_at", "text")
 OPTIONAL = ("parent_id", "thread_id", "platform", "channel_type", "reactions", "mentions")
 DEFAULT_PLATFORM = "csv"
-CHUNK_ROWS = 50_000
 PLATFORM_NAME = r"[a-z0-9_]+"
-REPLACEMENT = "\ufffd"  # what undecodable bytes become; the row that holds one is reported
-UTC_SUFFIX = r"\s*(?:UTC|GMT)$"
-
-
-# --- Shared by the Teams, Viva Engage and CSV importers ------------------------------------
-
-
-class Pseudonyms:
-    """``context.person`` memoised: a big export names the same few thousand people millions
-    of times, and each pseudonym is an HMAC."""
-
-    def __init__(self, context: ImportContext) -> None:
-        self.context = context
-        self.known: dict[tuple[str, str, str], str | None] = {}
-
-    def of(
-        self, email: str | None = None, user_id: str | None = None, platform: str = ""
-    ) -> str | None:
-        """The pseudonym of an email (preferred) or a platform user id; None for nobody."""
-        key = (email or "", user_id or "", platform)
-        if key not in self.known:
-            self.known[key] = self.context.person(email=email, user_id=user_id, platform=platform)
-        return self.known[key]
-
-    def of_value(self, value: str | None, platform: str) -> str | None:
-        """An ``author`` cell: an email when it has an @, else the platform's user id."""
-        if value is None or not str(value).strip():
-            return None
-        value = str(value).strip()
-        return self.of(email=value) if "@" in value else self.of(user_id=value, platform=platform)
-
-    def series(self, emails: pd.Series, ids: pd.Series, platform: str) -> pd.Series:
-        """Pseudonyms of a column of emails, falling back to a column of ids, by unique pair."""
-        pairs = pd.DataFrame({"email": emails.fillna(""), "id": ids.fillna("")})
-        unique = pairs.drop_duplicates()
-        lookup = {
-            (e, i): self.of(email=e or None, user_id=i or None, platform=platform)
-            for e, i in zip(unique["email"], unique["id"], strict=True)
-        }
-        return pd.Series(
-            [lookup[p] for p in zip(pairs["email"], pairs["id"], strict=True)],
-            index=emails.index,
-            dtype=object,
-        )
-
-
-def parse_times(values: pd.Series) -> pd.Series:
-    """ISO 8601 timestamps (``Z``, an offset, or a trailing ``UTC``) as naive UTC; NaT where a
-    value is not one, so the caller can report the record."""
-    text = values.astype("string").str.strip().str.replace(UTC_SUFFIX, "+00:00", regex=True)
-    parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
-    return parsed.dt.tz_convert(None).astype("datetime64[us]")
-
-
-def names_pattern(names: Iterable[str]) -> re.Pattern | None:
-    """One regex matching any of ``names`` (full names of two words or more), built as a trie
-    so that it stays fast with a whole network's names; group 1 is an optional ``@``."""
-    trie: dict = {}
-    for name in {_name_key(n) for n in names if isinstance(n, str)}:
-        if " " not in name:
-            continue  # a one-word name is too often an ordinary word
-        node = trie
-        for char in name:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    if not trie:
-        return None
-    return re.compile(r"(?<!\w)(@?)(" + _trie_regex(trie) + r")(?!\w)", re.IGNORECASE)
-
-
-def scrub_names(texts: pd.Series, names: dict[str, str]) -> pd.Series:
-    """Display names in message text replaced by the person's pseudonym (``@Ana Silva`` becomes
-    ``@emp_...``): a plain-text export writes mentions as names, and names are identities."""
-    lookup = {_name_key(name): person for name, person in names.items() if person}
-    pattern = names_pattern(lookup)
-    if pattern is None or texts.empty:
-        return texts
-    return texts.str.replace(
-        pattern, lambda m: m.group(1) + lookup.get(_name_key(m.group(2)), "[name]"), regex=True
-    )
-
-
-def name_mentions(texts: pd.Series, names: dict[str, str]) -> pd.DataFrame:
-    """``@Full Name`` mentions in text: the row index of the message and the pseudonym named."""
-    lookup = {_name_key(name): person for name, person in names.items() if person}
-    pattern = names_pattern(lookup)
-    if pattern is None or texts.empty:
-        return pd.DataFrame({"row": pd.Series(dtype=object), "target_id": pd.Series(dtype=object)})
-    found = texts.str.extractall(pattern)
-    found = found[found[0] == "@"]
-    return pd.DataFrame(
-        {
-            "row": found.index.get_level_values(0),
-            "target_id": [lookup.get(_name_key(n)) for n in found[1]],
-        }
-    )
-
-
-def read_csv_chunks(
-    source: Path | IO[bytes],
-    name: str,
-    chunk_rows: int = CHUNK_ROWS,
-) -> Iterator[tuple[pd.DataFrame, list[str]]]:
-    """The CSV as string columns (header names stripped and lower-cased), ``chunk_rows`` rows at
-    a time, with the problems met in each chunk: a line with the wrong number of fields is
-    skipped and reported, undecodable bytes become U+FFFD (the caller reports the row), and a
-    file the parser cannot go on with ends with one problem after what it did read."""
-    try:
-        reader = pd.read_csv(
-            source,
-            dtype=str,
-            keep_default_na=False,
-            encoding="utf-8-sig",
-            encoding_errors="replace",
-            on_bad_lines="warn",
-            chunksize=chunk_rows,
-            skipinitialspace=False,
-            index_col=False,
-        )
-    except pd.errors.EmptyDataError:
-        yield pd.DataFrame(), [f"{name}: empty file, no header"]
-        return
-    except (pd.errors.ParserError, ValueError, OSError) as error:
-        yield pd.DataFrame(), [f"{name}: cannot read: {_first_line(error)}"]
-        return
-    with reader:
-        while True:
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always", pd.errors.ParserWarning)
-                try:
-                    chunk = next(reader)
-                except StopIteration:
-                    return
-                except (pd.errors.ParserError, ValueError, OSError) as error:
-                    yield pd.DataFrame(), [f"{name}: cannot read further: {_first_line(error)}"]
-                    return
-            problems = [
-                f"{name}: {_skipped_line(w.message)}"
-                for w in caught
-                if issubclass(w.category, pd.errors.ParserWarning)
-            ]
-            chunk.columns = [str(c).strip().lower() for c in chunk.columns]
-            yield chunk, problems
-
-
-def undecodable(frame: pd.DataFrame) -> pd.Series:
-    """Rows holding bytes that were not UTF-8 (decoded as U+FFFD)."""
-    if frame.empty:
-        return pd.Series(False, index=frame.index)
-    return frame.apply(lambda c: c.str.contains(REPLACEMENT, regex=False)).any(axis=1)
-
-
-def row_problems(name: str, reasons: pd.Series) -> list[str]:
-    """One line per bad row: ``file: row N: reason``, the header being row 1."""
-    bad = reasons[reasons != ""]
-    return [f"{name}: row {int(i) + 2}: {reason}" for i, reason in bad.items()]
-
-
-def raw_json(frame: pd.DataFrame) -> list[str]:
-    """One JSON document per row of an already pseudonymised frame, for ``posts.raw``."""
-    if frame.empty:
-        return []
-    return frame.to_json(orient="records", lines=True, date_format="iso").split("\n")[: len(frame)]
-
-
-def build_rows(
-    messages: pd.DataFrame, edges: pd.DataFrame | None = None, channels: pd.DataFrame | None = None
-) -> dict[str, pd.DataFrame]:
-    """Warehouse rows from pseudonymised messages, the one place every importer shares.
-
-    ``messages``: platform, native_id, channel_id, author_id, created_at, text, parent_native,
-    thread_native (native ids or None) and raw. ``edges``: kind (reaction, mention), platform,
-    native_id, actor_id, target_id, detail, created_at. Post ids are ``platform:native_id``;
-    a message with a parent is a reply; a thread defaults to the parent, else the message.
-    Edges between a person and themself are dropped, as the runner does for replies.
-    """
-    rows: dict[str, pd.DataFrame] = {}
-    if channels is not None and not channels.empty:
-        rows["channels"] = channels.drop_duplicates("channel_id", keep="last").assign(
-            scope="internal"
-        )
-    if messages.empty:
-        return rows
-    messages = messages.astype(
-        {
-            c: "string"
-            for c in (
-                "platform",
-                "native_id",
-                "channel_id",
-                "author_id",
-                "text",
-                "parent_native",
-                "thread_native",
-                "raw",
-            )
-        }
-    )
-    prefix = messages["platform"] + ":"
-    parent, thread = prefix + messages["parent_native"], prefix + messages["thread_native"]
-    post_id = prefix + messages["native_id"]
-    rows["posts"] = pd.DataFrame(
-        {
-            "post_id": post_id,
-            "platform": messages["platform"],
-            "native_id": messages["native_id"],
-            "channel_id": messages["channel_id"],
-            "author_id": messages["author_id"],
-            "created_at": messages["created_at"],
-            "text": messages["text"].fillna(""),
-            "parent_id": parent,
-            "thread_id": thread.fillna(parent).fillna(post_id),
-            "kind": np.where(parent.notna(), "reply", "post"),
-            "raw": messages["raw"],
-            "collected_at": pd.Timestamp.now("UTC").tz_localize(None),
-        }
-    )
-    people = [messages["author_id"]]
-    if edges is not None and not edges.empty:
-        rows["interactions"] = _edges(edges)
-        people += [rows["interactions"]["actor_id"], rows["interactions"]["target_id"]]
-    authors = pd.concat(people, ignore_index=True).dropna().drop_duplicates()
-    rows["authors"] = pd.DataFrame({"author_id": authors.to_numpy(dtype=object)})
-    return rows
-
-
-def clean_strings(values: pd.Series) -> pd.Series:
-    """Text the warehouse can store: lone surrogates (from ``\\ud800`` escapes in JSON)
-    replaced, since DuckDB accepts only valid UTF-8."""
-    return values.str.encode("utf-8", "replace").str.decode("utf-8")
-
-
-def _edges(edges: pd.DataFrame) -> pd.DataFrame:
-    edges = edges.astype(
-        {c: "string" for c in ("kind", "platform", "native_id", "actor_id", "target_id", "detail")}
-    )
-    edges = edges.dropna(subset=["actor_id", "target_id"])
-    edges = edges[edges["actor_id"] != edges["target_id"]]
-    frame = pd.DataFrame(
-        {
-            "kind": edges["kind"],
-            "post_id": edges["platform"] + ":" + edges["native_id"],
-            "actor_id": edges["actor_id"],
-            "target_id": edges["target_id"],
-            "detail": edges["detail"].fillna(""),
-            "platform": edges["platform"],
-            "created_at": edges["created_at"],
-        }
-    )
-    return frame.drop_duplicates(["kind", "post_id", "actor_id", "target_id", "detail"])
-
-
-def _name_key(name: str) -> str:
-    return " ".join(name.casefold().split())
-
-
-def _trie_regex(node: dict) -> str:
-    branches = [
-        (r"\s+" if char == " " else re.escape(char)) + _trie_regex(node[char])
-        for char in sorted(c for c in node if c)
-    ]
-    if not branches:
-        return ""
-    group = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-    return f"(?:{group})?" if "" in node else group
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).strip().splitlines() or [type(error).__name__])[0]
-
-
-def _skipped_line(message: Warning | str) -> str:
-    text = _first_line(Exception(str(message)))
-    match = re.search(r"line (\d+): (.*)", text, re.IGNORECASE)
-    return f"line {match.group(1)}: {match.group(2)}; skipped" if match else text
-
-
-# --- The generic CSV importer -----------------------------------------------------------------
 
 
 @importer("csv")

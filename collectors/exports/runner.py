@@ -22,26 +22,18 @@ import duckdb
 import pandas as pd
 
 from collectors.exports.base import ImportBatch, ImportContext, importer_for
+from collectors.exports.errors import ExportError
 from socialpulse.config import Settings
 from socialpulse.privacy import load_key, mask_contacts
-from socialpulse.warehouse import (
-    LoadResult,
-    finish_run,
-    open_warehouse,
-    start_run,
-    transaction,
-    upsert,
-)
+from socialpulse.warehouse import LoadResult, open_warehouse, transaction, upsert
+from socialpulse.warehouse.runs import recorded_run
 
 log = logging.getLogger(__name__)
 WRITER_WAIT_SECONDS = 30.0
+PROBLEMS_SHOWN = 20  # in collection_runs.error; the rest are counted
 LOAD_ORDER = ("channels", "authors", "person_aliases", "posts", "interactions")
 CHANNEL_DEFAULTS = {"scope": "internal", "sensitivity": "internal", "purpose": "general"}
 RULE_COLUMNS = ("segment_type", "segment_value", "sensitivity", "restricted_to", "purpose")
-
-
-class ExportError(RuntimeError):
-    """The export as a whole cannot be read (missing, not a zip, refused); one line."""
 
 
 @dataclass
@@ -178,12 +170,17 @@ def run_import(
     if not Path(path).exists():
         raise ExportError(f"{path}: no such file or folder")
     summary = ImportSummary(kind)
-    with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
-        run_id = start_run(con, f"import:{kind}")
-        aliases = dict(con.execute("SELECT alias_id, person_id FROM person_aliases").fetchall())
-    context = ImportContext(key or load_key(), settings, aliases)
-    people: set[str] = set()
-    try:
+    with recorded_run(
+        db,
+        f"import:{kind}",
+        summary,
+        summary.problems,
+        wait_seconds=WRITER_WAIT_SECONDS,
+        setup=lambda con: ImportContext(key or load_key(), settings, _known_aliases(con)),
+        failures=(ExportError,),
+        shown=PROBLEMS_SHOWN,
+    ) as context:
+        people: set[str] = set()
         for batch in read(Path(path), context):
             _absorb(batch, summary)
             rows = prepare(batch.rows, settings)
@@ -195,28 +192,24 @@ def run_import(
                 people.update(rows["authors"]["author_id"])
         with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con, transaction(con):
             if kind == "directory" and people:
-                # The directory is a full snapshot: whoever is not in it has left.
-                con.register("_in_directory", pd.DataFrame({"author_id": sorted(people)}))
-                con.execute(
-                    "UPDATE authors SET in_directory = false WHERE scope = 'internal' "
-                    "AND in_directory AND author_id NOT IN "
-                    "(SELECT author_id FROM _in_directory)"
-                )
-                con.unregister("_in_directory")
+                _mark_leavers(con, people)
             derive_internal(con, settings)
-    except ExportError as error:
-        summary.status = "failed"
-        summary.problems.append(str(error))
-        raise
-    finally:
-        if summary.status != "failed" and summary.problems:
-            summary.status = "partial"
-        with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con:
-            shown = summary.problems[:20]
-            more = len(summary.problems) - len(shown)
-            error = "; ".join(shown) + (f"; and {more} more" if more else "")
-            finish_run(con, run_id, summary.posts, status=summary.status, error=error or None)
     return summary
+
+
+def _known_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT alias_id, person_id FROM person_aliases").fetchall())
+
+
+def _mark_leavers(con: duckdb.DuckDBPyConnection, people: set[str]) -> None:
+    """The directory is a full snapshot: whoever is not in it has left."""
+    con.register("_in_directory", pd.DataFrame({"author_id": sorted(people)}))
+    con.execute(
+        "UPDATE authors SET in_directory = false WHERE scope = 'internal' "
+        "AND in_directory AND author_id NOT IN "
+        "(SELECT author_id FROM _in_directory)"
+    )
+    con.unregister("_in_directory")
 
 
 def _absorb(batch: ImportBatch, summary: ImportSummary) -> None:

@@ -32,18 +32,11 @@ import pandas as pd
 
 from collectors.exports.archive import DamagedMember, ExportFiles, open_export
 from collectors.exports.base import ImportBatch, ImportContext, importer
-from collectors.exports.csv_export import (
-    CHUNK_ROWS,
-    Pseudonyms,
-    build_rows,
-    name_mentions,
-    parse_times,
-    raw_json,
-    read_csv_chunks,
-    row_problems,
-    scrub_names,
-    undecodable,
-)
+from collectors.exports.names import name_mentions, scrub_names
+from collectors.exports.pseudonyms import Pseudonyms
+from collectors.exports.rows import build_rows, raw_json
+from collectors.exports.tabular import CHUNK_ROWS, read_csv_chunks, row_problems, undecodable
+from collectors.exports.timestamps import parse_times
 
 PLATFORM = "viva_engage"
 REQUIRED = ("id", "sender_id", "sender_email", "body", "created_at")

@@ -114,7 +114,8 @@ def import_command(
 ) -> None:
     """Import an employee-network export or the HR directory, pseudonymised at the door."""
     from collectors.exports.base import kinds
-    from collectors.exports.runner import ExportError, run_import
+    from collectors.exports.errors import ExportError
+    from collectors.exports.runner import run_import
 
     if kind not in kinds():
         fail(f"unknown export kind {kind!r}; expected one of {', '.join(kinds())}")

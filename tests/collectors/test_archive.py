@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from collectors.exports.archive import DamagedMember, open_export, unsafe_name
-from collectors.exports.runner import ExportError
+from collectors.exports.errors import ExportError
 from tests.samples import SLACK_EXPORT
 
 EXPORT = SLACK_EXPORT

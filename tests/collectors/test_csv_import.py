@@ -14,7 +14,8 @@ from hypothesis import strategies as st
 
 import collectors.exports.csv_export as csv_export
 from collectors.exports.base import ImportContext
-from collectors.exports.csv_export import Pseudonyms, read_messages_csv
+from collectors.exports.csv_export import read_messages_csv
+from collectors.exports.pseudonyms import Pseudonyms
 from collectors.exports.runner import prepare, run_import, save
 from socialpulse.config import load_settings, parse_settings
 from socialpulse.privacy import pseudonymise

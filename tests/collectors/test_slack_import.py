@@ -34,7 +34,8 @@ from hypothesis import strategies as st
 
 import collectors.exports.slack  # noqa: F401  (registers the importer)
 from collectors.exports.base import ImportContext
-from collectors.exports.runner import ExportError, run_import
+from collectors.exports.errors import ExportError
+from collectors.exports.runner import run_import
 from collectors.exports.slack import read_slack
 from socialpulse.config import parse_settings
 from socialpulse.privacy import pseudonymise

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 
 import collectors.exports.teams  # noqa: F401  (registers the importer)
 from collectors.exports.base import ImportContext
-from collectors.exports.csv_export import Pseudonyms
+from collectors.exports.pseudonyms import Pseudonyms
 from collectors.exports.runner import prepare, run_import, save
 from collectors.exports.teams import read_messages_file
 from socialpulse.config import parse_settings

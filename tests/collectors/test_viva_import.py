@@ -32,8 +32,9 @@ from hypothesis import strategies as st
 import collectors.exports.viva as viva
 from collectors.exports.archive import FolderExport
 from collectors.exports.base import ImportContext
-from collectors.exports.csv_export import Pseudonyms
-from collectors.exports.runner import ExportError, prepare, run_import, save
+from collectors.exports.errors import ExportError
+from collectors.exports.pseudonyms import Pseudonyms
+from collectors.exports.runner import prepare, run_import, save
 from socialpulse.config import parse_settings
 from socialpulse.privacy import pseudonymise
 from socialpulse.warehouse import migrate, open_warehouse
