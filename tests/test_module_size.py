@@ -54,7 +54,7 @@ def test_no_function_is_over_the_line_limit():
     assert not too_long, "\n".join(too_long)
 
 
-def test_the_function_check_finds_a_long_function(tmp_path):
+def test_the_function_check_finds_a_long_function():
     body = "\n".join(f"    x{i} = {i}" for i in range(MAX_FUNCTION_LINES))
     sample = ROOT / "tests" / "_long_function_sample.py"
     try:
