@@ -20,6 +20,7 @@ from analysis.network import refresh_network
 from analysis.notify import notify_new_alerts
 from analysis.push_pull import refresh_push_pull
 from analysis.sentiment import score_new_posts
+from analysis.sentiment_model_scoring import label_with_promoted_models
 from analysis.spikes import detect_alerts
 from analysis.topics import compute_topics
 from socialpulse.config import Settings
@@ -32,6 +33,7 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
     and the maturity scorecard last because it reads every other step's tables."""
     return [
         ("sentiment", lambda con: f"{score_new_posts(con):,} posts scored"),
+        ("trained_models", lambda con: f"{label_with_promoted_models(con):,} posts labelled"),
         ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
         ("mention_index", lambda con: f"{refresh_mention_index(con):,} mentions indexed"),
         ("topics", lambda con: f"{len(refresh_topics(con)):,} topics"),

@@ -1,12 +1,15 @@
 """The trainable models compared on every user's labels, side by side with VADER.
 
 Each candidate is a scikit-learn pipeline over a frame of ``text`` and VADER's four scores, so
-the lexicon's judgement is a feature the model can lean on or overrule:
+the lexicon's judgement is a feature the model can lean on or overrule.
 
-- ``tfidf-lr``: TF-IDF of words (1-2 grams, negation marked) and characters (2-5 grams), into a
-  logistic regression; robust on spelling variants, hashtags and jargon.
-- ``nb-lr``: binary word (1-3 grams, negation marked) and character counts weighted by Naive
-  Bayes log-count ratios, into logistic regressions; strongest on short opinionated text.
+Every candidate reads the same counts (``text_features``: words and phrases with negation
+marked, character n-grams, VADER's scores), computed once per text however many models vote:
+
+- ``tfidf-lr``: the counts as sublinear TF-IDF, into a logistic regression; robust on spelling
+  variants, hashtags and jargon.
+- ``nb-lr``: the counts as presence, weighted by Naive Bayes log-count ratios, into logistic
+  regressions; strongest on short opinionated text.
 - ``ensemble``: the two above, their probabilities averaged (soft voting); over the
   development set it beats either one alone, since their errors differ.
 
@@ -17,83 +20,67 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from sklearn.base import ClassifierMixin
 from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import VotingClassifier
-from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
+from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.preprocessing import Binarizer
+from sklearn.pipeline import Pipeline
 
 from analysis.sentiment import SCORE_COLUMNS
 from analysis.sentiment_features import (
+    CountWeighting,
     NaiveBayesLogisticRegression,
+    NegatedWordNgrams,
     WordCharNgrams,
-    mark_negation,
 )
 
 ENSEMBLE = "ensemble"
-WHITESPACE_TOKENS = r"\S+"  # mark_negation has tokenised already
+VADER_COLUMNS = len(SCORE_COLUMNS)
 
 
-def tfidf_lr() -> Pipeline:
-    features = ColumnTransformer(
+def text_features() -> ColumnTransformer:
+    """The counts every candidate reads, computed once per text: words and 2-3 word phrases
+    with negation marked, character 2-5 grams within words, and VADER's four scores last."""
+    return ColumnTransformer(
         [
             (
                 "words",
-                TfidfVectorizer(
-                    ngram_range=(1, 2),
-                    sublinear_tf=True,
-                    preprocessor=mark_negation,
-                    token_pattern=WHITESPACE_TOKENS,
-                ),
+                CountVectorizer(analyzer=NegatedWordNgrams(3), dtype=float),
                 "text",
             ),
-            (
-                "chars",
-                make_pipeline(
-                    WordCharNgrams((2, 5), max_features=50_000), TfidfTransformer(sublinear_tf=True)
-                ),
-                "text",
-            ),
+            ("chars", WordCharNgrams((2, 5), max_features=100_000), "text"),
             ("vader", "passthrough", SCORE_COLUMNS),
         ]
     )
+
+
+def tfidf_lr_head() -> Pipeline:
     classifier = LogisticRegression(max_iter=2000, class_weight="balanced", C=4.0)
-    return Pipeline([("features", features), ("classifier", classifier)])
-
-
-def nb_lr() -> Pipeline:
-    features = ColumnTransformer(
-        [
-            (
-                "words",
-                CountVectorizer(
-                    ngram_range=(1, 3),
-                    binary=True,
-                    preprocessor=mark_negation,
-                    token_pattern=WHITESPACE_TOKENS,
-                ),
-                "text",
-            ),
-            (
-                "chars",
-                make_pipeline(WordCharNgrams((2, 5), max_features=100_000), Binarizer()),
-                "text",
-            ),
-            ("vader", "passthrough", SCORE_COLUMNS),
-        ]
+    return Pipeline(
+        [("weighting", CountWeighting("tfidf", VADER_COLUMNS)), ("classifier", classifier)]
     )
-    classifier = NaiveBayesLogisticRegression(C=4.0, unweighted=len(SCORE_COLUMNS))
-    return Pipeline([("features", features), ("classifier", classifier)])
 
 
-def ensemble() -> VotingClassifier:
-    return VotingClassifier([("tfidf-lr", tfidf_lr()), ("nb-lr", nb_lr())], voting="soft")
+def nb_lr_head() -> Pipeline:
+    classifier = NaiveBayesLogisticRegression(C=4.0, unweighted=VADER_COLUMNS)
+    return Pipeline(
+        [("weighting", CountWeighting("presence", VADER_COLUMNS)), ("classifier", classifier)]
+    )
 
 
-# The ensemble's members, in the order their probabilities are averaged.
-MEMBERS: dict[str, Callable[[], Pipeline]] = {"tfidf-lr": tfidf_lr, "nb-lr": nb_lr}
-CANDIDATES: dict[str, Callable[[], Pipeline | VotingClassifier]] = {
-    **MEMBERS,
-    ENSEMBLE: ensemble,
-}
+def ensemble_head() -> VotingClassifier:
+    return VotingClassifier([(name, build()) for name, build in HEADS.items()], voting="soft")
+
+
+# The classifiers over the shared counts, in the order the ensemble averages them.
+HEADS: dict[str, Callable[[], ClassifierMixin]] = {"tfidf-lr": tfidf_lr_head, "nb-lr": nb_lr_head}
+_ALL_HEADS = {**HEADS, ENSEMBLE: ensemble_head}
+
+
+def candidate(name: str) -> Pipeline:
+    """The named candidate, whole: the shared counts, then its classifier."""
+    return Pipeline([("features", text_features()), ("classifier", _ALL_HEADS[name]())])
+
+
+CANDIDATES: tuple[str, ...] = tuple(_ALL_HEADS)

@@ -18,7 +18,7 @@ import re
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
-from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.linear_model import LogisticRegression
 
 NEGATION_SUFFIX = "_NEG"
@@ -29,7 +29,7 @@ _TOKENS = re.compile(r"[\w']+|[.,!?;:]")
 _CLAUSE_ENDS = frozenset(".,!?;:")
 
 
-def mark_negation(text: str) -> str:
+def negation_marked_tokens(text: str) -> list[str]:
     """``text`` lower-cased and tokenised, with the words in a negation's scope marked."""
     marked, negated = [], False
     for token in _TOKENS.findall(text.lower()):
@@ -40,10 +40,30 @@ def mark_negation(text: str) -> str:
         marked.append(token + NEGATION_SUFFIX if negated else token)
         if _NEGATORS.fullmatch(token):
             negated = True
-    return " ".join(marked)
+    return marked
 
 
-class NaiveBayesLogisticRegression(BaseEstimator, ClassifierMixin):
+def mark_negation(text: str) -> str:
+    """``negation_marked_tokens`` as one string, the form a vectorizer's preprocessor returns."""
+    return " ".join(negation_marked_tokens(text))
+
+
+class NegatedWordNgrams:
+    """A vectorizer's analyzer: the negation-marked tokens of a text and their 2..n-word
+    phrases, made in one pass (a preprocessor then a tokenizer would split every text twice)."""
+
+    def __init__(self, longest: int = 3) -> None:
+        self.longest = longest
+
+    def __call__(self, text: str) -> list[str]:
+        tokens = negation_marked_tokens(text)
+        grams = list(tokens)
+        for size in range(2, self.longest + 1):
+            grams += map(" ".join, zip(*(tokens[i:] for i in range(size)), strict=False))
+        return grams
+
+
+class NaiveBayesLogisticRegression(ClassifierMixin, BaseEstimator):
     """One-against-the-rest logistic regressions on NB-weighted count features.
 
     ``unweighted`` trailing columns (dense scores such as VADER's, which can be negative) are
@@ -71,13 +91,13 @@ class NaiveBayesLogisticRegression(BaseEstimator, ClassifierMixin):
         return self
 
     def predict_proba(self, X) -> np.ndarray:
-        X = sp.csr_matrix(X)
-        each = np.column_stack(
-            [
-                model.predict_proba(X.multiply(ratio).tocsr())[:, 1]
-                for ratio, model in zip(self.ratios_, self.models_, strict=True)
-            ]
+        # w . (x * r) = (w * r) . x: the ratios fold into the weights, so one product of the
+        # counts with every class's weights scores them all, without re-weighting the counts.
+        weights = np.column_stack(
+            [m.coef_.ravel() * r for r, m in zip(self.ratios_, self.models_, strict=True)]
         )
+        intercepts = np.array([m.intercept_[0] for m in self.models_])
+        each = 1 / (1 + np.exp(-(sp.csr_matrix(X) @ weights + intercepts)))
         return each / each.sum(axis=1, keepdims=True)
 
     def predict(self, X) -> np.ndarray:
@@ -118,3 +138,31 @@ class WordCharNgrams(TransformerMixin, BaseEstimator):
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
         return self.ngrams_.get_feature_names_out()
+
+
+class CountWeighting(TransformerMixin, BaseEstimator):
+    """Counts weighted the way one model reads them: sublinear TF-IDF (``"tfidf"``) or presence
+    (``"presence"``), with the trailing ``unweighted`` dense columns (VADER's scores) left as they
+    are. It lets every candidate share one count matrix, so a text is tokenised once however many
+    models vote on it."""
+
+    def __init__(self, weighting: str = "tfidf", unweighted: int = 0) -> None:
+        self.weighting = weighting
+        self.unweighted = unweighted
+
+    def _split(self, X) -> tuple[sp.csr_matrix, sp.csr_matrix]:
+        X = sp.csr_matrix(X)
+        counted = X.shape[1] - self.unweighted
+        return X[:, :counted], X[:, counted:]
+
+    def fit(self, X, y=None) -> CountWeighting:
+        if self.weighting not in ("tfidf", "presence"):
+            raise ValueError(f"weighting {self.weighting!r}: expected tfidf or presence")
+        counts, _ = self._split(X)
+        self.tfidf_ = TfidfTransformer(sublinear_tf=True).fit(counts)
+        return self
+
+    def transform(self, X) -> sp.csr_matrix:
+        counts, dense = self._split(X)
+        counts = self.tfidf_.transform(counts) if self.weighting == "tfidf" else counts.sign()
+        return sp.hstack([counts, dense], format="csr")

@@ -74,18 +74,37 @@ def labels_from_scores(scores: pd.Series, scale: ScoreScale) -> np.ndarray:
     return np.select([scaled >= band, scaled <= -band], ["positive", "negative"], default="neutral")
 
 
+def _read_table(path: Path) -> pd.DataFrame:
+    if path.suffix.lower() == ".txt":
+        return _read_sentence_lines(path)
+    separator = "\t" if path.suffix.lower() in (".tsv", ".tab") else None
+    return pd.read_csv(path, sep=separator, engine="python", dtype={"text": str})
+
+
+def _read_sentence_lines(path: Path) -> pd.DataFrame:
+    """``sentence<TAB>label`` lines without a header, the format of the public labelled-sentence
+    sets (0 negative, 1 positive, or a label's name). Split on newlines only: those files keep
+    control characters that ``str.splitlines`` would take for line ends, and quotes that a CSV
+    reader would join lines on."""
+    lines = path.read_text(encoding="utf-8").split("\n")
+    pairs = [line.rsplit("\t", 1) for line in lines if "\t" in line]
+    frame = pd.DataFrame(pairs, columns=["text", "label"])
+    frame["label"] = frame["label"].str.strip().replace({"0": "negative", "1": "positive"})
+    return frame
+
+
 def read_labelled(
     path: Path,
     scale: tuple[float, float] | None = None,
     neutral_band: float = NEUTRAL_BAND,
 ) -> pd.DataFrame:
     """A CSV or TSV with ``text`` and ``label`` or numeric ``score`` (see the module's note on
-    scales); ``attrs["labels"]`` says how the labels were obtained."""
+    scales), or ``.txt`` lines of ``sentence<TAB>label``; ``attrs["labels"]`` says how the labels
+    were obtained."""
     if not 0 <= neutral_band < 1:
         raise TrainingError(f"--neutral-band {neutral_band:g}: expected 0 <= band < 1")
-    separator = "\t" if path.suffix.lower() in (".tsv", ".tab") else None
     try:
-        frame = pd.read_csv(path, sep=separator, engine="python", dtype={"text": str})
+        frame = _read_table(path)
     except (OSError, pd.errors.ParserError, UnicodeDecodeError) as error:
         raise TrainingError(f"{path}: cannot read: {str(error).splitlines()[0]}") from None
     frame.columns = [c.strip().lower() for c in frame.columns]

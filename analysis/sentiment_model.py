@@ -16,25 +16,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import joblib
-import numpy as np
 import pandas as pd
 from scipy.stats import pearsonr
 from sklearn.metrics import accuracy_score, f1_score
 from sklearn.model_selection import StratifiedKFold
 
-from analysis.sentiment import labels_of, score_texts
-from analysis.sentiment_candidates import CANDIDATES, ENSEMBLE, MEMBERS
+from analysis.sentiment import labels_of
+from analysis.sentiment_candidates import ENSEMBLE, HEADS, candidate, text_features
 from analysis.sentiment_labels import LABELS, TrainingError, read_labelled
+from analysis.sentiment_model_scoring import (
+    continuous,
+    label_with_promoted_models,
+    with_vader_scores,
+)
 
 __all__ = ["LABELS", "TrainingError", "evaluate", "read_labelled", "train", "train_and_store"]
 
 MIN_EXAMPLES = 30
-
-
-def with_vader_scores(texts: pd.Series) -> pd.DataFrame:
-    """The model's input: the text and its VADER scores."""
-    scores = score_texts(texts, "en")
-    return pd.DataFrame({"text": texts.to_numpy()}).join(scores, on="text")
 
 
 def _metrics(
@@ -61,23 +59,15 @@ def _metrics(
     return result
 
 
-def _continuous(probabilities: pd.DataFrame) -> np.ndarray:
-    """P(positive) - P(negative): a model's answer on VADER's -1..1 scale."""
-    return (probabilities.get("positive", 0) - probabilities.get("negative", 0)).to_numpy()
-
-
-def _probabilities(model, frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(model.predict_proba(frame), columns=model.classes_, index=frame.index)
-
-
-def evaluate(data: pd.DataFrame, folds: int | None = None) -> dict[str, dict]:
+def evaluate(data: pd.DataFrame, folds: int | None = None, language: str = "en") -> dict[str, dict]:
     """Per method: n, accuracy, macro and weighted F1, Pearson r with ``score`` when given.
 
     VADER is always evaluated; with ``folds`` every candidate model is fitted on K-1 folds and
     tested on the held-out one, over the same folds as VADER, and ``model`` repeats the figures
-    of the candidate with the best weighted F1 (named in its ``candidate``).
+    of the candidate with the best weighted F1 (named in its ``candidate``). ``language`` picks
+    the lexicon (``lexicon_for``): the baseline and a feature of every candidate.
     """
-    inputs = with_vader_scores(data["text"])
+    inputs = with_vader_scores(data["text"], language)
     truth = data["label"]
     scores = data.get("score")
     results = {"vader": _metrics(truth, labels_of(inputs["compound"]), inputs["compound"], scores)}
@@ -86,7 +76,7 @@ def evaluate(data: pd.DataFrame, folds: int | None = None) -> dict[str, dict]:
         held_out = _held_out_probabilities(inputs, truth, folds)
         for name, probabilities in held_out.items():
             predicted = probabilities.idxmax(axis=1)
-            results[name] = _metrics(truth, predicted, _continuous(probabilities), scores)
+            results[name] = _metrics(truth, predicted, continuous(probabilities), scores)
         best = max(held_out, key=lambda name: results[name]["weighted_f1"])
         results["model"] = {**results[best], "candidate": best}
     return results
@@ -97,18 +87,21 @@ def _held_out_probabilities(
 ) -> dict[str, pd.DataFrame]:
     """Each candidate's class probabilities for every text, from the fold that held it out.
 
-    The ensemble's are the mean of its members' on the same fold, which is what soft voting
-    over the same fitted members gives, without fitting them twice.
+    The counts are fitted once per fold and shared by every classifier, as in the candidates
+    themselves; the ensemble's probabilities are the mean of its members' on the same fold,
+    which is what soft voting over the same fitted members gives, without fitting them twice.
     """
     classes = sorted(truth.unique())
-    held_out = {name: pd.DataFrame(0.0, index=inputs.index, columns=classes) for name in MEMBERS}
+    held_out = {name: pd.DataFrame(0.0, index=inputs.index, columns=classes) for name in HEADS}
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     for train, test in splitter.split(inputs, truth):
-        for name, build in MEMBERS.items():
-            model = build().fit(inputs.iloc[train], truth.iloc[train])
-            fold = _probabilities(model, inputs.iloc[test]).reindex(columns=classes, fill_value=0)
-            held_out[name].iloc[test] = fold.to_numpy()
-    held_out[ENSEMBLE] = sum(held_out.values()) / len(MEMBERS)
+        features = text_features().fit(inputs.iloc[train])
+        seen, unseen = features.transform(inputs.iloc[train]), features.transform(inputs.iloc[test])
+        for name, build in HEADS.items():
+            head = build().fit(seen, truth.iloc[train])
+            fold = pd.DataFrame(head.predict_proba(unseen), columns=head.classes_)
+            held_out[name].iloc[test] = fold.reindex(columns=classes, fill_value=0).to_numpy()
+    held_out[ENSEMBLE] = sum(held_out.values()) / len(HEADS)
     return held_out
 
 
@@ -131,50 +124,43 @@ class TrainedModel:
     path: Path
 
 
-def train(data: pd.DataFrame, models_dir: Path, folds: int = 5) -> TrainedModel:
+def train(
+    data: pd.DataFrame, models_dir: Path, folds: int = 5, language: str = "en"
+) -> TrainedModel:
     """Cross-validate against VADER, fit on everything, save; promoted if it beats VADER's
     macro F1 on the held-out folds."""
-    metrics = evaluate(data, folds)
+    metrics = evaluate(data, folds, language)
     promoted = metrics["model"]["macro_f1"] > metrics["vader"]["macro_f1"]
-    version = "sentiment-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    model = CANDIDATES[metrics["model"]["candidate"]]()
-    model.fit(with_vader_scores(data["text"]), data["label"])
+    version = f"sentiment-{language}-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    model = candidate(metrics["model"]["candidate"])
+    model.fit(with_vader_scores(data["text"], language), data["label"])
     models_dir.mkdir(parents=True, exist_ok=True)
     path = models_dir / f"{version}.joblib"
     joblib.dump(model, path)
     return TrainedModel(version, promoted, metrics, path)
 
 
-def score_with_model(model_path: Path, posts: pd.DataFrame) -> pd.DataFrame:
-    """Labels for ``posts`` (post_id, text and VADER's four scores) from a saved model."""
-    model = joblib.load(model_path)
-    continuous = _continuous(_probabilities(model, posts))
-    return pd.DataFrame(
-        {
-            "post_id": posts["post_id"].to_numpy(),
-            "label": model.predict(posts),
-            "compound": continuous,
-        }
-    )
-
-
 def metrics_json(metrics: dict) -> str:
     return json.dumps(metrics, sort_keys=True)
 
 
-def corrections(con) -> pd.DataFrame:
-    """The users' corrections as training data (text, label)."""
+def corrections(con, language: str = "en") -> pd.DataFrame:
+    """The users' corrections of posts in ``language`` as training data (text, label)."""
     return con.execute(
-        "SELECT p.text, c.label FROM sentiment_corrections c JOIN posts p USING (post_id)"
+        "SELECT p.text, c.label FROM sentiment_corrections c JOIN posts p USING (post_id) "
+        "WHERE coalesce(p.language, 'und') = ?",
+        [language],
     ).df()
 
 
-def train_and_store(con, data: pd.DataFrame, models_dir: Path, folds: int = 5) -> TrainedModel:
-    """Train, record the model in ``sentiment_models`` and, when promoted, re-score every
-    English post with it (method 'model'; VADER's scores stay for comparison)."""
+def train_and_store(
+    con, data: pd.DataFrame, models_dir: Path, folds: int = 5, language: str = "en"
+) -> TrainedModel:
+    """Train, record the model in ``sentiment_models`` and, when promoted, label every post of
+    its language with it (method 'model'; the lexicon's scores stay for comparison)."""
     from socialpulse.warehouse import upsert
 
-    trained = train(data, models_dir, folds)
+    trained = train(data, models_dir, folds, language)
     upsert(
         con,
         "sentiment_models",
@@ -187,25 +173,11 @@ def train_and_store(con, data: pd.DataFrame, models_dir: Path, folds: int = 5) -
                     "metrics": metrics_json(trained.metrics),
                     "promoted": trained.promoted,
                     "path": str(trained.path),
+                    "language": language,
                 }
             ]
         ),
     )
     if trained.promoted:
-        posts = con.execute(
-            "SELECT p.post_id, p.text, s.compound, s.positive, s.neutral, s.negative "
-            "FROM posts p JOIN sentiment_scores s ON s.post_id = p.post_id "
-            "AND s.method = 'vader' WHERE s.model_version = 'vaderSentiment-3.3.2'"
-        ).df()
-        scored = score_with_model(trained.path, posts)
-        con.execute("DELETE FROM sentiment_scores WHERE method = 'model'")
-        upsert(
-            con,
-            "sentiment_scores",
-            scored.assign(
-                method="model",
-                model_version=trained.version,
-                scored_at=datetime.now(UTC).replace(tzinfo=None),
-            ),
-        )
+        label_with_promoted_models(con)
     return trained

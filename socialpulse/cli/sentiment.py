@@ -64,6 +64,15 @@ BandOption = Annotated[
 ]
 
 
+LanguageOption = Annotated[
+    str,
+    typer.Option(
+        help="The labels' language (en, fr, ro, es, de...): the model labels that language's "
+        "posts; its lexicon is the baseline (English VADER where there is none)."
+    ),
+]
+
+
 def _band(neutral_band: float | None) -> tuple[float, ...]:
     """The band as read_labelled's optional argument: left out, its default holds."""
     return () if neutral_band is None else (neutral_band,)
@@ -71,12 +80,18 @@ def _band(neutral_band: float | None) -> tuple[float, ...]:
 
 @sentiment_app.command("evaluate")
 def sentiment_evaluate(
-    file: Annotated[Path, typer.Argument(help="CSV or TSV: text, and label or score.")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="CSV or TSV with text, and label or score; or .txt lines of text<TAB>0|1."
+        ),
+    ],
     cv: Annotated[
         int | None, typer.Option(min=2, help="Also cross-validate every candidate model.")
     ] = None,
     scale: ScaleOption = None,
     neutral_band: BandOption = None,
+    language: LanguageOption = "en",
     as_json: JsonOption = False,
 ) -> None:
     """Score VADER (and with --cv K every candidate model) against your labelled texts."""
@@ -85,7 +100,7 @@ def sentiment_evaluate(
 
     with one_line_errors(TrainingError):
         data = read_labelled(file, parse_scale(scale) if scale else None, *_band(neutral_band))
-        results = evaluate(data, cv)
+        results = evaluate(data, cv, language)
     print_evaluation(results, as_json, data.attrs.get("labels"))
 
 
@@ -97,8 +112,10 @@ def sentiment_train(
     cv: Annotated[int, typer.Option(min=2, help="Folds for the comparison with VADER.")] = 5,
     scale: ScaleOption = None,
     neutral_band: BandOption = None,
+    language: LanguageOption = "en",
 ) -> None:
-    """Train a model on the corrections (or a file); promote it if it beats VADER."""
+    """Train a model on the corrections (or a file) of one language; promote it if it beats
+    the lexicon."""
     from analysis.sentiment_labels import parse_scale
     from analysis.sentiment_model import (
         TrainingError,
@@ -109,11 +126,15 @@ def sentiment_train(
 
     with warehouse_or_fail(TrainingError) as con:
         bounds = parse_scale(scale) if scale else None
-        data = read_labelled(file, bounds, *_band(neutral_band)) if file else corrections(con)
-        trained = train_and_store(con, data, State.db.parent / "models", cv)
+        data = (
+            read_labelled(file, bounds, *_band(neutral_band))
+            if file
+            else corrections(con, language)
+        )
+        trained = train_and_store(con, data, State.db.parent / "models", cv, language)
     print_evaluation(trained.metrics, as_json=False, labels=data.attrs.get("labels"))
     verdict = (
-        "promoted: it now labels posts"
+        f"promoted: it now labels the posts in {language}"
         if trained.promoted
         else ("not promoted: VADER stays (the model did not beat it on held-out folds)")
     )

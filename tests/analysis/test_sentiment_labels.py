@@ -57,3 +57,13 @@ def test_labels_say_they_came_from_the_label_column(tmp_path):
     path = tmp_path / "labelled.csv"
     path.write_text("text,label\ngood,positive\nbad,negative\n")
     assert read_labelled(path).attrs["labels"] == {"from": "label column"}
+
+
+def test_labelled_sentence_lines_are_read_whole(tmp_path):
+    # The public labelled-sentence format: no header, a tab, 0 or 1; a stray quote and a
+    # U+0085 inside a sentence must neither join nor split lines.
+    path = tmp_path / "reviews_labelled.txt"
+    path.write_text('"Loved it.  \t1\nThe plot\x85 dragged.\t0\nNot bad at all.\tpositive\n')
+    data = read_labelled(path)
+    assert data["text"].tolist() == ['"Loved it.  ', "The plot\x85 dragged.", "Not bad at all."]
+    assert data["label"].tolist() == ["positive", "negative", "positive"]
