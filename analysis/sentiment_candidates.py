@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from sklearn.base import ClassifierMixin
-from sklearn.compose import ColumnTransformer
 from sklearn.ensemble import VotingClassifier
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -32,6 +31,7 @@ from analysis.sentiment_features import (
     CountWeighting,
     NaiveBayesLogisticRegression,
     NegatedWordNgrams,
+    TextFeatures,
     WordCharNgrams,
 )
 
@@ -39,19 +39,13 @@ ENSEMBLE = "ensemble"
 VADER_COLUMNS = len(SCORE_COLUMNS)
 
 
-def text_features() -> ColumnTransformer:
+def text_features() -> TextFeatures:
     """The counts every candidate reads, computed once per text: words and 2-3 word phrases
     with negation marked, character 2-5 grams within words, and VADER's four scores last."""
-    return ColumnTransformer(
-        [
-            (
-                "words",
-                CountVectorizer(analyzer=NegatedWordNgrams(3), dtype=float),
-                "text",
-            ),
-            ("chars", WordCharNgrams((2, 5), max_features=100_000), "text"),
-            ("vader", "passthrough", SCORE_COLUMNS),
-        ]
+    return TextFeatures(
+        CountVectorizer(analyzer=NegatedWordNgrams(3), dtype=float),
+        WordCharNgrams((2, 5), max_features=100_000),
+        SCORE_COLUMNS,
     )
 
 

@@ -16,6 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import joblib
+import numpy as np
 import pandas as pd
 from scipy.stats import pearsonr
 from sklearn.metrics import accuracy_score, f1_score
@@ -33,6 +34,7 @@ from analysis.sentiment_model_scoring import (
 __all__ = ["LABELS", "TrainingError", "evaluate", "read_labelled", "train", "train_and_store"]
 
 MIN_EXAMPLES = 30
+LEARNING_SHARES = (0.125, 0.25, 0.5)
 
 
 def _metrics(
@@ -83,9 +85,10 @@ def evaluate(data: pd.DataFrame, folds: int | None = None, language: str = "en")
 
 
 def _held_out_probabilities(
-    inputs: pd.DataFrame, truth: pd.Series, folds: int
+    inputs: pd.DataFrame, truth: pd.Series, folds: int, share: float = 1.0
 ) -> dict[str, pd.DataFrame]:
-    """Each candidate's class probabilities for every text, from the fold that held it out.
+    """Each candidate's class probabilities for every text, from the fold that held it out
+    (trained on ``share`` of the other folds, for the learning curve).
 
     The counts are fitted once per fold and shared by every classifier, as in the candidates
     themselves; the ensemble's probabilities are the mean of its members' on the same fold,
@@ -95,6 +98,8 @@ def _held_out_probabilities(
     held_out = {name: pd.DataFrame(0.0, index=inputs.index, columns=classes) for name in HEADS}
     splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=0)
     for train, test in splitter.split(inputs, truth):
+        if share < 1:
+            train = np.random.default_rng(0).permutation(train)[: round(len(train) * share)]
         features = text_features().fit(inputs.iloc[train])
         seen, unseen = features.transform(inputs.iloc[train]), features.transform(inputs.iloc[test])
         for name, build in HEADS.items():
@@ -103,6 +108,32 @@ def _held_out_probabilities(
             held_out[name].iloc[test] = fold.reindex(columns=classes, fill_value=0).to_numpy()
     held_out[ENSEMBLE] = sum(held_out.values()) / len(HEADS)
     return held_out
+
+
+def learning_curve(
+    data: pd.DataFrame, candidate_name: str, folds: int = 5, language: str = "en"
+) -> list[dict]:
+    """Held-out weighted F1 of ``candidate_name`` trained on an eighth, a quarter and half of
+    each fold's labels: whether more labels still help. Points with too few labels to hold
+    every class are left out; the full point is the evaluation's own."""
+    inputs = with_vader_scores(data["text"], language)
+    truth = data["label"]
+    per_fold = len(truth) * (folds - 1) / folds
+    points = []
+    for share in LEARNING_SHARES:
+        if per_fold * share < MIN_EXAMPLES:
+            continue
+        try:
+            held_out = _held_out_probabilities(inputs, truth, folds, share)[candidate_name]
+        except ValueError:  # a fold's sample lacks a class: no point at this size
+            continue
+        points.append(
+            {
+                "labels": round(per_fold * share),
+                "weighted_f1": _metrics(truth, held_out.idxmax(axis=1), None, None)["weighted_f1"],
+            }
+        )
+    return points
 
 
 def _check_trainable(labels: pd.Series, folds: int) -> None:
@@ -122,6 +153,7 @@ class TrainedModel:
     promoted: bool
     metrics: dict
     path: Path
+    learning_curve: list[dict]
 
 
 def train(
@@ -132,12 +164,20 @@ def train(
     metrics = evaluate(data, folds, language)
     promoted = metrics["model"]["macro_f1"] > metrics["vader"]["macro_f1"]
     version = f"sentiment-{language}-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    model = candidate(metrics["model"]["candidate"])
+    chosen = metrics["model"]["candidate"]
+    curve = [
+        *learning_curve(data, chosen, folds, language),
+        {
+            "labels": round(len(data) * (folds - 1) / folds),
+            "weighted_f1": metrics["model"]["weighted_f1"],
+        },
+    ]
+    model = candidate(chosen)
     model.fit(with_vader_scores(data["text"], language), data["label"])
     models_dir.mkdir(parents=True, exist_ok=True)
     path = models_dir / f"{version}.joblib"
     joblib.dump(model, path)
-    return TrainedModel(version, promoted, metrics, path)
+    return TrainedModel(version, promoted, metrics, path, curve)
 
 
 def metrics_json(metrics: dict) -> str:
@@ -170,7 +210,9 @@ def train_and_store(
                     "model_version": trained.version,
                     "trained_at": datetime.now(UTC).replace(tzinfo=None),
                     "training_rows": len(data),
-                    "metrics": metrics_json(trained.metrics),
+                    "metrics": metrics_json(
+                        {**trained.metrics, "learning_curve": trained.learning_curve}
+                    ),
                     "promoted": trained.promoted,
                     "path": str(trained.path),
                     "language": language,

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.sentiment import LEXICONS, PARALLEL_FROM, SCORE_COLUMNS, score_texts
+from analysis.sentiment_labels import LABELS
 from socialpulse.warehouse import upsert
 
 
@@ -53,11 +54,15 @@ def _loaded(model_path: str):
 def _label_chunk(task: tuple[str, pd.DataFrame]) -> pd.DataFrame:
     model_path, posts = task
     answers = probabilities(_loaded(model_path), posts)
+    classes = answers.reindex(columns=list(LABELS), fill_value=0.0)
+    # The class probabilities go where the lexicon keeps its proportions: the margin between
+    # the two likeliest is what tells which posts are worth a person's label.
     return pd.DataFrame(
         {
             "post_id": posts["post_id"].to_numpy(),
             "label": answers.idxmax(axis=1).to_numpy(),
             "compound": continuous(answers),
+            **{label: classes[label].to_numpy() for label in LABELS},
         }
     )
 

@@ -72,7 +72,6 @@ def cost(data: pd.DataFrame) -> dict:
         figures = {
             "training_labels": len(reviews),
             "chosen": trained.metrics["model"]["candidate"],
-            "chosen_weighted_f1_on_pairs": trained.metrics["model"]["weighted_f1"],
             "train_seconds": round(seconds, 1),
         }
         texts = paired_reviews(data, SCORED_TEXTS, seed=1).reset_index(drop=True)

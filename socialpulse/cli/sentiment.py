@@ -133,9 +133,37 @@ def sentiment_train(
         )
         trained = train_and_store(con, data, State.db.parent / "models", cv, language)
     print_evaluation(trained.metrics, as_json=False, labels=data.attrs.get("labels"))
+    if trained.learning_curve:
+        points = ", ".join(
+            f"{p['labels']:,} labels {p['weighted_f1']:.3f}" for p in trained.learning_curve
+        )
+        console.print(f"Learning curve (held-out weighted F1): {points}")
     verdict = (
         f"promoted: it now labels the posts in {language}"
         if trained.promoted
         else ("not promoted: VADER stays (the model did not beat it on held-out folds)")
     )
     console.print(f"{trained.version}: {verdict}")
+
+
+@sentiment_app.command("suggest")
+def sentiment_suggest(
+    limit: Annotated[int, typer.Option(min=1, help="How many mentions to suggest.")] = 20,
+    language: LanguageOption = "en",
+    as_json: JsonOption = False,
+) -> None:
+    """The unlabelled mentions whose label would teach the model most, across topics."""
+    from analysis.sentiment_suggest import suggest_labels
+
+    with warehouse_or_fail(read_only=True) as con:
+        suggested = suggest_labels(con, limit, language)
+    if as_json:
+        typer.echo(suggested.to_json(orient="records"))
+        return
+    table = Table("post", "topic", "uncertainty", "labelled now", "text", title="Label these next")
+    for row in suggested.itertuples(index=False):
+        table.add_row(row.post_id, row.topic, f"{row.uncertainty:.2f}", row.label, row.text[:80])
+    Console().print(table)
+    console.print(
+        "Label one with `pulse sentiment correct POST LABEL`, then `pulse sentiment train`."
+    )

@@ -2,11 +2,14 @@ import json
 import os
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
-from socialpulse.warehouse import DOCUMENTED_TABLES
+from analysis.mention_index import refresh_mention_index
+from analysis.pipeline import refresh_topics
+from socialpulse.warehouse import DOCUMENTED_TABLES, open_warehouse
 from tests.samples import DIRECTORY
 
 COMMANDS = ["migrate", "demo", "analyze", "status", "serve", "config"]
@@ -175,6 +178,39 @@ def test_sentiment_evaluate_with_and_without_cross_validation(tmp_path):
     scaled = pulse("sentiment", "evaluate", str(fixtures / "tiny_scored.tsv"), "--scale", "1:5")
     assert scaled.returncode == 0, scaled.stderr
     assert "scores on 1..5 (declared)" in " ".join(scaled.stdout.split())
+
+
+def test_sentiment_train_prints_the_learning_curve_and_suggest_lists_mentions(demo_db, db_copy):
+    fixtures = Path(__file__).resolve().parents[1] / "fixtures" / "sentiment"
+    db = db_copy(demo_db)
+    with open_warehouse(db) as con:  # what `pulse analyze` would index
+        refresh_mention_index(con, now=datetime(2026, 4, 1))
+        refresh_topics(con)
+    trained = pulse(
+        "sentiment",
+        "train",
+        "--file",
+        str(fixtures / "ro_labelled.csv"),
+        "--cv",
+        "3",
+        "--language",
+        "ro",
+        db=db,
+    )
+    assert trained.returncode == 0, trained.stderr
+    out = " ".join((trained.stdout + trained.stderr).split())
+    # 36 labels on 3 folds train on 24 each: too few for an eighth, a quarter or half.
+    assert "Learning curve (held-out weighted F1): 24 labels" in out
+    assert "promoted: it now labels the posts in ro" in out
+    suggested = pulse("sentiment", "suggest", "--limit", "6", "--json", db=db)
+    assert suggested.returncode == 0, suggested.stderr
+    rows = json.loads(suggested.stdout)
+    assert len(rows) == 6 and len({row["text"] for row in rows}) == 6
+    uncertainty = [row["uncertainty"] for row in rows]
+    topics = [row["topic"] for row in rows]
+    # The first turn gives each topic its most uncertain mention, most uncertain first.
+    first_turn = [u for i, u in enumerate(uncertainty) if topics[i] not in topics[:i]]
+    assert first_turn == sorted(first_turn, reverse=True)
 
 
 def test_import_directory_reports_people_and_problems(empty_db):
