@@ -12,6 +12,7 @@ from collections.abc import Callable
 import duckdb
 
 from analysis.answered_posts import refresh_answered_posts
+from analysis.aspects import refresh_aspects
 from analysis.brand_daily import refresh_brand_daily
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
@@ -37,6 +38,7 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
         ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
         ("mention_index", lambda con: f"{refresh_mention_index(con):,} mentions indexed"),
         ("topics", lambda con: f"{len(refresh_topics(con)):,} topics"),
+        ("aspects", lambda con: f"{refresh_aspects(con):,} aspects"),
         ("alerts", lambda con: f"{len(detect_alerts(con, settings)):,} episodes found"),
         ("notifications", lambda con: f"{len(notify_new_alerts(con, settings)):,} alerts sent"),
         (

@@ -3,6 +3,8 @@ before trusting a sentiment share ("are the Romanian mentions in it at all?").""
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pandas as pd
 
@@ -36,8 +38,9 @@ def scorer_name(source: str | None) -> str:
 
 
 def language_coverage(con: duckdb.DuckDBPyConnection, period: Period | None = None) -> pd.DataFrame:
-    """Per language, most posts first: posts, the share with a sentiment, how many people
-    corrected, and what labels the rest (the model or lexicon labelling most of them)."""
+    """Per language (its name and code), most posts first: posts, the share with a sentiment,
+    how many people corrected, and what labels the rest (the model or lexicon labelling most
+    of them)."""
     frame = con.execute(
         """
         SELECT coalesce(p.language, 'und') AS code, count(*) AS posts,
@@ -53,9 +56,32 @@ def language_coverage(con: duckdb.DuckDBPyConnection, period: Period | None = No
     return pd.DataFrame(
         {
             "language": frame["code"].map(lambda code: LANGUAGE_NAMES.get(code, code.upper())),
+            "code": frame["code"],
             "posts": frame["posts"],
             "scored_share": frame["scored_share"].round(4),
             "corrected": frame["corrected"],
             "scored_by": frame["source"].map(scorer_name),
         }
     )
+
+
+def trained_models(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The newest trained model of each language: when, on how many labels, the candidate
+    chosen, its held-out weighted F1 against the lexicon's, whether it labels posts, and its
+    learning curve (labels used -> weighted F1)."""
+    frame = con.execute(
+        """
+        SELECT language AS code, arg_max(model_version, trained_at) AS model_version,
+               max(trained_at) AS trained_at,
+               arg_max(training_rows, trained_at) AS labels,
+               arg_max(promoted, trained_at) AS promoted,
+               arg_max(metrics->>'$.model.candidate', trained_at) AS candidate,
+               arg_max((metrics->>'$.model.weighted_f1')::DOUBLE, trained_at) AS weighted_f1,
+               arg_max((metrics->>'$.vader.weighted_f1')::DOUBLE, trained_at) AS lexicon_f1,
+               arg_max(coalesce(metrics->>'$.learning_curve', '[]'), trained_at) AS curve
+        FROM sentiment_models GROUP BY language ORDER BY language
+        """
+    ).df()
+    frame.insert(0, "language", frame.pop("code").map(lambda c: LANGUAGE_NAMES.get(c, c.upper())))
+    frame["curve"] = frame["curve"].map(json.loads)
+    return frame

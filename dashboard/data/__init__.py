@@ -7,6 +7,7 @@ entry of ``cache.QUERIES``, cached per warehouse version on a shared read-only c
 - ``session``: the sidebar's ``Filters``, settings, the signed-in role, and whether the
   warehouse can show anything;
 - ``listening``: brand conversations, topics and alerts, mentions;
+- ``sentiment``: what to label next, what scores each language, trained models, aspects;
 - ``internal``: internal engagement, network, announcements and check-ins, experts;
 - ``executive``: KPI scorecard, maturity scorecard, return on investment;
 - ``audit_log``: the audit log;
@@ -58,6 +59,12 @@ from dashboard.data.listening import (
     top_authors,
     topics_in_period,
 )
+from dashboard.data.sentiment import (
+    aspects_in_period,
+    language_coverage,
+    suggested_mentions,
+    trained_models,
+)
 from dashboard.data.session import (
     Filters,
     data_range,
@@ -78,6 +85,10 @@ from dashboard.data.writes import (
 )
 
 __all__ = [
+    "aspects_in_period",
+    "language_coverage",
+    "suggested_mentions",
+    "trained_models",
     "CORRECTION_WAIT_SECONDS",
     "EVER",
     "QUERIES",

@@ -13,7 +13,7 @@ import streamlit as st
 
 from analysis.search import MAX_SEARCH_MENTIONS, ORDERS, SENTIMENTS
 from dashboard import data
-from dashboard.components import audience_charts, states
+from dashboard.components import audience_charts, sentiment_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.corrections import correction_form
 from dashboard.components.filters import listening_filters
@@ -177,10 +177,94 @@ def places() -> None:
         )
 
 
+def improve_sentiment() -> None:
+    """What to label next, what scores each language, and how the trained models learn."""
+    with states.section("Improve sentiment"):
+        coverage = data.language_coverage(filters)
+        st.markdown("**Label these next**")
+        names = dict(zip(coverage["code"], coverage["language"], strict=True))
+        language = st.selectbox(
+            "Language",
+            list(names) or ["en"],
+            key="suggest_language",
+            format_func=lambda code: names.get(code, code),
+        )
+        suggested = data.suggested_mentions(filters, language)
+        if suggested.empty:
+            states.empty("Every mention in this language and period has a person's label.")
+        else:
+            st.caption(
+                "The mentions whose label would teach the model most: those it is least sure "
+                "of, taking turns across topics. Correct a few, then run `pulse sentiment "
+                "train`; a couple of hundred labels move the model measurably."
+            )
+            table(
+                suggested.assign(platform=suggested["platform"].map(platform_label)),
+                "mentions to label",
+                column_config={
+                    **MENTION_COLUMNS,
+                    "topic": "Topic",
+                    "uncertainty": st.column_config.ProgressColumn(
+                        "Uncertainty", min_value=0, max_value=1, format="percent"
+                    ),
+                },
+            )
+            correction_form(filters.db, suggested)
+        st.markdown("**How each language is scored**")
+        table(
+            coverage,
+            "sentiment by language",
+            column_config={
+                "language": "Language",
+                "code": None,
+                "posts": st.column_config.NumberColumn("Posts", format="%d"),
+                "scored_share": st.column_config.NumberColumn("Scored", format="percent"),
+                "corrected": st.column_config.NumberColumn("Labelled by people", format="%d"),
+                "scored_by": "Scored by",
+            },
+        )
+        trained_models()
+
+
+def trained_models() -> None:
+    """Each language's newest trained model and its learning curve."""
+    st.markdown("**Trained models**")
+    models = data.trained_models(filters.db)
+    if models.empty:
+        st.caption(
+            "No model is trained yet: `pulse sentiment train` learns from the labels people "
+            "give here, and labels posts once it beats the lexicon on held-out labels."
+        )
+        return
+    table(
+        models.drop(columns=["curve"]).assign(
+            promoted=models["promoted"].map({True: "Labels posts", False: "Lexicon kept"})
+        ),
+        "trained models",
+        column_config={
+            "language": "Language",
+            "model_version": "Model",
+            "trained_at": st.column_config.DatetimeColumn(
+                "Trained (UTC)", format="D MMM YYYY HH:mm"
+            ),
+            "labels": st.column_config.NumberColumn("Labels", format="%d"),
+            "promoted": "Status",
+            "candidate": "Method",
+            "weighted_f1": st.column_config.NumberColumn("Weighted F1", format="%.3f"),
+            "lexicon_f1": st.column_config.NumberColumn("Lexicon's weighted F1", format="%.3f"),
+        },
+    )
+    for row in models.itertuples():
+        if len(row.curve) > 1:
+            chart_with_summary(*sentiment_charts.learning_curve(row.curve, row.lexicon_f1))
+
+
 tabs = st.tabs(
-    ["Search and top mentions", "Influencers", "Map"], key="mentions_tab", on_change="rerun"
+    ["Search and top mentions", "Influencers", "Map", "Improve sentiment"],
+    key="mentions_tab",
+    on_change="rerun",
 )
-for tab, show in zip(tabs, (mention_list, influencers, places), strict=True):
+for tab, show in zip(tabs, (mention_list, influencers, places, improve_sentiment), strict=True):
     if tab.open:
         with tab:
             show()

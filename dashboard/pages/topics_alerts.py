@@ -5,10 +5,11 @@ Reads the ``topics`` and ``alerts`` tables `pulse analyze` stores, and the few e
 each one names.
 """
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import listening, states
+from dashboard.components import listening, sentiment_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import listening_filters
 from dashboard.components.tables import table
@@ -131,3 +132,45 @@ with states.section("Topics"):
         examples = data.mentions_by_id(filters.db, row["example_post_ids"])
         examples["platform"] = examples["platform"].map(platform_label)
         table(examples, "topic examples", column_config=EXAMPLE_COLUMNS)
+
+with states.section("Praised and criticised"):
+    st.subheader("What people praise and criticise")
+    aspects = data.aspects_in_period(filters, limit=5)
+    if aspects.empty:
+        states.empty(
+            "No product or service aspect was judged in at least 3 sentences for the chosen "
+            "brands in this period. Aspects come from the topics' terms, by `pulse analyze`.",
+            "pulse analyze",
+        )
+    else:
+        chart_with_summary(*sentiment_charts.aspect_bars(aspects))
+        st.caption(
+            "An aspect is a topic term that names a thing (a product, a feature, a service), "
+            "judged by the sentiment of each sentence that names it. Net sentiment is "
+            "(positive - negative) / sentences x 100; the change is against the month before."
+        )
+        aspect_config = {
+            "brand": "Brand",
+            "side": None,
+            "term": "Aspect",
+            "mentions": None,
+            "sentences": st.column_config.NumberColumn("Sentences", format="%d"),
+            "positive": st.column_config.NumberColumn("Positive", format="%d"),
+            "negative": st.column_config.NumberColumn("Negative", format="%d"),
+            "net_sentiment": st.column_config.NumberColumn("Net sentiment", format="%+.1f"),
+            "net_change": st.column_config.TextColumn(
+                "Change vs previous month", help="New: not judged in the month before."
+            ),
+            "example_post_id": None,
+        }
+        shown = aspects.assign(
+            net_change=aspects["net_change"].map(lambda v: "New" if pd.isna(v) else f"{v:+.1f}")
+        )
+        criticised, praised = st.columns(2)
+        for column, side, title in (
+            (criticised, "criticised", "**Most criticised**"),
+            (praised, "praised", "**Most praised**"),
+        ):
+            with column:
+                st.markdown(title)
+                table(shown[shown["side"] == side], f"{side} aspects", column_config=aspect_config)

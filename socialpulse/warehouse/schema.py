@@ -34,6 +34,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "sentiment_models": ("model_version",),
     "topics": ("topic_id",),
     "post_topics": ("post_id", "topic_id"),
+    "topic_aspects": ("brand", "period_start", "term"),
     "brand_daily": ("day", "brand", "platform"),
     "internal_metrics": ("grain", "period_start", "segment_type", "segment_value", "metric"),
     "network_flow": ("period_start", "segment_type", "source_value", "target_value"),

@@ -9,6 +9,7 @@ import pytest
 import streamlit.testing.v1.app_test as app_test
 
 from analysis.answered_posts import refresh_answered_posts
+from analysis.aspects import refresh_aspects
 from analysis.brand_daily import refresh_brand_daily
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
@@ -23,14 +24,15 @@ from socialpulse.warehouse import open_warehouse
 
 @pytest.fixture(scope="session")
 def analysed_db(demo_db, tmp_path_factory) -> Path:
-    """The session's demo warehouse with its roll-up, mention index, topics and alerts; read it
-    only."""
+    """The session's demo warehouse with its roll-up, mention index, topics, aspects and alerts;
+    read it only."""
     path = tmp_path_factory.mktemp("analysed") / "demo.duckdb"
     shutil.copy(demo_db, path)
     with open_warehouse(path) as con:
         refresh_brand_daily(con)
         refresh_mention_index(con)
         refresh_topics(con)
+        refresh_aspects(con)
         detect_alerts(con, load_settings())
         con.execute("CHECKPOINT")
     return path

@@ -244,10 +244,14 @@ def test_page_shows_its_title_and_a_drawn_chart_without_errors(tour, path, title
     settle(tour, title)
     shoot(tour, path or "home")
     if path == "mentions":  # the list comes first; its charts are in the other tabs
-        for tab in ("Map", "Influencers"):
+        for tab, drawn in (
+            ("Improve sentiment", '[data-testid="stDataFrame"]'),
+            ("Map", CHART),
+            ("Influencers", CHART),
+        ):
             tour.get_by_role("tab", name=tab).click()
-            tour.locator(CHART).filter(visible=True).first.wait_for(timeout=60_000)
-            shoot(tour, f"mentions-{tab.lower()}")
+            tour.locator(drawn).filter(visible=True).first.wait_for(timeout=60_000)
+            shoot(tour, f"mentions-{tab.lower().replace(' ', '-')}")
     assert tour.locator("h1").first.inner_text() == title
     assert urlsplit(tour.url).path == f"/{path}"
     if path in WITHOUT_CHART:
