@@ -166,11 +166,6 @@ with states.section("Praised and criticised"):
         shown = aspects.assign(
             net_change=aspects["net_change"].map(lambda v: "New" if pd.isna(v) else f"{v:+.1f}")
         )
-        criticised, praised = st.columns(2)
-        for column, side, title in (
-            (criticised, "criticised", "**Most criticised**"),
-            (praised, "praised", "**Most praised**"),
-        ):
-            with column:
-                st.markdown(title)
-                table(shown[shown["side"] == side], f"{side} aspects", column_config=aspect_config)
+        for side, title in (("criticised", "**Most criticised**"), ("praised", "**Most praised**")):
+            st.markdown(title)
+            table(shown[shown["side"] == side], f"{side} aspects", column_config=aspect_config)

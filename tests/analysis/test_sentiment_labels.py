@@ -67,3 +67,17 @@ def test_labelled_sentence_lines_are_read_whole(tmp_path):
     data = read_labelled(path)
     assert data["text"].tolist() == ['"Loved it.  ', "The plot\x85 dragged.", "Not bad at all."]
     assert data["label"].tolist() == ["positive", "negative", "positive"]
+
+
+def test_the_demo_labels_sample_is_what_the_generator_writes():
+    from collectors.demo.labels import PER_LABEL, demo_labels
+    from tests.samples import SENTIMENT_LABELLED
+
+    tracked = read_labelled(SENTIMENT_LABELLED)
+    written = demo_labels()
+    assert tracked[["text", "label"]].equals(written), "run python -m collectors.demo.labels"
+    assert tracked["label"].value_counts().to_dict() == dict.fromkeys(
+        ("negative", "neutral", "positive"), PER_LABEL
+    )
+    # Each label's texts come from its tone's templates: the crisis ones are negative.
+    assert tracked.loc[tracked["text"].str.contains("recall"), "label"].eq("negative").all()
