@@ -241,3 +241,22 @@ def test_profiles_name_no_folder_of_the_machine():
     )
     text = profile_text(lambda: sorted(range(1000)))
     assert str(ROOT) not in text and stdlib not in text
+
+
+def test_paired_reviews_keep_each_pairs_label_and_the_label_mix():
+    import pandas as pd
+
+    from bench.bench_sentiment_model import paired_reviews
+
+    data = pd.DataFrame(
+        {
+            "text": ["good", "great", "fine", "bad", "awful"],
+            "label": ["positive"] * 3 + ["negative"] * 2,
+        }
+    )
+    pairs = paired_reviews(data, 100)
+    assert pairs["label"].value_counts().to_dict() == {"positive": 60, "negative": 40}
+    words = pairs["text"].str.split()
+    positive = {"good", "great", "fine"}
+    assert words[pairs["label"] == "positive"].map(lambda w: set(w) <= positive).all()
+    assert words[pairs["label"] == "negative"].map(lambda w: set(w) <= {"bad", "awful"}).all()
