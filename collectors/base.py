@@ -20,6 +20,9 @@ from typing import Any, ClassVar
 import pandas as pd
 
 Rows = dict[str, pd.DataFrame]
+# Not a table: the items of a page that could not be stored (``item``, ``reason``), which the
+# runner reports on the run (partial) instead of loading.
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)

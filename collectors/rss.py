@@ -30,7 +30,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
 
-from collectors.base import Collector, Page, Rows
+from collectors.base import SKIPPED, Collector, Page, Rows
 from collectors.registry import register
 from socialpulse.config import Feed, Settings
 
@@ -242,12 +242,13 @@ def feed_to_rows(payload: dict, fetched_at: datetime) -> Rows:
     site = urlsplit(feed.get("link") or url).netloc.lower() or urlsplit(url).netloc.lower()
     channel_id = f"rss:{url}"
     language = (feed.get("language") or "")[:2].lower() or None
-    records = []
-    for entry in payload.get("entries", []):
+    records, skipped = [], []
+    for number, entry in enumerate(payload.get("entries", []), start=1):
         try:
             record = _entry_record(entry, url, fetched_at)
         except (AttributeError, TypeError, ValueError, IndexError) as error:
-            log.warning("rss %s: skipped a malformed entry: %s", url, error)
+            name = entry.get("id") or entry.get("link") if isinstance(entry, dict) else None
+            skipped.append({"item": f"entry {name or number}", "reason": str(error)})
             continue
         if record is not None:
             records.append(
@@ -273,8 +274,9 @@ def feed_to_rows(payload: dict, fetched_at: datetime) -> Rows:
             }
         ]
     )
+    said = {SKIPPED: pd.DataFrame(skipped)} if skipped else {}
     if posts.empty:
-        return {"channels": channel}
+        return {"channels": channel, **said}
     posts = posts.drop_duplicates("post_id", keep="first")
     author = pd.DataFrame(
         [{"author_id": f"rss:{site}", "platform": "rss", "scope": "external", "handle": site}]
@@ -282,7 +284,7 @@ def feed_to_rows(payload: dict, fetched_at: datetime) -> Rows:
     links = pd.DataFrame(
         {"post_id": posts["post_id"], "channel_id": channel_id, "seen_at": fetched_at}
     )
-    return {"channels": channel, "authors": author, "posts": posts, "post_channels": links}
+    return {"channels": channel, "authors": author, "posts": posts, "post_channels": links, **said}
 
 
 @register("rss")

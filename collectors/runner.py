@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from collectors.base import Collector, MissingCredentialsError, Rows
+from collectors.base import SKIPPED, Collector, MissingCredentialsError, Rows
 from socialpulse.brand_rules import BrandRule, match_brands
 from socialpulse.warehouse import LoadResult, open_warehouse, transaction, upsert
 from socialpulse.warehouse.cursors import read_cursors, save_cursor
@@ -76,6 +76,7 @@ def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> Run
             f"{collector.name}: skipped, set {', '.join(missing)} in the environment or .env"
         )
     summary = RunSummary(collector.name)
+    skips = SkippedItems()
     with recorded_run(
         db,
         collector.name,
@@ -91,12 +92,41 @@ def run_collector(db: Path, collector: Collector, rules: list[BrandRule]) -> Run
                 summary.errors.append(page.error)
             if page.payload is None:
                 continue
-            rows = tag_brands(collector.to_rows(page), rules)
+            rows = dict(collector.to_rows(page))
+            skipped = skips.note(page.key, rows.pop(SKIPPED, None))
+            rows = tag_brands(rows, rules)
+            # A cursor moves past what was stored: a page whose every item was rejected is
+            # asked for again next run, after a fix.
+            stored_any = rows.get("posts") is not None and not rows["posts"].empty
             with open_warehouse(db, wait_seconds=WRITER_WAIT_SECONDS) as con, transaction(con):
                 rows = collector.merge_known_stories(con, rows)
                 posts, snapshots = save_rows(con, rows)
-                if page.cursor is not None:
+                if page.cursor is not None and (stored_any or not skipped):
                     save_cursor(con, collector.name, page.key, page.cursor)
             summary.posts += posts
             summary.snapshots += snapshots
+        summary.errors.extend(skips.lines(collector.name))
     return summary
+
+
+@dataclass
+class SkippedItems:
+    """The items each source's pages could not store: how many, and the first reason verbatim."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    first_reasons: dict[str, str] = field(default_factory=dict)
+
+    def note(self, key: str, skipped: pd.DataFrame | None) -> int:
+        if skipped is None or skipped.empty:
+            return 0
+        self.counts[key] = self.counts.get(key, 0) + len(skipped)
+        first = skipped.iloc[0]
+        self.first_reasons.setdefault(key, f"{first['item']}: {first['reason']}")
+        return len(skipped)
+
+    def lines(self, collector: str) -> list[str]:
+        return [
+            f"{collector} {key}: skipped {count:,} item(s) it could not store "
+            f"(first: {self.first_reasons[key]})"
+            for key, count in self.counts.items()
+        ]

@@ -13,7 +13,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -22,18 +21,17 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
-import pandas as pd
 import requests
 import tweepy
 
 from collectors.base import Collector, Page, Rows
 from collectors.registry import register
+from collectors.twitter_rows import first_line, search_to_rows
 from socialpulse.config import Settings
 
 log = logging.getLogger(__name__)
 
 TOKEN_VARIABLE = "X_BEARER_TOKEN"
-CHANNEL_ID = "x:public"
 SEARCH_FIELDS: dict[str, Any] = {
     "expansions": [
         "author_id",
@@ -60,15 +58,6 @@ NOT_ENROLLED = (
     "x: recent search is not available to this account (403 client-not-enrolled): "
     "it needs a paid X API tier"
 )
-# A tweet that is several of these (a reply that quotes) takes the first kind listed.
-KIND_OF_REFERENCE = {"retweeted": "share", "replied_to": "reply", "quoted": "post"}
-SNAPSHOT_COUNTS = {
-    "likes": "like_count",
-    "shares": "retweet_count",
-    "replies": "reply_count",
-    "quotes": "quote_count",
-    "views": "impression_count",
-}
 
 
 class SearchFailed(Exception):
@@ -178,7 +167,7 @@ class XCollector(Collector):
                 if attempt >= self.attempts:
                     raise
                 wait = self.backoff * 2 ** (attempt - 1)
-                log.warning("x: %s; retrying in %g s", _first_line(error), wait)
+                log.warning("x: %s; retrying in %g s", first_line(error), wait)
             time.sleep(wait)
 
     def to_rows(self, page: Page) -> Rows:
@@ -217,7 +206,7 @@ def describe_failure(
         return SearchFailed(f"x: query {query!r} rejected (400 Bad Request): {_api_message(error)}")
     if isinstance(error, tweepy.TwitterServerError):
         return SearchFailed(
-            f"x: search for {query!r} failed ({_first_line(error)}) after {attempts} tries"
+            f"x: search for {query!r} failed ({first_line(error)}) after {attempts} tries"
         )
     if isinstance(error, requests.Timeout):
         return SearchFailed(
@@ -225,9 +214,9 @@ def describe_failure(
         )
     if isinstance(error, requests.ConnectionError):
         return SearchFailed(
-            f"x: network error for {query!r} after {attempts} tries: {_first_line(error)}"
+            f"x: network error for {query!r} after {attempts} tries: {first_line(error)}"
         )
-    return SearchFailed(f"x: search for {query!r} failed: {_first_line(error)}")
+    return SearchFailed(f"x: search for {query!r} failed: {first_line(error)}")
 
 
 def highest_id(payload: dict) -> int:
@@ -235,144 +224,6 @@ def highest_id(payload: dict) -> int:
     ids = [(payload.get("meta") or {}).get("newest_id")]
     ids += [t.get("id") for t in payload.get("data") or [] if isinstance(t, dict)]
     return max((int(i) for i in ids if isinstance(i, str) and i.isdigit()), default=0)
-
-
-def search_to_rows(payload: dict, fetched_at: datetime) -> Rows:
-    """Rows for one search page. Pure: the same payload always gives the same rows."""
-    taken_at = _naive_utc(fetched_at)
-    includes = payload.get("includes") or {}
-    users = {u.get("id"): u for u in includes.get("users") or [] if isinstance(u, dict)}
-    places = {p.get("id"): p for p in includes.get("places") or [] if isinstance(p, dict)}
-    posts, snapshots, authors = [], [], {}
-    for tweet in payload.get("data") or []:
-        try:
-            post, snapshot, author = _tweet_rows(tweet, users, places, taken_at)
-        except (KeyError, TypeError, ValueError, AttributeError) as error:
-            tweet_id = tweet.get("id", "?") if isinstance(tweet, dict) else "?"
-            log.warning("x: skipped malformed tweet %s: %s", tweet_id, _first_line(error))
-            continue
-        posts.append(post)
-        snapshots.append(snapshot)
-        if author:
-            authors[author["author_id"]] = author
-    if not posts:
-        return {}
-    channel = pd.DataFrame(
-        [
-            {
-                "channel_id": CHANNEL_ID,
-                "platform": "x",
-                "scope": "external",
-                "name": "X",
-                "sensitivity": "public",
-                "purpose": "listening",
-                "url": "https://x.com",
-            }
-        ]
-    )
-    posts_frame = pd.DataFrame(posts).drop_duplicates("post_id", keep="first")
-    counts = {column: "Int64" for column in [*SNAPSHOT_COUNTS, "author_followers"]}
-    return {
-        "channels": channel,
-        "authors": pd.DataFrame(list(authors.values())).astype({"followers": "Int64"}),
-        "posts": posts_frame,
-        "post_channels": pd.DataFrame(
-            {"post_id": posts_frame["post_id"], "channel_id": CHANNEL_ID, "seen_at": taken_at}
-        ),
-        "engagement_snapshots": pd.DataFrame(snapshots).drop_duplicates("post_id").astype(counts),
-    }
-
-
-def _tweet_rows(
-    tweet: dict, users: dict, places: dict, taken_at: datetime
-) -> tuple[dict, dict, dict | None]:
-    native_id = str(tweet["id"])
-    if not native_id.isdigit():
-        raise ValueError(f"id {native_id!r} is not a tweet id")
-    text = tweet["text"]
-    if not isinstance(text, str):
-        raise TypeError("text is not a string")
-    user = users.get(tweet.get("author_id"))
-    handle = user["username"] if user else None
-    followers = _count(user.get("public_metrics") or {}, "followers_count") if user else None
-    kind, parent = _kind_and_parent(tweet.get("referenced_tweets") or [])
-    country, city, lat, lon = _location(tweet.get("geo") or {}, places)
-    conversation = tweet.get("conversation_id")
-    post = {
-        "post_id": f"x:{native_id}",
-        "platform": "x",
-        "native_id": native_id,
-        "channel_id": CHANNEL_ID,
-        "author_id": f"x:{handle}" if handle else None,
-        "created_at": _parse_time(tweet["created_at"]),
-        "text": text,
-        "language": tweet.get("lang"),
-        "url": f"https://x.com/{handle or 'i'}/status/{native_id}",
-        "parent_id": parent,
-        "thread_id": f"x:{conversation}" if conversation else None,
-        "kind": kind,
-        "country": country,
-        "city": city,
-        "lat": lat,
-        "lon": lon,
-        "raw": json.dumps(tweet, ensure_ascii=False),
-        "collected_at": taken_at,
-    }
-    metrics = tweet.get("public_metrics") or {}
-    snapshot = {
-        "post_id": post["post_id"],
-        "taken_at": taken_at,
-        **{column: _count(metrics, key) for column, key in SNAPSHOT_COUNTS.items()},
-        "author_followers": followers,
-    }
-    author = (
-        {
-            "author_id": post["author_id"],
-            "platform": "x",
-            "scope": "external",
-            "handle": handle,
-            "followers": followers,
-        }
-        if handle
-        else None
-    )
-    return post, snapshot, author
-
-
-def _kind_and_parent(references: list[dict]) -> tuple[str, str | None]:
-    by_type = {r["type"]: str(r["id"]) for r in references}
-    for reference, kind in KIND_OF_REFERENCE.items():
-        if reference in by_type:
-            return kind, f"x:{by_type[reference]}"
-    return "post", None
-
-
-def _location(geo: dict, places: dict) -> tuple[str | None, str | None, float, float]:
-    """Country code and city from the tagged place; the exact point when the tweet has one,
-    else the middle of the place's bounding box."""
-    place = places.get(geo.get("place_id")) or {}
-    point = (geo.get("coordinates") or {}).get("coordinates")
-    bbox = (place.get("geo") or {}).get("bbox")
-    lat = lon = float("nan")
-    if point:
-        lon, lat = float(point[0]), float(point[1])
-    elif bbox:
-        lon, lat = (float(bbox[0]) + float(bbox[2])) / 2, (float(bbox[1]) + float(bbox[3])) / 2
-    return place.get("country_code"), place.get("name"), lat, lon
-
-
-def _count(metrics: dict, key: str) -> int | None:
-    value = metrics.get(key)
-    return None if value is None else int(value)
-
-
-def _parse_time(value: str) -> datetime:
-    return _naive_utc(datetime.fromisoformat(value))
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    """The warehouse stores UTC without a zone."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _now() -> datetime:
@@ -388,11 +239,7 @@ def _json_body(response: Any) -> dict:
 
 
 def _api_message(error: tweepy.HTTPException) -> str:
-    return (error.api_messages[0] if error.api_messages else _first_line(error)).splitlines()[0]
-
-
-def _first_line(error: BaseException) -> str:
-    return (str(error).splitlines() or [type(error).__name__])[0]
+    return (error.api_messages[0] if error.api_messages else first_line(error)).splitlines()[0]
 
 
 @register("x")

@@ -283,6 +283,8 @@ def freshness_panel(db: str) -> None:
             )
             name = "Last `pulse analyze`" if run.source == "analysis" else run.source
             note = "" if run.status in ("ok", "running") else f"; last run {run.status}"
+            if note and isinstance(run.error, str):  # what was skipped or failed, in its words
+                note += f": {run.error if len(run.error) <= 160 else run.error[:159] + '…'}"
             st.caption(f"**{name}**: {when}{note}")
     if st.button(
         "Refresh data",

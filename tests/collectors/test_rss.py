@@ -4,7 +4,8 @@ from datetime import datetime
 
 import pytest
 
-from collectors.rss import RssCollector, canonical_url, html_to_text
+from collectors.base import SKIPPED
+from collectors.rss import RssCollector, canonical_url, feed_to_rows, html_to_text
 from collectors.runner import run_collector
 from socialpulse.brand_rules import BrandRule
 from socialpulse.config import Feed, load_settings
@@ -192,3 +193,17 @@ def test_a_malformed_entry_is_skipped_and_the_rest_of_the_page_kept():
     }
     rows = feed_to_rows(payload, datetime(2026, 11, 1))
     assert rows["posts"]["text"].tolist() == ["Northwind is fine"]
+
+
+def test_an_entry_that_cannot_be_stored_is_listed_and_the_rest_kept():
+    payload = {
+        "url": "https://news.example.com/feed.xml",
+        "feed": {"title": "Outdoor news"},
+        "entries": [
+            {"title": "Northwind opens in Lyon", "link": "https://news.example.com/a"},
+            "not an entry",
+        ],
+    }
+    rows = feed_to_rows(payload, datetime(2026, 3, 1, 9, 0))
+    assert rows["posts"]["url"].tolist() == ["https://news.example.com/a"]
+    assert rows[SKIPPED]["item"].tolist() == ["entry 2"]

@@ -19,7 +19,7 @@ import vcr
 import yaml
 from requests.adapters import HTTPAdapter
 
-from collectors.base import MissingCredentialsError, Page
+from collectors.base import SKIPPED, MissingCredentialsError, Page
 from collectors.registry import COLLECTORS
 from collectors.runner import run_collector
 from collectors.twitter import NOT_ENROLLED, UNAUTHORIZED, XCollector, build_x
@@ -423,17 +423,35 @@ def test_max_pages_bounds_a_run_and_moves_the_cursor(empty_db, caplog):
     ]
 
 
-def test_a_malformed_tweet_is_skipped_and_the_rest_kept(caplog):
+def test_a_tweet_without_created_at_takes_its_time_from_its_id():
+    payload = cassette_body("search_two_pages.yaml", 0)
+    stripped = copy.deepcopy(payload)
+    for tweet in stripped["data"]:
+        del tweet["created_at"]
+    page = Page(NORTHWIND, datetime(2025, 6, 3, 9, 45, 1), payload=payload)
+    bare = Page(NORTHWIND, datetime(2025, 6, 3, 9, 45, 1), payload=stripped)
+
+    full, derived = build_x(SETTINGS).to_rows(page), build_x(SETTINGS).to_rows(bare)
+
+    # The hand-written tweets' created_at agree with their snowflake ids to the second.
+    assert derived["posts"]["created_at"].tolist() == full["posts"]["created_at"].tolist()
+    assert derived["posts"]["created_at"].iloc[0] == datetime(2025, 6, 3, 9, 41, 27)
+    assert SKIPPED not in derived
+
+
+def test_a_malformed_tweet_is_skipped_listed_and_the_rest_kept():
     payload = cassette_body("search_two_pages.yaml", 0)
     broken = copy.deepcopy(payload)
-    del broken["data"][1]["created_at"]
+    broken["data"][1]["text"] = None
     page = Page(NORTHWIND, datetime(2025, 6, 3, 9, 45, 1), payload=broken)
 
     rows = build_x(SETTINGS).to_rows(page)
 
     assert list(rows["posts"]["post_id"]) == [RETWEET, QUOTE]
     assert list(rows["engagement_snapshots"]["post_id"]) == [RETWEET, QUOTE]
-    assert "x: skipped malformed tweet 1929814065149800450" in caplog.text
+    assert rows[SKIPPED].to_dict("records") == [
+        {"item": "tweet 1929814065149800450", "reason": "text is not a string"}
+    ]
 
 
 def test_to_rows_is_pure(monkeypatch):
@@ -449,3 +467,34 @@ def test_to_rows_is_pure(monkeypatch):
     for table in first:
         assert first[table].equals(second[table]), table
     assert set(first["posts"]["collected_at"]) == {datetime(2025, 6, 3, 9, 45, 2)}
+
+
+def test_a_default_fields_search_stores_every_tweet_with_its_time(empty_db):
+    summary, replayed = collect(empty_db, "search_default_fields.yaml")
+
+    assert replayed.all_played
+    assert (summary.status, summary.posts.inserted, summary.errors) == ("ok", 3, [])
+    assert query(empty_db, "SELECT post_id, created_at, author_id FROM posts ORDER BY 1") == [
+        # The snowflakes' times: the created_at search_two_pages.yaml gives the same ids.
+        (QUOTE, datetime(2025, 6, 3, 7, 2, 45), None),
+        (REPLY, datetime(2025, 6, 3, 8, 15, 2), None),
+        (RETWEET, datetime(2025, 6, 3, 9, 41, 27), None),
+    ]
+    assert query(empty_db, f"SELECT cursor FROM collector_state WHERE key = '{NORTHWIND}'") == [
+        (RETWEET.removeprefix("x:"),)
+    ]
+
+
+def test_a_page_of_rejected_tweets_is_said_and_leaves_the_cursor(empty_db):
+    summary, _ = collect(empty_db, "search_all_rejected.yaml")
+
+    assert (summary.status, summary.posts.inserted) == ("partial", 0)
+    assert summary.errors == [
+        f"x {NORTHWIND}: skipped 2 item(s) it could not store "
+        "(first: tweet 1929835812617916420: text is not a string)"
+    ]
+    assert last_run(empty_db)[0] == "partial"
+    # No cursor for the query: the next run asks for the same tweets again.
+    assert query(empty_db, f"SELECT count(*) FROM collector_state WHERE key = '{NORTHWIND}'") == [
+        (0,)
+    ]

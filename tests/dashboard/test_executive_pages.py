@@ -12,7 +12,8 @@ import pytest
 from analysis.kpis import kpi_scorecard, kpi_scorecard_from_rollups, kpi_status
 from analysis.period import Period
 from socialpulse.config import KpiTargets, load_settings
-from socialpulse.warehouse import connect, open_warehouse, upsert
+from socialpulse.warehouse import LoadResult, connect, open_warehouse, upsert
+from socialpulse.warehouse.runs import finish_run, start_run
 from tests.dashboard import test_internal_pages as internal
 from tests.dashboard.test_internal_pages import (
     QUARTER,
@@ -462,3 +463,16 @@ def test_the_audit_log_is_for_auditors_and_admins_only(internal_db, monkeypatch)
     day = date(2026, 10, 1)
     assert data.audit_events(str(internal_db), day, day, role="marketing") is None
     assert data.audit_events(str(internal_db), day, day, role="auditor").empty
+
+
+def test_freshness_says_what_a_partial_run_skipped(db_copy, internal_db, monkeypatch):
+    warehouse = db_copy(internal_db)
+    skipped = "x Northwind: skipped 2 item(s) it could not store (first: tweet 1: no text)"
+    with open_warehouse(warehouse) as con:
+        finish_run(con, start_run(con, "x"), LoadResult(), status="partial", error=skipped)
+    app = run_page("maturity", warehouse, monkeypatch, role="admin")
+    freshness = [c.value for c in app.sidebar.caption]
+    assert any(
+        line.startswith("**x**: ") and line.endswith(f"last run partial: {skipped}")
+        for line in freshness
+    )
