@@ -15,11 +15,12 @@
 - A failing subreddit (private, banned, gone) becomes an error page and the others go on;
   rejected credentials stop the run with one line saying which variables to check; HTTP 429 waits
   as Reddit asks (bounded) and retries the subreddit; malformed items are skipped and counted.
+  A thread whose comments fail keeps its submission, is named on the run, and holds the cursor
+  at its submission, so the next run reads it again.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import time
@@ -28,22 +29,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import pandas as pd
 import praw
 import prawcore
 import requests
 from praw.exceptions import PRAWException
-from praw.models import Comment, Redditor, Submission, Subreddit
+from praw.models import Submission
 
 from collectors.base import Collector, Page, Rows
+from collectors.reddit_rows import GONE, item_problem, reddit_to_rows, to_item
 from collectors.registry import register
 from socialpulse.config import Brand, Settings
 
 log = logging.getLogger(__name__)
-REDDIT_URL = "https://www.reddit.com"
 REJECTED = "reddit: credentials rejected ({}): check REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET"
-PRAW_ONLY = {"comment_limit", "comment_sort"}  # attributes praw adds to what Reddit sent
-GONE = {"[deleted]", "[removed]"}
 MAX_WAIT_SECONDS = 60.0
 
 
@@ -68,39 +66,6 @@ def search_query(brands: Iterable[Brand]) -> str:
             if word:
                 terms.setdefault(word.casefold(), f'"{word}"' if " " in word else word)
     return " OR ".join(terms.values())
-
-
-def item_problem(item: Mapping[str, Any]) -> str | None:
-    """Why an item cannot become a post, or None when it can."""
-    data = item.get("data")
-    if item.get("kind") not in ("t3", "t1") or not isinstance(data, Mapping):
-        return "not a submission or comment"
-    needed = ("id", "subreddit", "permalink") + (
-        ("title",) if item["kind"] == "t3" else ("body", "link_id", "parent_id")
-    )
-    missing = [name for name in needed if not isinstance(data.get(name), str)]
-    created = data.get("created_utc")
-    if not isinstance(created, int | float) or isinstance(created, bool):
-        missing.append("created_utc")
-    return f"{data.get('name', '?')} lacks {', '.join(missing)}" if missing else None
-
-
-def to_item(thing: Submission | Comment) -> dict[str, Any]:
-    """Reddit's own JSON for a praw object: its public attributes, author and subreddit turned
-    back into the names Reddit sent (praw had made them objects)."""
-    data: dict[str, Any] = {}
-    for name, value in vars(thing).items():
-        if name.startswith("_") or name in PRAW_ONLY:
-            continue
-        if isinstance(value, Redditor):
-            value = value.name
-        elif isinstance(value, Subreddit):
-            value = value.display_name
-        elif value is None and name == "author":
-            value = "[deleted]"
-        data[name] = value
-    kind = "t3" if isinstance(thing, Submission) else "t1"
-    return json.loads(json.dumps({"kind": kind, "data": data}, default=str))
 
 
 def _now() -> datetime:
@@ -231,166 +196,72 @@ class RedditCollector(Collector):
                     break  # sorted by new: the rest is older still
                 submissions.setdefault(submission.id, submission)
         items: list[dict[str, Any]] = []
+        failed: list[tuple[Submission, str]] = []
         for submission in submissions.values():
-            items.extend(self._thread(submission))
-        kept, skipped = [], 0
-        for item in items:
-            if problem := item_problem(item):
-                skipped += 1
-                log.warning("reddit r/%s: skipped an item: %s", target.subreddit, problem)
-            elif item["data"]["created_utc"] >= (cursor or 0) and not (
-                item["kind"] == "t1" and item["data"]["body"] in GONE
-            ):
-                kept.append(item)
+            thread, failure = self._thread(submission)
+            items.extend(thread)
+            if failure:
+                failed.append((submission, failure))
+        kept, problems = _usable(items, cursor)
         newest = max((i["data"]["created_utc"] for i in kept if i["kind"] == "t3"), default=None)
+        if failed and newest is not None:  # ask again from the oldest failed thread
+            newest = min(newest, *(vars(s)["created_utc"] for s, _ in failed))
         payload = {"subreddit": target.subreddit, "query": self.query or None, "items": kept}
-        error = (
-            f"reddit r/{target.subreddit}: skipped {skipped} malformed item(s)" if skipped else None
-        )
+        errors = [
+            f"reddit r/{target.subreddit}: comments of t3_{s.id} failed ({why}); "
+            "its submission is kept and the thread is read again next run"
+            for s, why in failed
+        ]
+        if problems:
+            errors.append(
+                f"reddit r/{target.subreddit}: skipped {len(problems)} malformed "
+                f"item(s) (first: {problems[0]})"
+            )
         return Page(
             target.key,
             fetched_at,
             payload=payload,
-            error=error,
+            error="; ".join(errors) or None,
             cursor=None if newest is None else str(float(newest)),
-            meta={"skipped": skipped},
+            meta={"skipped": len(problems)},
         )
 
-    def _thread(self, submission: Submission) -> list[dict[str, Any]]:
+    def _thread(self, submission: Submission) -> tuple[list[dict[str, Any]], str | None]:
         """The submission and all comments Reddit sends at once (``replace_more(limit=0)``
-        drops the "load more" stubs, which would each cost a request)."""
+        drops the "load more" stubs, which would each cost a request), and why the comments
+        failed when they did: one thread's server error, timeout or limit never costs the page."""
+        failure = None
         try:
             submission.comments.replace_more(limit=0)
             comments = submission.comments.list()
-        except (prawcore.NotFound, prawcore.Forbidden) as error:
+        except (prawcore.PrawcoreException, PRAWException, requests.RequestException) as error:
             log.warning("reddit %s: comments unavailable: %s", submission.id, _one_line(error))
-            comments = []
-        return [to_item(submission), *(to_item(comment) for comment in comments)]
+            comments, failure = [], _one_line(error)
+            if isinstance(error, prawcore.NotFound | prawcore.Forbidden):
+                failure = None  # gone for good: nothing to retry
+        return [to_item(submission), *(to_item(comment) for comment in comments)], failure
 
     def to_rows(self, page: Page) -> Rows:
         return reddit_to_rows(page.payload, page.fetched_at)
 
 
-def _created(data: Mapping[str, Any]) -> datetime:
-    return datetime.fromtimestamp(data["created_utc"], UTC).replace(tzinfo=None)
-
-
-def _author(data: Mapping[str, Any]) -> str | None:
-    author = data.get("author")
-    return None if not author or author in GONE else author
-
-
-def _text(item: Mapping[str, Any]) -> str:
-    data = item["data"]
-    if item["kind"] == "t1":
-        return data["body"]
-    return f"{data['title']}\n\n{data['selftext']}" if data.get("selftext") else data["title"]
-
-
-def _post_row(item: Mapping[str, Any], fetched_at: datetime) -> dict[str, Any]:
-    data, submission = item["data"], item["kind"] == "t3"
-    post_id = f"reddit:{item['kind']}_{data['id']}"  # the fullname: t3 and t1 ids may clash
-    author = _author(data)
-    return {
-        "post_id": post_id,
-        "platform": "reddit",
-        "native_id": post_id.removeprefix("reddit:"),
-        "channel_id": f"reddit:r/{data['subreddit']}",
-        "author_id": f"reddit:{author}" if author else None,
-        "created_at": _created(data),
-        "text": _text(item),
-        "language": None,
-        "url": REDDIT_URL + data["permalink"],
-        "parent_id": None if submission else f"reddit:{data['parent_id']}",
-        "thread_id": post_id if submission else f"reddit:{data['link_id']}",
-        "kind": "post" if submission else "reply",
-        "raw": json.dumps(item, ensure_ascii=False),
-        "collected_at": fetched_at,
-    }
-
-
-def _snapshot_row(post: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    """Reddit reports a score and, on submissions, a comment count; nothing else."""
-    return {
-        "post_id": post["post_id"],
-        "taken_at": post["collected_at"],
-        "likes": data.get("score"),
-        "shares": None,
-        "replies": data.get("num_comments") if post["kind"] == "post" else None,
-        "quotes": None,
-        "views": None,
-        "author_followers": None,
-    }
-
-
-def _channel_rows(frame: pd.DataFrame, audience: Mapping[str, int]) -> pd.DataFrame:
-    subs = sorted({channel.removeprefix("reddit:r/") for channel in frame["channel_id"]})
-    return pd.DataFrame(
-        [
-            {
-                "channel_id": f"reddit:r/{sub}",
-                "platform": "reddit",
-                "scope": "external",
-                "name": f"r/{sub}",
-                "segment_type": "topic",
-                "segment_value": sub,
-                "sensitivity": "public",
-                "purpose": "listening",
-                "audience_size": audience.get(sub),
-                "url": f"{REDDIT_URL}/r/{sub}/",
-            }
-            for sub in subs
-        ]
-    ).astype({"audience_size": "Int64"})
-
-
-def _author_rows(frame: pd.DataFrame) -> pd.DataFrame:
-    handles = sorted(frame["author_id"].dropna().unique())
-    return pd.DataFrame(
-        {
-            "author_id": handles,
-            "platform": "reddit",
-            "scope": "external",
-            "handle": [h.removeprefix("reddit:") for h in handles],
-            "followers": None,
-        }
-    ).astype({"followers": "Int64"})
-
-
-def reddit_to_rows(payload: Mapping[str, Any], fetched_at: datetime) -> Rows:
-    """Rows for one subreddit's page. Pure: the same payload always gives the same rows."""
-    posts, snapshots, audience = [], [], {}
-    for item in payload.get("items", []):
-        if item_problem(item):
-            continue  # fetch counted it; a stored payload may predate that check
+def _usable(items: list[dict[str, Any]], cursor: float | None) -> tuple[list[dict], list[str]]:
+    """The items to load, and why the malformed ones were skipped. Comments Reddit replaced by
+    ``[deleted]``/``[removed]`` are dropped, and a reply to one of them points at its thread."""
+    kept, problems, dropped = [], [], set()
+    for item in items:
+        if problem := item_problem(item):
+            problems.append(problem)
+            log.warning("reddit: skipped an item: %s", problem)
+        elif item["kind"] == "t1" and item["data"]["body"] in GONE:
+            dropped.add(item["data"].get("name") or f"t1_{item['data']['id']}")
+        elif item["data"]["created_utc"] >= (cursor or 0):
+            kept.append(item)
+    for item in kept:
         data = item["data"]
-        if item["kind"] == "t3" and isinstance(data.get("subreddit_subscribers"), int):
-            audience[data["subreddit"]] = data["subreddit_subscribers"]
-        posts.append(_post_row(item, fetched_at))
-        snapshots.append(_snapshot_row(posts[-1], data))
-    if not posts:
-        return {}
-    frame = pd.DataFrame(posts).drop_duplicates("post_id", keep="last")
-    links = pd.DataFrame(
-        {"post_id": frame["post_id"], "channel_id": frame["channel_id"], "seen_at": fetched_at}
-    )
-    engagement = (
-        pd.DataFrame(snapshots)
-        .drop_duplicates("post_id", keep="last")
-        .astype(
-            {
-                m: "Int64"
-                for m in ("likes", "shares", "replies", "quotes", "views", "author_followers")
-            }
-        )
-    )
-    return {
-        "channels": _channel_rows(frame, audience),
-        "authors": _author_rows(frame),
-        "posts": frame,
-        "post_channels": links,
-        "engagement_snapshots": engagement,
-    }
+        if item["kind"] == "t1" and data["parent_id"] in dropped:
+            item["data"] = {**data, "parent_id": data["link_id"]}
+    return kept, problems
 
 
 @register("reddit")

@@ -15,11 +15,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import praw
 import pytest
 import vcr
 
 from collectors.base import MissingCredentialsError, Page
 from collectors.reddit import RedditCollector, build_reddit, reddit_to_rows, search_query
+from collectors.reddit_rows import to_item
 from collectors.runner import run_collector
 from socialpulse.brand_rules import BrandRule
 from socialpulse.config import EXAMPLE_CONFIG, Sources, load_settings
@@ -233,7 +235,9 @@ def test_a_malformed_comment_is_skipped_counted_and_the_rest_loaded(empty_db, ca
     with REPLAY.use_cassette("malformed_comment.yaml") as cassette:  # l6b5z03 lacks created_utc
         summary = run_collector(empty_db, collector("CampingGear"), RULES)
     assert cassette.all_played
-    assert summary.errors == ["reddit r/CampingGear: skipped 1 malformed item(s)"]
+    assert summary.errors == [
+        "reddit r/CampingGear: skipped 1 malformed item(s) (first: t1_l6b5z03 lacks created_utc)"
+    ]
     assert "t1_l6b5z03 lacks created_utc" in caplog.text
     assert query(empty_db, "SELECT post_id FROM posts ORDER BY created_at") == [
         (S1,),
@@ -258,3 +262,72 @@ def test_cassettes_hold_no_secret():
     for cassette in CASSETTES.glob("*.yaml"):
         text = cassette.read_text()
         assert "test-client-secret" not in text and "Authorization" not in text, cassette.name
+
+
+def test_a_thread_failing_with_503_keeps_the_page_and_is_read_again(empty_db, sleeps):
+    with REPLAY.use_cassette("thread_503.yaml") as cassette:
+        summary = run_collector(empty_db, collector("CampingGear"), RULES)
+    assert cassette.all_played  # three tries of the failing thread, every other request once
+    assert summary.status == "partial"
+    [line] = summary.errors
+    assert line.startswith("reddit r/CampingGear: comments of t3_1d5k2ab failed (")
+    assert line.endswith("its submission is kept and the thread is read again next run")
+    stored = {post_id for (post_id,) in query(empty_db, "SELECT post_id FROM posts")}
+    assert {S1, S2, S3, S4} <= stored  # the failing thread's submission included
+    assert not any(p.startswith("reddit:t1_l6b") for p in stored)  # its comments are not
+    # The cursor stays at the failed submission (06-03 16:00 UTC), not the newest one, so the
+    # next run reads its thread again.
+    assert query(empty_db, "SELECT cursor FROM collector_state") == [("1717430400.0",)]
+
+
+def test_urls_are_derived_and_canonical_and_deleted_text_is_no_content():
+    with REPLAY.use_cassette("search_listing_comments.yaml"):
+        [page] = list(collector("CampingGear").fetch({}))
+    items = {item["data"]["name"]: json.loads(json.dumps(item)) for item in page.payload["items"]}
+    del items["t1_l6b1x01"]["data"]["permalink"]  # an old comment without one
+    items["t3_1d5k2ab"]["data"]["permalink"] += "?ref=search_posts"  # as a search gives it
+    items["t3_1d5m7ef"]["data"]["selftext"] = "[deleted]"
+    rows = reddit_to_rows({**page.payload, "items": list(items.values())}, page.fetched_at)
+    urls = rows["posts"].set_index("post_id")["url"]
+    assert urls["reddit:t1_l6b1x01"] == (
+        "https://www.reddit.com/r/CampingGear/comments/1d5k2ab/_/l6b1x01/"
+    )
+    assert urls[S1] == "https://www.reddit.com" + items["t3_1d5k2ab"]["data"][
+        "permalink"
+    ].removesuffix("?ref=search_posts")
+    assert "?" not in "".join(urls)
+    texts = rows["posts"].set_index("post_id")["text"]
+    assert texts[S3] == items["t3_1d5m7ef"]["data"]["title"]
+
+
+def test_poll_data_round_trips_as_reddits_json():
+    reddit = praw.Reddit(
+        client_id="id",
+        client_secret="secret",
+        user_agent="tests",
+        check_for_async=False,
+        check_for_updates=False,
+    )
+    poll = {
+        "options": [
+            {"id": "1", "text": "Basecamp stove", "vote_count": 12},
+            {"id": "2", "text": "Something else", "vote_count": 3},
+        ],
+        "total_vote_count": 15,
+        "voting_end_timestamp": 1717516800000,
+    }
+    data = {
+        "id": "p1",
+        "name": "t3_p1",
+        "subreddit": "CampingGear",
+        "title": "Best stove?",
+        "created_utc": 1717430400.0,
+        "author": "quilt_curious",
+        "poll_data": poll,
+    }
+    submission = reddit._objector.objectify(data={"kind": "t3", "data": data})  # praw's own parse
+
+    item = to_item(submission)
+
+    assert item["data"]["poll_data"] == poll
+    assert to_item(submission) == item  # the same every run: no object address in it
