@@ -19,6 +19,7 @@ import pandas as pd
 
 from analysis.period import Period
 from analysis.sentiment import LEXICONS, NEGATIVE_AT, POSITIVE_AT, analyzer, score_texts
+from socialpulse.warehouse import transaction
 
 MIN_SENTENCES = 3  # fewer sentences than this is an anecdote, not an aspect
 SENTENCE_BREAKS = r"[.!?;]+\s+|\n+"
@@ -98,28 +99,30 @@ def refresh_aspects(con: duckdb.DuckDBPyConnection, periods: int | None = 2) -> 
     try:
         _store_sentences(con, since)
         con.register("_sentence_scores", _scored_sentences(con))
-        con.execute("DELETE FROM topic_aspects WHERE period_start >= ?", [since])
-        return con.execute(
-            """
-            INSERT INTO topic_aspects BY NAME
-            SELECT brand, period_start, term, count(DISTINCT post_id) AS mentions,
-                   count(*) AS sentences,
-                   count(*) FILTER (WHERE compound >= $positive) AS positive,
-                   count(*) FILTER (WHERE compound <= $negative) AS negative,
-                   round(100.0 * (count(*) FILTER (WHERE compound >= $positive)
-                                  - count(*) FILTER (WHERE compound <= $negative)) / count(*), 1)
-                       AS net_sentiment,
-                   arg_min(post_id, compound) FILTER (WHERE compound <= $negative)
-                       AS most_negative_post_id,
-                   arg_max(post_id, compound) FILTER (WHERE compound >= $positive)
-                       AS most_positive_post_id,
-                   now()::TIMESTAMP AS computed_at
-            FROM _aspect_sentences JOIN _sentence_scores USING (sentence, language)
-            GROUP BY brand, period_start, term
-            HAVING count(*) >= $min_sentences
-            """,
-            {"positive": POSITIVE_AT, "negative": NEGATIVE_AT, "min_sentences": MIN_SENTENCES},
-        ).fetchall()[0][0]
+        with transaction(con):  # the months are replaced whole, or kept as they were
+            con.execute("DELETE FROM topic_aspects WHERE period_start >= ?", [since])
+            return con.execute(
+                """
+                INSERT INTO topic_aspects BY NAME
+                SELECT brand, period_start, term, count(DISTINCT post_id) AS mentions,
+                       count(*) AS sentences,
+                       count(*) FILTER (WHERE compound >= $positive) AS positive,
+                       count(*) FILTER (WHERE compound <= $negative) AS negative,
+                       round(100.0 * (count(*) FILTER (WHERE compound >= $positive)
+                                      - count(*) FILTER (WHERE compound <= $negative))
+                                     / count(*), 1)
+                           AS net_sentiment,
+                       arg_min(post_id, compound) FILTER (WHERE compound <= $negative)
+                           AS most_negative_post_id,
+                       arg_max(post_id, compound) FILTER (WHERE compound >= $positive)
+                           AS most_positive_post_id,
+                       now()::TIMESTAMP AS computed_at
+                FROM _aspect_sentences JOIN _sentence_scores USING (sentence, language)
+                GROUP BY brand, period_start, term
+                HAVING count(*) >= $min_sentences
+                """,
+                {"positive": POSITIVE_AT, "negative": NEGATIVE_AT, "min_sentences": MIN_SENTENCES},
+            ).fetchall()[0][0]
     finally:
         con.execute("DROP TABLE IF EXISTS _aspect_sentences")
         for name in ("_opinion_words", "_sentence_scores"):
