@@ -69,7 +69,11 @@ def evaluate(data: pd.DataFrame, folds: int | None = None, language: str = "en")
     of the candidate with the best weighted F1 (named in its ``candidate``). ``language`` picks
     the lexicon (``lexicon_for``): the baseline and a feature of every candidate.
     """
-    inputs = with_vader_scores(data["text"], language)
+    return _evaluate(data, with_vader_scores(data["text"], language), folds)
+
+
+def _evaluate(data: pd.DataFrame, inputs: pd.DataFrame, folds: int | None) -> dict[str, dict]:
+    """``evaluate`` on the model's inputs, already scored by the lexicon."""
     truth = data["label"]
     scores = data.get("score")
     results = {"vader": _metrics(truth, labels_of(inputs["compound"]), inputs["compound"], scores)}
@@ -111,13 +115,12 @@ def _held_out_probabilities(
 
 
 def learning_curve(
-    data: pd.DataFrame, candidate_name: str, folds: int = 5, language: str = "en"
+    inputs: pd.DataFrame, truth: pd.Series, candidate_name: str, folds: int = 5
 ) -> list[dict]:
     """Held-out weighted F1 of ``candidate_name`` trained on an eighth, a quarter and half of
     each fold's labels: whether more labels still help. Points with too few labels to hold
-    every class are left out; the full point is the evaluation's own."""
-    inputs = with_vader_scores(data["text"], language)
-    truth = data["label"]
+    every class are left out; the full point is the evaluation's own. ``inputs`` are the
+    texts with their lexicon scores (``with_vader_scores``), ``truth`` their labels."""
     per_fold = len(truth) * (folds - 1) / folds
     points = []
     for share in LEARNING_SHARES:
@@ -160,20 +163,21 @@ def train(
     data: pd.DataFrame, models_dir: Path, folds: int = 5, language: str = "en"
 ) -> TrainedModel:
     """Cross-validate against VADER, fit on everything, save; promoted if it beats VADER's
-    macro F1 on the held-out folds."""
-    metrics = evaluate(data, folds, language)
+    macro F1 on the held-out folds. The lexicon scores the texts once, for all three steps."""
+    inputs = with_vader_scores(data["text"], language)
+    metrics = _evaluate(data, inputs, folds)
     promoted = metrics["model"]["macro_f1"] > metrics["vader"]["macro_f1"]
     version = f"sentiment-{language}-" + datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
     chosen = metrics["model"]["candidate"]
     curve = [
-        *learning_curve(data, chosen, folds, language),
+        *learning_curve(inputs, data["label"], chosen, folds),
         {
             "labels": round(len(data) * (folds - 1) / folds),
             "weighted_f1": metrics["model"]["weighted_f1"],
         },
     ]
     model = candidate(chosen)
-    model.fit(with_vader_scores(data["text"], language), data["label"])
+    model.fit(inputs, data["label"])
     models_dir.mkdir(parents=True, exist_ok=True)
     path = models_dir / f"{version}.joblib"
     joblib.dump(model, path)
