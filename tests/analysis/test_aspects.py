@@ -9,6 +9,7 @@ import pandas as pd
 from analysis.aspects import aspects_in_period, refresh_aspects
 from analysis.period import Period
 from socialpulse.warehouse import connect, upsert
+from tests.analysis.test_sentiment import post
 
 # VADER compounds, hand-checked with polarity_scores: "The zipper broke after a day" -0.4215,
 # "The shell is lovely" 0.5859, "Delivery was late and the zipper is awful" -0.4588,
@@ -35,16 +36,7 @@ def load(con) -> None:
         "posts",
         pd.DataFrame(
             [
-                {
-                    "post_id": post_id,
-                    "platform": "x",
-                    "native_id": post_id,
-                    "channel_id": "x:public",
-                    "created_at": pd.Timestamp("2026-03-05" if post_id in MARCH else "2026-02-05"),
-                    "text": text,
-                    "language": "en",
-                    "collected_at": pd.Timestamp("2026-03-06"),
-                }
+                post(post_id, text, "en", pd.Timestamp(f"2026-0{3 if post_id in MARCH else 2}-05"))
                 for post_id, text in texts.items()
             ]
         ),

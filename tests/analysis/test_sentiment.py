@@ -76,16 +76,20 @@ def test_a_long_text_is_the_mean_of_its_sentences():
     assert score_text("Great!")[0] == stock.polarity_scores("Great!")["compound"]
 
 
-def post(post_id, text, language=None):
+POSTED = pd.Timestamp("2026-05-01")
+
+
+def post(post_id, text, language=None, created_at=POSTED):
+    """A public X post as the collectors store it, for the sentiment tests."""
     return {
         "post_id": post_id,
         "platform": "x",
         "native_id": post_id,
         "channel_id": "x:public",
-        "created_at": pd.Timestamp("2026-05-01"),
+        "created_at": created_at,
         "text": text,
         "language": language,
-        "collected_at": pd.Timestamp("2026-05-01"),
+        "collected_at": created_at,
     }
 
 

@@ -13,6 +13,7 @@ from analysis.sentiment_coverage import language_coverage
 from analysis.sentiment_model import read_labelled, train_and_store
 from analysis.sentiment_model_scoring import label_with_promoted_models
 from socialpulse.warehouse import connect, upsert
+from tests.analysis.test_sentiment import post
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "sentiment"
 
@@ -37,21 +38,7 @@ EXAMPLES = {
 
 
 def posts(rows: list[tuple[str, str, str]]) -> pd.DataFrame:
-    return pd.DataFrame(
-        [
-            {
-                "post_id": post_id,
-                "platform": "x",
-                "native_id": post_id,
-                "channel_id": "x:public",
-                "created_at": pd.Timestamp("2026-03-01"),
-                "text": text,
-                "language": language,
-                "collected_at": pd.Timestamp("2026-03-01"),
-            }
-            for post_id, text, language in rows
-        ]
-    )
+    return pd.DataFrame([post(post_id, text, language) for post_id, text, language in rows])
 
 
 @pytest.mark.parametrize("language", sorted(EXAMPLES))

@@ -8,6 +8,7 @@ import pandas as pd
 from analysis.sentiment import correct, score_new_posts
 from analysis.sentiment_suggest import suggest_labels
 from socialpulse.warehouse import connect, upsert
+from tests.analysis.test_sentiment import post
 
 DAY = pd.Timestamp("2026-03-02 09:00")
 # VADER compounds (hand-checked with polarity_scores): love 0.8616, okay 0.2263, arrived 0.0,
@@ -30,16 +31,7 @@ def load(con, languages: dict[str, str] | None = None) -> None:
         "posts",
         pd.DataFrame(
             [
-                {
-                    "post_id": post_id,
-                    "platform": "x",
-                    "native_id": post_id,
-                    "channel_id": "x:public",
-                    "created_at": DAY,
-                    "text": text,
-                    "language": (languages or {}).get(post_id, "en"),
-                    "collected_at": DAY,
-                }
+                post(post_id, text, (languages or {}).get(post_id, "en"), DAY)
                 for post_id, (text, _) in MENTIONS.items()
             ]
         ),
