@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
@@ -25,6 +25,7 @@ import requests
 import tweepy
 
 from collectors.base import Collector, Page, Rows
+from collectors.owned import mark_owned
 from collectors.registry import register
 from collectors.twitter_rows import first_line, search_to_rows
 from socialpulse.config import Settings
@@ -60,8 +61,11 @@ NOT_ENROLLED = (
 )
 
 
+Request = Callable[..., dict]  # one tweepy call returning a page, given the page's parameters
+
+
 class SearchFailed(Exception):
-    """One query could not be searched; ``fatal`` when every other query would fail alike."""
+    """One source could not be read; ``fatal`` when every other source would fail alike."""
 
     def __init__(self, line: str, *, fatal: bool = False) -> None:
         super().__init__(line)
@@ -86,8 +90,10 @@ class XCollector(Collector):
         max_rate_wait: float = 900.0,
         timeout: float = 30.0,
         max_pages: int = 50,
+        owned: list[str] | None = None,
     ) -> None:
         self.queries = list(queries)
+        self.owned = list(owned or [])  # the brand's own usernames, marked as owned authors
         self.attempts = attempts
         self.backoff = backoff
         self.max_rate_wait = max_rate_wait
@@ -95,69 +101,82 @@ class XCollector(Collector):
         self.max_pages = max_pages  # each page spends up to 100 tweets of the monthly cap
 
     def fetch(self, cursors: Mapping[str, str | None]) -> Iterator[Page]:
-        client = tweepy.Client(bearer_token=os.environ[TOKEN_VARIABLE], return_type=dict)
-        # tweepy sets no timeout: one stalled connection would hang the run for good.
-        client.session.request = partial(client.session.request, timeout=self.timeout)
+        client = self._client()
         for query in self.queries:
             try:
-                yield from self._fetch_query(client, query, cursors.get(query))
+                search = partial(client.search_recent_tweets, query)
+                yield from self._pages(query, f"search {query!r}", search, cursors.get(query))
             except SearchFailed as failure:
                 yield Page(query, _now(), error=failure.line)
                 if failure.fatal:
                     return
 
-    def _fetch_query(
-        self, client: tweepy.Client, query: str, since_id: str | None
+    def _client(self) -> tweepy.Client:
+        client = tweepy.Client(bearer_token=os.environ[TOKEN_VARIABLE], return_type=dict)
+        # tweepy sets no timeout: one stalled connection would hang the run for good.
+        client.session.request = partial(client.session.request, timeout=self.timeout)
+        return client
+
+    def _pages(
+        self,
+        key: str,
+        source: str,
+        request: Request,
+        since_id: str | None,
+        token: str = "next_token",
     ) -> Iterator[Page]:
+        """Every page of one paged request newer than ``since_id``, the cursor on the last.
+        ``token`` names the parameter that asks for the next page (search and timelines
+        differ)."""
         params = dict(SEARCH_FIELDS, **({"since_id": since_id} if since_id else {}))
         highest = int(since_id) if since_id and since_id.isdigit() else 0
         for number in range(1, self.max_pages + 1):
-            payload = self._page(client, query, params)
+            payload = self._page(request, source, params, token)
             next_token = (payload.get("meta") or {}).get("next_token")
             highest = max(highest, highest_id(payload))
             last = not next_token or number == self.max_pages
             if next_token and last:
                 log.warning(
-                    "x: stopped %r after %d pages (max_pages); older tweets of the "
+                    "x: stopped %s after %d pages (max_pages); older tweets of the "
                     "window are skipped",
-                    query,
+                    source,
                     number,
                 )
             cursor = str(highest) if last and highest else None
-            yield Page(query, _now(), payload=payload, cursor=cursor, meta={"page": number})
+            yield Page(key, _now(), payload=payload, cursor=cursor, meta={"page": number})
             if last:
                 return
-            params["next_token"] = next_token
+            params[token] = next_token
 
-    def _page(self, client: tweepy.Client, query: str, params: dict) -> dict:
+    def _page(self, request: Request, source: str, params: dict, token: str) -> dict:
         """One page of results, or ``SearchFailed`` with the line that says why not."""
         try:
             try:
-                return self._search(client, query, params)
+                return self._call(request, params)
             except tweepy.BadRequest as error:
                 # Recent search refuses a since_id older than its 7-day window: a cursor
                 # left by a run more than a week ago would otherwise fail forever.
-                stale = "since_id" in params and "next_token" not in params
+                stale = "since_id" in params and token not in params
                 if not stale or "since_id" not in str(error):
                     raise
                 log.warning(
-                    "x: the cursor of %r is older than the 7-day search window; "
+                    "x: the cursor of %s is older than the 7-day search window; "
                     "searching the whole window",
-                    query,
+                    source,
                 )
                 del params["since_id"]
-                return self._search(client, query, params)
+                return self._call(request, params)
         except (tweepy.TweepyException, requests.RequestException) as error:
-            raise self._failure(error, query) from error
+            raise self._failure(error, source) from error
 
-    def _search(self, client: tweepy.Client, query: str, params: dict) -> dict:
-        """One search request, waiting out a near rate-limit reset and retrying network and
+    def _call(self, request: Request, params: dict) -> dict:
+        """One request, waiting out a near rate-limit reset and retrying network and
         server errors with exponential backoff, a bounded number of times."""
         attempt = 0
         while True:
             attempt += 1
             try:
-                return client.search_recent_tweets(query, **params)
+                return request(**params)
             except tweepy.TooManyRequests as error:
                 wait = rate_limit_wait(error.reset_time, time.time())
                 if attempt >= self.attempts or wait > self.max_rate_wait:
@@ -171,10 +190,10 @@ class XCollector(Collector):
             time.sleep(wait)
 
     def to_rows(self, page: Page) -> Rows:
-        return search_to_rows(page.payload, page.fetched_at)
+        return mark_owned(search_to_rows(page.payload, page.fetched_at), self.owned)
 
-    def _failure(self, error: Exception, query: str) -> SearchFailed:
-        return describe_failure(error, query, attempts=self.attempts, timeout=self.timeout)
+    def _failure(self, error: Exception, source: str) -> SearchFailed:
+        return describe_failure(error, source, attempts=self.attempts, timeout=self.timeout)
 
 
 def rate_limit_wait(reset_time: int | None, now: float) -> int:
@@ -185,38 +204,37 @@ def rate_limit_wait(reset_time: int | None, now: float) -> int:
 
 
 def describe_failure(
-    error: Exception, query: str, *, attempts: int, timeout: float
+    error: Exception, source: str, *, attempts: int, timeout: float
 ) -> SearchFailed:
-    """The one line a user reads for a failed search, and whether the run should stop."""
+    """The one line a user reads for a failed request, and whether the run should stop.
+    ``source`` names what was read: a search's query, or an account's timeline."""
     if isinstance(error, tweepy.Unauthorized):
         return SearchFailed(UNAUTHORIZED, fatal=True)
     if isinstance(error, tweepy.Forbidden):
         body = _json_body(error.response)
         if body.get("reason") == "client-not-enrolled" or 453 in error.api_codes:
             return SearchFailed(NOT_ENROLLED, fatal=True)
-        return SearchFailed(f"x: search for {query!r} forbidden (403): {_api_message(error)}")
+        return SearchFailed(f"x: {source} forbidden (403): {_api_message(error)}")
     if isinstance(error, tweepy.TooManyRequests):
         until = ""
         if error.reset_time is not None:
             until = " until " + datetime.fromtimestamp(error.reset_time, UTC).strftime("%H:%M UTC")
         return SearchFailed(
-            f"x: rate limited for {query!r}{until} (429 Too Many Requests): run again later"
+            f"x: rate limited for {source}{until} (429 Too Many Requests): run again later"
         )
     if isinstance(error, tweepy.BadRequest):
-        return SearchFailed(f"x: query {query!r} rejected (400 Bad Request): {_api_message(error)}")
+        return SearchFailed(f"x: {source} rejected (400 Bad Request): {_api_message(error)}")
     if isinstance(error, tweepy.TwitterServerError):
-        return SearchFailed(
-            f"x: search for {query!r} failed ({first_line(error)}) after {attempts} tries"
-        )
+        return SearchFailed(f"x: {source} failed ({first_line(error)}) after {attempts} tries")
     if isinstance(error, requests.Timeout):
         return SearchFailed(
-            f"x: no answer within {timeout:g} s for {query!r} after {attempts} tries"
+            f"x: no answer within {timeout:g} s for {source} after {attempts} tries"
         )
     if isinstance(error, requests.ConnectionError):
         return SearchFailed(
-            f"x: network error for {query!r} after {attempts} tries: {first_line(error)}"
+            f"x: network error for {source} after {attempts} tries: {first_line(error)}"
         )
-    return SearchFailed(f"x: search for {query!r} failed: {first_line(error)}")
+    return SearchFailed(f"x: {source} failed: {first_line(error)}")
 
 
 def highest_id(payload: dict) -> int:
@@ -244,4 +262,4 @@ def _api_message(error: tweepy.HTTPException) -> str:
 
 @register("x")
 def build_x(settings: Settings) -> XCollector:
-    return XCollector(settings.sources.x_queries)
+    return XCollector(settings.sources.x_queries, owned=settings.sources.x_accounts)

@@ -65,9 +65,36 @@ class Feed(_Strict):
 
 
 class Sources(_Strict):
+    """What the collectors listen to. The brand's own accounts (``x_accounts``,
+    ``reddit_account``, ``youtube_channels``) also mark their posts as owned, which is what
+    response rate and time count as the brand's answers."""
+
     feeds: list[Feed] = Field(default_factory=list)
     subreddits: list[str] = Field(default_factory=list)
     x_queries: list[str] = Field(default_factory=list)
+    x_accounts: list[str] = Field(
+        default_factory=list, description="the brand's own X usernames: their mentions inbox"
+    )
+    reddit_account: str | None = Field(
+        default=None, description="the brand's own Reddit username: its mentions inbox"
+    )
+    youtube_channels: list[str] = Field(
+        default_factory=list, description="the brand's own YouTube channel ids (UC...)"
+    )
+    youtube_search: bool = Field(
+        default=True, description="also read comments on videos the brand search finds"
+    )
+
+    @field_validator("x_accounts")
+    @classmethod
+    def _plain_usernames(cls, names: list[str]) -> list[str]:
+        return [name.strip().lstrip("@") for name in names if name.strip().lstrip("@")]
+
+    @field_validator("reddit_account")
+    @classmethod
+    def _plain_reddit_name(cls, name: str | None) -> str | None:
+        plain = (name or "").strip().removeprefix("/").removeprefix("u/")
+        return plain or None
 
 
 class ChannelRule(_Strict):

@@ -366,7 +366,7 @@ def test_a_rate_limit_far_away_is_not_waited_for(empty_db, monkeypatch, sleeps):
 
     assert sleeps == []
     assert summary.errors == [
-        f"x: rate limited for {NORTHWIND!r} until 10:00 UTC "
+        f"x: rate limited for search {NORTHWIND!r} until 10:00 UTC "
         "(429 Too Many Requests): run again later"
     ]
     assert last_run(empty_db)[0] == "partial"
