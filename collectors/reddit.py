@@ -24,9 +24,10 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import praw
@@ -58,12 +59,13 @@ class Target:
 
 def search_query(brands: Iterable[Brand]) -> str:
     """One Reddit search for every brand: terms ``OR``-ed, phrases quoted, # and @ dropped
-    (Reddit searches words, not tags); brand rules sort out the matches when loading."""
+    (Reddit searches words, not tags); brand rules sort out the matches when loading. A Reddit
+    account (``u/name``) is left out: its mentions come from the account's inbox."""
     terms: dict[str, str] = {}
     for brand in brands:
         for term in [*brand.keywords, *brand.phrases, *brand.handles] or [brand.name]:
             word = term.strip().lstrip("#@").strip()
-            if word:
+            if word and "/" not in word:
                 terms.setdefault(word.casefold(), f'"{word}"' if " " in word else word)
     return " OR ".join(terms.values())
 
@@ -87,28 +89,32 @@ def _retry_after(error: prawcore.TooManyRequests, attempt: int) -> float:
     return min(5.0 * 2 ** (attempt - 1), MAX_WAIT_SECONDS)
 
 
-def _http_error(error: prawcore.ResponseException, sub: str) -> str:
+def _http_error(error: prawcore.ResponseException, key: str, rejected: str) -> str:
+    """One line for a failed read of ``key`` (``r/<name>``, or an account's listing)."""
     status = error.response.status_code
     if status == 401:
-        raise CredentialsRejected(REJECTED.format(401))
+        raise CredentialsRejected(rejected.format(401))
     try:
         reason = error.response.json().get("reason") or ""
     except ValueError:
         reason = ""
+    subreddit = key.startswith("r/")
     if status == 403:
         why = f"the subreddit is {reason}" if reason else "private, quarantined or banned"
-        return f"reddit r/{sub}: forbidden (403): {why}"
+        return f"reddit {key}: forbidden (403): {why if subreddit else reason or 'no access'}"
     if status == 404:
-        return f"reddit r/{sub}: not found (404): {reason or 'banned or deleted subreddit'}"
+        why = reason or ("banned or deleted subreddit" if subreddit else "no such account")
+        return f"reddit {key}: not found (404): {why}"
     if isinstance(error, prawcore.Redirect):
-        return f"reddit r/{sub}: no such subreddit"
-    return f"reddit r/{sub}: {_one_line(error)}"
+        return f"reddit {key}: no such subreddit"
+    return f"reddit {key}: {_one_line(error)}"
 
 
 class RedditCollector(Collector):
     name = "reddit"
     description = "Reddit: brand searches and new posts in subreddits, with comments"
     credentials = ("REDDIT_CLIENT_ID", "REDDIT_CLIENT_SECRET", "REDDIT_USER_AGENT")
+    rejected = REJECTED  # the line for refused credentials, {} the reason
 
     def __init__(
         self,
@@ -127,43 +133,49 @@ class RedditCollector(Collector):
         self.session = session
 
     def fetch(self, cursors: Mapping[str, str | None]) -> Iterator[Page]:
-        reddit = praw.Reddit(
+        reddit = self._reddit()
+        for target in self.targets:
+            cursor = cursors.get(target.key)
+            read = partial(self._fetch_target, reddit, target, float(cursor) if cursor else None)
+            try:
+                page = self._fetch_with_retries(target.key, read)
+            except CredentialsRejected as error:
+                yield Page(target.key, _now(), error=str(error))
+                return
+            yield page
+
+    def _reddit(self, **login: str) -> praw.Reddit:
+        """A praw client with the app's credentials, and an account's when ``login`` names
+        one (``username``, ``password``)."""
+        return praw.Reddit(
             client_id=os.environ["REDDIT_CLIENT_ID"],
             client_secret=os.environ["REDDIT_CLIENT_SECRET"],
             user_agent=os.environ["REDDIT_USER_AGENT"],
             check_for_async=False,
             check_for_updates=False,  # no PyPI lookup from a collector
             requestor_kwargs={"session": self.session} if self.session else None,
+            **login,
         )
-        for target in self.targets:
-            cursor = cursors.get(target.key)
-            try:
-                page = self._fetch_with_retries(reddit, target, float(cursor) if cursor else None)
-            except CredentialsRejected as error:
-                yield Page(target.key, _now(), error=str(error))
-                return
-            yield page
 
-    def _fetch_with_retries(
-        self, reddit: praw.Reddit, target: Target, cursor: float | None
-    ) -> Page:
-        sub, attempt = target.subreddit, 1
+    def _fetch_with_retries(self, key: str, read: Callable[[datetime], Page]) -> Page:
+        """``read`` one key, waiting out rate limits a bounded number of times; any other
+        failure is the page's one-line error."""
+        attempt = 1
         while True:
             fetched_at = _now()
             try:
-                return self._fetch_target(reddit, target, cursor, fetched_at)
+                return read(fetched_at)
             except prawcore.TooManyRequests as error:
                 if attempt >= self.attempts:
                     return Page(
-                        target.key,
+                        key,
                         fetched_at,
-                        error=f"reddit r/{sub}: rate limited "
-                        f"(429) {attempt} times; try again later",
+                        error=f"reddit {key}: rate limited (429) {attempt} times; try again later",
                     )
                 wait = _retry_after(error, attempt)
                 log.warning(
-                    "reddit r/%s: rate limited (429), waiting %.0f s before attempt %d of %d",
-                    sub,
+                    "reddit %s: rate limited (429), waiting %.0f s before attempt %d of %d",
+                    key,
                     wait,
                     attempt + 1,
                     self.attempts,
@@ -171,11 +183,11 @@ class RedditCollector(Collector):
                 time.sleep(wait)
                 attempt += 1
             except prawcore.OAuthException as error:
-                raise CredentialsRejected(REJECTED.format(error.error)) from error
+                raise CredentialsRejected(self.rejected.format(error.error)) from error
             except prawcore.ResponseException as error:
-                return Page(target.key, fetched_at, error=_http_error(error, sub))
+                return Page(key, fetched_at, error=_http_error(error, key, self.rejected))
             except (prawcore.PrawcoreException, PRAWException) as error:
-                return Page(target.key, fetched_at, error=f"reddit r/{sub}: {_one_line(error)}")
+                return Page(key, fetched_at, error=f"reddit {key}: {_one_line(error)}")
 
     def _fetch_target(
         self, reddit: praw.Reddit, target: Target, cursor: float | None, fetched_at: datetime
@@ -202,29 +214,15 @@ class RedditCollector(Collector):
             items.extend(thread)
             if failure:
                 failed.append((submission, failure))
-        kept, problems = _usable(items, cursor)
-        newest = max((i["data"]["created_utc"] for i in kept if i["kind"] == "t3"), default=None)
-        if failed and newest is not None:  # ask again from the oldest failed thread
-            newest = min(newest, *(vars(s)["created_utc"] for s, _ in failed))
-        payload = {"subreddit": target.subreddit, "query": self.query or None, "items": kept}
         errors = [
             f"reddit r/{target.subreddit}: comments of t3_{s.id} failed ({why}); "
             "its submission is kept and the thread is read again next run"
             for s, why in failed
         ]
-        if problems:
-            errors.append(
-                f"reddit r/{target.subreddit}: skipped {len(problems)} malformed "
-                f"item(s) (first: {problems[0]})"
-            )
-        return Page(
-            target.key,
-            fetched_at,
-            payload=payload,
-            error="; ".join(errors) or None,
-            cursor=None if newest is None else str(float(newest)),
-            meta={"skipped": len(problems)},
-        )
+        # Ask again from the oldest failed thread.
+        hold = min((vars(s)["created_utc"] for s, _ in failed), default=None)
+        extra = {"subreddit": target.subreddit, "query": self.query or None}
+        return items_page(target.key, items, cursor, fetched_at, errors, hold, **extra)
 
     def _thread(self, submission: Submission) -> tuple[list[dict[str, Any]], str | None]:
         """The submission and all comments Reddit sends at once (``replace_more(limit=0)``
@@ -243,6 +241,38 @@ class RedditCollector(Collector):
 
     def to_rows(self, page: Page) -> Rows:
         return reddit_to_rows(page.payload, page.fetched_at)
+
+
+def items_page(
+    key: str,
+    items: list[dict[str, Any]],
+    cursor: float | None,
+    fetched_at: datetime,
+    errors: list[str],
+    hold: float | None = None,
+    listed: str = "t3",
+    **payload: Any,
+) -> Page:
+    """The page of ``key`` holding the usable ``items``, its cursor at the newest item of the
+    ``listed`` kind (what the listing pages by; or at ``hold`` when older: a thread to read
+    again), and one line for the malformed ones."""
+    kept, problems = _usable(items, cursor)
+    newest = max((i["data"]["created_utc"] for i in kept if i["kind"] == listed), default=None)
+    if hold is not None and newest is not None:
+        newest = min(newest, hold)
+    if problems:
+        errors = [
+            *errors,
+            f"reddit {key}: skipped {len(problems)} malformed item(s) (first: {problems[0]})",
+        ]
+    return Page(
+        key,
+        fetched_at,
+        payload={**payload, "items": kept},
+        error="; ".join(errors) or None,
+        cursor=None if newest is None else str(float(newest)),
+        meta={"skipped": len(problems)},
+    )
 
 
 def _usable(items: list[dict[str, Any]], cursor: float | None) -> tuple[list[dict], list[str]]:

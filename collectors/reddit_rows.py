@@ -9,6 +9,7 @@ by ``[deleted]`` or ``[removed]`` is never stored as content.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -23,6 +24,7 @@ from collectors.base import Rows
 REDDIT_URL = "https://www.reddit.com"
 PRAW_ONLY = {"comment_limit", "comment_sort"}  # attributes praw adds to what Reddit sent
 GONE = {"[deleted]", "[removed]"}
+CONTEXT = re.compile(r"/r/[^/]+/comments/([a-z0-9]+)/")
 
 
 def item_problem(item: Mapping[str, Any]) -> str | None:
@@ -51,7 +53,20 @@ def to_item(thing: Submission | Comment) -> dict[str, Any]:
     if data.get("author") is None:
         data["author"] = "[deleted]"
     kind = "t3" if isinstance(thing, Submission) else "t1"
+    if kind == "t1" and not data.get("link_id"):
+        data.update(thread_of(data))
     return json.loads(json.dumps({"kind": kind, "data": data}, default=str))
+
+
+def thread_of(data: Mapping[str, Any]) -> dict[str, str]:
+    """The submission and permalink of a comment that came without them: an inbox mention
+    carries only its ``context`` link, whose path is the comment's permalink
+    (``/r/<sub>/comments/<submission>/<slug>/<comment>/?context=3``)."""
+    path = urlsplit(str(data.get("context") or "")).path
+    match = CONTEXT.match(path)
+    if not match:
+        return {}
+    return {"link_id": f"t3_{match.group(1)}", "permalink": data.get("permalink") or path}
 
 
 def _plain(value: Any) -> Any:

@@ -8,7 +8,7 @@ from collectors.base import Collector
 from socialpulse.config import Settings
 
 Factory = Callable[[Settings], Collector]
-MODULES = ("reddit", "rss", "twitter")
+MODULES = ("reddit", "reddit_inbox", "rss", "twitter", "x_inbox")
 COLLECTORS: dict[str, Factory] = {}
 
 
