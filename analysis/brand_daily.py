@@ -3,10 +3,10 @@
 Definitions (the metric reference): engagements = likes + shares + replies + quotes, from each
 post's latest snapshot; potential reach on X = the author's followers + the followers of the
 accounts that reposted it (a repost adds no reach of its own when its original is stored); on
-Reddit the subreddit's subscribers (an upper bound) and on the web the configured site audience,
-each counted once per channel and day, else unknown (NULL, never zero). Kaushik's rates:
-conversation = replies / mentions, amplification = shares / mentions, applause = likes /
-mentions. Engagement rate by reach = engagements / reach x 100.
+Reddit the subreddit's subscribers and on YouTube the channel's (upper bounds), and on the web
+the configured site audience, each counted once per channel and day, else unknown (NULL, never
+zero). Kaushik's rates: conversation = replies / mentions, amplification = shares / mentions,
+applause = likes / mentions. Engagement rate by reach = engagements / reach x 100.
 
 ``refresh_brand_daily`` rewrites only the days touched since its last run (new posts, new
 snapshots, new scores or corrections), so `pulse analyze` stays incremental.
@@ -28,6 +28,7 @@ REACH_METHODS = {
     "x": "X: author followers + followers of reposters",
     "reddit": "Reddit: subreddit subscribers (upper bound), once per subreddit and day",
     "rss": "Web: configured site audience, once per site and day",
+    "youtube": "YouTube: channel subscribers (upper bound), once per channel and day",
 }
 GRAINS = {"day": "day", "week": "week", "month": "month"}
 WATERMARK = ("analyze", "brand_daily")

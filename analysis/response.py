@@ -9,47 +9,72 @@ time = first owned reply - the mention; median and mean, in business hours (Mond
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import duckdb
 import pandas as pd
 
 from analysis.period import Period
 
+# One definition of "needing a reply" and "answered", grouped by brand or by brand and platform.
+_RESPONSE = """
+WITH owned_platforms AS (SELECT DISTINCT platform FROM authors WHERE is_owned),
+inbound AS (
+    SELECT DISTINCT m.brand, p.platform, p.post_id, p.created_at,
+           dayofweek(p.created_at) BETWEEN 1 AND 5
+               AND hour(p.created_at) BETWEEN 9 AND 17 AS business_hours
+    FROM brand_matches m JOIN posts p USING (post_id)
+    LEFT JOIN authors a ON a.author_id = p.author_id
+    LEFT JOIN post_sentiment s ON s.post_id = p.post_id
+    WHERE NOT m.is_competitor AND p.kind <> 'share' AND NOT coalesce(a.is_owned, false)
+      AND p.platform IN (SELECT platform FROM owned_platforms)
+      AND (s.label = 'negative' OR p.text LIKE '%?%')
+      AND p.created_at >= $since AND p.created_at < $until
+      AND (len($brands) = 0 OR list_contains($brands, m.brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, p.platform))
+),
+answers AS (
+    SELECT i.brand, i.post_id, i.business_hours,
+           min(date_diff('second', i.created_at, r.created_at)) / 60.0 AS minutes
+    FROM inbound i JOIN posts r ON r.parent_id = i.post_id
+    JOIN authors o ON o.author_id = r.author_id AND o.is_owned
+    GROUP BY ALL
+)
+SELECT {groups}, count(*) AS needing_reply, count(a.post_id) AS answered,
+       round(100.0 * count(a.post_id) / count(*), 1) AS response_rate,
+       round(median(a.minutes), 1) AS median_minutes,
+       round(avg(a.minutes), 1) AS mean_minutes,
+       round(median(a.minutes) FILTER (i.business_hours), 1) AS median_minutes_business_hours,
+       round(median(a.minutes) FILTER (NOT i.business_hours), 1) AS median_minutes_off_hours
+FROM inbound i LEFT JOIN answers a ON a.post_id = i.post_id AND a.brand = i.brand
+GROUP BY {groups} ORDER BY {groups}
+"""
+
 
 def response_performance(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:
     """One row per own brand: needing reply, answered, response rate (%), median and mean
     minutes, each also for business hours and off hours."""
+    return _response(con, period, "i.brand", (), ())
+
+
+def response_by_platform(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    brands: Sequence[str] = (),
+    platforms: Sequence[str] = (),
+) -> pd.DataFrame:
+    """The same figures per own brand and platform (the brand's inbox on each network), for
+    the chosen brands and platforms (none chosen: all)."""
+    return _response(con, period, "i.brand, i.platform", brands, platforms)
+
+
+def _response(con, period: Period, groups: str, brands, platforms) -> pd.DataFrame:
     return con.execute(
-        """
-        WITH owned_platforms AS (SELECT DISTINCT platform FROM authors WHERE is_owned),
-        inbound AS (
-            SELECT DISTINCT m.brand, p.post_id, p.created_at,
-                   dayofweek(p.created_at) BETWEEN 1 AND 5
-                       AND hour(p.created_at) BETWEEN 9 AND 17 AS business_hours
-            FROM brand_matches m JOIN posts p USING (post_id)
-            LEFT JOIN authors a ON a.author_id = p.author_id
-            LEFT JOIN post_sentiment s ON s.post_id = p.post_id
-            WHERE NOT m.is_competitor AND p.kind <> 'share' AND NOT coalesce(a.is_owned, false)
-              AND p.platform IN (SELECT platform FROM owned_platforms)
-              AND (s.label = 'negative' OR p.text LIKE '%?%')
-              AND p.created_at >= ? AND p.created_at < ?
-        ),
-        answers AS (
-            SELECT i.brand, i.post_id, i.business_hours,
-                   min(date_diff('second', i.created_at, r.created_at)) / 60.0 AS minutes
-            FROM inbound i JOIN posts r ON r.parent_id = i.post_id
-            JOIN authors o ON o.author_id = r.author_id AND o.is_owned
-            GROUP BY ALL
-        )
-        SELECT i.brand, count(*) AS needing_reply, count(a.post_id) AS answered,
-               round(100.0 * count(a.post_id) / count(*), 1) AS response_rate,
-               round(median(a.minutes), 1) AS median_minutes,
-               round(avg(a.minutes), 1) AS mean_minutes,
-               round(median(a.minutes) FILTER (i.business_hours), 1)
-                   AS median_minutes_business_hours,
-               round(median(a.minutes) FILTER (NOT i.business_hours), 1)
-                   AS median_minutes_off_hours
-        FROM inbound i LEFT JOIN answers a ON a.post_id = i.post_id AND a.brand = i.brand
-        GROUP BY i.brand ORDER BY i.brand
-        """,
-        [period.since, period.until],
+        _RESPONSE.format(groups=groups),
+        {
+            "since": period.since,
+            "until": period.until,
+            "brands": list(brands),
+            "platforms": list(platforms),
+        },
     ).df()

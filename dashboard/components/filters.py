@@ -215,7 +215,8 @@ def sidebar_filters(with_brands: bool = True, internal: bool = False) -> Filters
         if with_brands:
             coverage = data.coverage(db)
             brands = list(dict.fromkeys(coverage["brand"]))
-            platforms = list(dict.fromkeys([*PLATFORMS, *coverage["platform"]]))
+            offered = [name for name, platform in PLATFORMS.items() if platform.offered]
+            platforms = list(dict.fromkeys([*offered, *coverage["platform"]]))
             state["brands"] = _choose("brands", "Brands", brands, state.get("brands"))
             state["platforms"] = _choose(
                 "platforms",

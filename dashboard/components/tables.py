@@ -71,3 +71,17 @@ def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, **o
     """A table and its download buttons."""
     st.dataframe(frame, hide_index=True, column_config=column_config, **options)
     download_buttons(frame, name)
+
+
+def duration_text(minutes: float | None) -> str:
+    """A time span as people say it: "45 min", "2 h 5 min", "3 days 4 h"; "n/a" when unknown."""
+    if minutes is None or pd.isna(minutes):
+        return "n/a"
+    whole = round(float(minutes))
+    if whole < 60:
+        return f"{max(whole, 0)} min" if minutes >= 1 else "under 1 min"
+    hours, rest = divmod(whole, 60)
+    if hours < 48:
+        return f"{hours} h {rest} min" if rest else f"{hours} h"
+    days, hours = divmod(hours, 24)
+    return f"{days} days {hours} h" if hours else f"{days} days"

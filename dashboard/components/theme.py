@@ -34,6 +34,9 @@ class Platform:
     label: str
     color: str
     setup: str  # what a user does to get this platform's data
+    # Offered in the platform filter before it has data (with the setup note when chosen);
+    # the others appear once collected.
+    offered: bool = True
 
 
 PLATFORMS = {
@@ -50,6 +53,13 @@ PLATFORMS = {
         "News & blogs",
         "#00897b",
         "list feeds under [sources] in socialpulse.toml and run `pulse collect rss`",
+    ),
+    "youtube": Platform(
+        "YouTube",
+        "#e53935",
+        "set YOUTUBE_API_KEY, list youtube_channels under [sources] and run "
+        "`pulse collect youtube`",
+        offered=False,
     ),
 }
 

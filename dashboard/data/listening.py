@@ -12,7 +12,7 @@ from datetime import date
 
 import pandas as pd
 
-from analysis import influencers, search, share_of_voice, volume
+from analysis import influencers, response, search, share_of_voice, volume
 from analysis.period import Period
 from dashboard.data import session
 from dashboard.data.cache import QUERIES, query
@@ -58,6 +58,9 @@ QUERIES.update(
         "top_authors": lambda con, start, end, brands, platforms, limit, role: (
             influencers.top_authors(con, Period(start, end), brands, platforms, limit, role=role)
         ),
+        "response": lambda con, start, end, brands, platforms: response.response_by_platform(
+            con, Period(start, end), brands, platforms
+        ),
         "places": lambda con, start, end, brands, platforms, role: influencers.mentions_by_place(
             con, Period(start, end), brands, platforms, role=role
         ),
@@ -80,6 +83,11 @@ def brand_share(f: Filters) -> pd.DataFrame:
 
 def sentiment_trend(f: Filters, grain: str = "week") -> pd.DataFrame:
     return query("sentiment_trend", f.db, f.start, f.end, f.brands, f.platforms, grain)
+
+
+def response_by_platform(f: Filters) -> pd.DataFrame:
+    """How each own brand answered what was addressed to it, per platform."""
+    return query("response", f.db, f.start, f.end, f.brands, f.platforms)
 
 
 def alerts(f: Filters) -> pd.DataFrame:

@@ -11,7 +11,8 @@ from dashboard import data
 from dashboard.components import listening, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import known_brands, listening_filters
-from dashboard.components.tables import table
+from dashboard.components.tables import duration_text, table
+from dashboard.components.theme import platform_label
 
 st.title("Brand conversations")
 filters = listening_filters()
@@ -111,6 +112,46 @@ if share is not None:
                     format="%d",
                     help="Sum of each day's potential reach; see "
                     "the README for the method per platform.",
+                ),
+            },
+        )
+
+with states.section("How the brand answers"):
+    st.subheader("How the brand answers")
+    answers = data.response_by_platform(filters)
+    if answers.empty:
+        states.empty(
+            "Nothing in the period asked an own brand for an answer on a platform where it has "
+            "an account of its own. Name the brand's accounts under [sources] in "
+            "socialpulse.toml (x_accounts, reddit_account, youtube_channels) and collect their "
+            "inboxes.",
+            "pulse collect x-mentions reddit-mentions youtube",
+        )
+    else:
+        table(
+            answers[["brand", "platform", "needing_reply", "answered", "response_rate"]].assign(
+                platform=answers["platform"].map(platform_label),
+                median_time=answers["median_minutes"].map(duration_text),
+            ),
+            "response",
+            column_config={
+                "brand": "Brand",
+                "platform": "Platform",
+                "needing_reply": st.column_config.NumberColumn(
+                    "Needing a reply",
+                    format="localized",
+                    help="Questions and negative mentions of the brand, by others, on a "
+                    "platform where the brand has its own account.",
+                ),
+                "answered": st.column_config.NumberColumn("Answered", format="localized"),
+                "response_rate": st.column_config.NumberColumn(
+                    "Response rate",
+                    format="%.1f%%",
+                    help="Answered by one of the brand's own accounts / needing a reply x 100.",
+                ),
+                "median_time": st.column_config.TextColumn(
+                    "Median time to answer",
+                    help="From the mention to the brand's first reply, half answered faster.",
                 ),
             },
         )
