@@ -119,9 +119,12 @@ def test_collect_rss_loads_a_feed_once(empty_db):
 
 
 def test_collect_list_shows_each_collector_and_its_credentials(empty_db):
-    result = pulse("collect", "--list", db=empty_db)
+    result = pulse("collect", "--list", db=empty_db, env={"YOUTUBE_API_KEY": ""})
     assert result.returncode == 0
     assert "rss" in result.stdout and "present" in result.stdout
+    rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
+    assert {"youtube", "x-mentions", "reddit-mentions"} <= set(rows)
+    assert "missing: YOUTUBE_API_KEY" in rows["youtube"]
 
 
 @pytest.mark.parametrize(
