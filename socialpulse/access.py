@@ -29,6 +29,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "page:roi": frozenset({"admin", "marketing", "executive"}),
     "page:audit": frozenset({"admin", "auditor"}),
     "export": frozenset({"admin", "marketing", "internal-comms", "auditor"}),
+    # The one-page report is made for executives: curated figures, no post-level data.
+    "report": _ANALYSTS,
     "search": _ANALYSTS,
     "sentiment_correction": frozenset({"admin", "marketing"}),
     "questionnaire_answer": frozenset({"admin", "marketing", "internal-comms"}),

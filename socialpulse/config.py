@@ -333,6 +333,14 @@ class Roi(_Strict):
         return value
 
 
+class Dashboard(_Strict):
+    """What the dashboard hands out."""
+
+    export_rows: PositiveInt = Field(
+        default=100_000, description="the most rows one table download holds"
+    )
+
+
 class Organisation(_Strict):
     name: str = "Your organisation"
 
@@ -350,6 +358,7 @@ class Settings(_Strict):
     security: Security = Security()
     maturity: Maturity = Maturity()
     roi: Roi = Roi()
+    dashboard: Dashboard = Dashboard()
 
     @property
     def own_brands(self) -> list[Brand]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -35,7 +36,9 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def download_buttons(frame: pd.DataFrame, name: str) -> None:
+def download_buttons(
+    frame: pd.DataFrame, name: str, whole: Callable[[], pd.DataFrame] | None = None
+) -> None:
     """CSV and Parquet buttons for ``frame``, saved as ``socialpulse-<name>.csv|parquet``.
 
     Every download is an audit event, and a role without the ``export`` permission gets no
@@ -45,32 +48,53 @@ def download_buttons(frame: pd.DataFrame, name: str) -> None:
         return
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     row = st.container(horizontal=True)
-    row.download_button(
-        "CSV",
-        csv_bytes(frame),
-        f"socialpulse-{slug}.csv",
-        "text/csv",
-        key=f"csv-{slug}",
-        icon=":material/download:",
-        on_click=auth.record_export,
-        args=(f"{slug}.csv",),
+    buttons = (
+        ("CSV", "csv", "text/csv", csv_bytes),
+        ("Parquet", "parquet", "application/vnd.apache.parquet", parquet_bytes),
     )
-    row.download_button(
-        "Parquet",
-        parquet_bytes(frame),
-        f"socialpulse-{slug}.parquet",
-        "application/vnd.apache.parquet",
-        key=f"parquet-{slug}",
-        icon=":material/download:",
-        on_click=auth.record_export,
-        args=(f"{slug}.parquet",),
-    )
+    for label, suffix, mime, encode in buttons:
+        target = f"socialpulse-{slug}.{suffix}"
+        if whole is None:
+            body, on_click, args = encode(frame), auth.record_export, (f"{slug}.{suffix}",)
+        else:  # built on press, audited once built (a rerun would race it for the warehouse)
+            body, on_click, args = _deferred(whole, encode, f"{slug}.{suffix}"), "ignore", None
+        row.download_button(
+            label,
+            body,
+            target,
+            mime,
+            key=f"{suffix}-{slug}",
+            icon=":material/download:",
+            on_click=on_click,
+            args=args,
+        )
 
 
-def table(frame: pd.DataFrame, name: str, column_config: dict | None = None, **options) -> None:
-    """A table and its download buttons."""
+def _deferred(
+    whole: Callable[[], pd.DataFrame], encode: Callable[[pd.DataFrame], bytes], target: str
+) -> Callable[[], bytes]:
+    """The full result encoded when Streamlit asks for the file, then the audit event."""
+    record = auth.recorder("export", target)
+
+    def build() -> bytes:
+        body = encode(whole())
+        record()
+        return body
+
+    return build
+
+
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    column_config: dict | None = None,
+    whole: Callable[[], pd.DataFrame] | None = None,
+    **options,
+) -> None:
+    """A table and its download buttons; ``whole`` gives the full result when the table shows
+    one page of it, so a download is never just what is on screen."""
     st.dataframe(frame, hide_index=True, column_config=column_config, **options)
-    download_buttons(frame, name)
+    download_buttons(frame, name, whole)
 
 
 def duration_text(minutes: float | None) -> str:

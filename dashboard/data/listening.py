@@ -8,14 +8,16 @@ session's role, so one role's rows never reach another through the cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 
 from analysis import influencers, response, search, share_of_voice, volume
 from analysis.period import Period
+from dashboard import reader
 from dashboard.data import session
-from dashboard.data.cache import QUERIES, query
+from dashboard.data.cache import QUERIES, query, warehouse_version
 from dashboard.data.session import Filters
 
 # The alert and topic modules are imported where they are used: they pull in scikit-learn (a
@@ -127,6 +129,25 @@ def search_mentions(
     offset = (page - 1) * page_size
     role = session.session_role()
     return query("search", f.db, f.start, f.end, fields, page_size, offset, role)
+
+
+def mentions_export(
+    f: Filters, text: str, sentiments: tuple[str, ...], order: str, rows: int
+) -> Callable[[], pd.DataFrame]:
+    """The first ``rows`` mentions matching the search box, as a deferred download: built when
+    a button is pressed, on Streamlit's download thread, so a filter change never pays for it.
+    The role and warehouse version are taken now, so the file matches the page."""
+    fields = (text.strip(), f.brands, f.platforms, tuple(sentiments), order)
+    role, version, period = session.session_role(), warehouse_version(f.db), Period(f.start, f.end)
+
+    def build() -> pd.DataFrame:
+        with reader.cursor(f.db, version) as con:
+            found = search.search_mentions(
+                con, period, search.MentionQuery(*fields), rows, 0, role=role
+            )
+        return found.drop(columns=["total"])
+
+    return build
 
 
 def search_window(f: Filters) -> Period:

@@ -44,7 +44,8 @@ with states.section("One-page report"):
         "KPIs, maturity stage scores and ROI of these dates in one self-contained HTML "
         "file (charts included) to forward."
     )
-    if not auth.current_user() or auth.allowed("export"):  # as every table download
+    # The executive report is for everyone who sees this page; raw table downloads need export.
+    if not auth.current_user() or auth.allowed("report"):
         name = report.report_name(filters)
         # Audited when built (a click's rerun would race the download for the warehouse).
         st.download_button(
@@ -57,4 +58,4 @@ with states.section("One-page report"):
             on_click="ignore",
         )
     else:
-        st.caption("Your role may not export; ask an analyst or an executive for the report.")
+        st.caption("Your role may not download the report; ask an analyst or an executive.")

@@ -96,7 +96,13 @@ def _searched_span(text: str) -> str:
     return f"from {window.start:%d %b %Y} to {window.end:%d %b %Y}{clipped}"
 
 
-def _mention_table(results: pd.DataFrame, page: int, text: str, order: str, span: str) -> None:
+def _for_people(mentions: pd.DataFrame) -> pd.DataFrame:
+    return mentions.assign(platform=mentions["platform"].map(platform_label))
+
+
+def _mention_table(
+    results: pd.DataFrame, page: int, text: str, sentiments: tuple[str, ...], order: str, span: str
+) -> None:
     """One page of mentions under the sentence that counts them, and the page chooser."""
     total = int(results["total"].iloc[0])
     first = (page - 1) * PAGE_SIZE + 1
@@ -105,8 +111,21 @@ def _mention_table(results: pd.DataFrame, page: int, text: str, order: str, span
         f"{total:,} mentions {what} {span}; showing {first:,}-"
         f"{first + len(results) - 1:,}, {ORDER_NAMES[order].lower()} first."
     )
-    shown = results.drop(columns=["total"]).assign(platform=results["platform"].map(platform_label))
-    table(shown, "mentions", column_config=MENTION_COLUMNS)
+    limit = data.settings().dashboard.export_rows
+    if total <= limit:
+        st.caption(f"The downloads hold all {total:,} mentions.")
+    else:
+        st.caption(
+            f"The downloads hold the first {limit:,} of these {total:,} mentions, the most one "
+            "download may hold (`export_rows` under `[dashboard]` in socialpulse.toml)."
+        )
+    export = data.mentions_export(filters, text, sentiments, order, min(total, limit))
+    table(
+        _for_people(results.drop(columns=["total"])),
+        "mentions",
+        column_config=MENTION_COLUMNS,
+        whole=lambda: _for_people(export()),
+    )
     st.number_input(
         "Page",
         min_value=1,
@@ -130,7 +149,7 @@ def mention_list() -> None:
                 "since the last `pulse analyze` are listed once it has run."
             )
         else:
-            _mention_table(results, page, text, order, span)
+            _mention_table(results, page, text, sentiments, order, span)
             correction_form(filters.db, results)
 
 

@@ -446,3 +446,24 @@ def test_a_failed_shared_value_leaves_the_sections_after_it(
         assert list(metrics) == ["Alert episodes"]
         assert not [d for d in app.dataframe if "share_of_voice" in d.value.columns]
         assert [d for d in app.dataframe if "response_rate" in d.value.columns]  # goes on
+
+
+def test_the_mentions_download_is_capped_where_the_configuration_says(
+    analysed_db, monkeypatch, tmp_path
+):
+    from socialpulse.config import EXAMPLE_CONFIG
+
+    config = tmp_path / "socialpulse.toml"
+    config.write_text(EXAMPLE_CONFIG.read_text() + "\n[dashboard]\nexport_rows = 100\n")
+    monkeypatch.setenv("SOCIALPULSE_CONFIG", str(config))
+    data.settings.clear()  # read once per server: this one reads the file above
+    try:
+        app = run_page("mentions", analysed_db, monkeypatch, {"period": "year"})
+    finally:
+        data.settings.clear()
+    total = int(summaries(app)[0].split(" ")[0].replace(",", ""))
+    assert total > 100
+    assert any(
+        c.value.startswith(f"The downloads hold the first 100 of these {total:,} mentions")
+        for c in app.caption
+    )
