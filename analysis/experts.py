@@ -177,8 +177,11 @@ def find_experts(
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
     until: date | datetime | None = None,
     filters: Mapping[str, Sequence[str]] | None = None,
+    every_word: bool = True,
 ) -> pd.DataFrame:
     """People ranked by what they wrote on ``query`` and the questions on it they answered.
+    A post is on the topic when it holds every word of ``query`` (or, ``every_word=False``, any
+    of them: what a search that found nobody falls back to).
 
     Columns: person_id (pseudonym), person (display name when stored, else the pseudonym),
     department and location (privacy floor applied), score, posts, replies_received,
@@ -192,7 +195,8 @@ def find_experts(
     patterns = _word_patterns(query_words(query))
     if not patterns:
         return pd.DataFrame(columns=COLUMNS)
-    matches = " AND ".join(f"regexp_matches(text, $word{i})" for i in range(len(patterns)))
+    joined = " AND " if every_word else " OR "
+    matches = joined.join(f"regexp_matches(text, $word{i})" for i in range(len(patterns)))
     filters = {name: list(values) for name, values in (filters or {}).items() if values}
     condition, condition_params = filter_condition(filters)
     params = {

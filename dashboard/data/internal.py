@@ -117,10 +117,13 @@ def _experts(
     floor: int,
     until: date | None = None,
     filters: tuple = (),
+    every_word: bool = True,
 ) -> pd.DataFrame:
     from analysis.experts import find_experts
 
-    return find_experts(con, text, limit, since, floor, until=until, filters=dict(filters))
+    return find_experts(
+        con, text, limit, since, floor, until=until, filters=dict(filters), every_word=every_word
+    )
 
 
 QUERIES.update(
@@ -268,7 +271,9 @@ def non_responders(db: str, post_id: str, role: str | None) -> pd.DataFrame | No
     return query("non_responders", db, post_id, _floor())
 
 
-def find_experts(f: Filters, text: str, limit: int = 10) -> pd.DataFrame:
+def find_experts(f: Filters, text: str, limit: int = 10, every_word: bool = True) -> pd.DataFrame:
     """The experts on ``text`` from what was said within the sidebar's dates, among the people
-    its departments, locations and employee types select."""
-    return query("experts", f.db, text, limit, f.start, _floor(), f.end, _chosen_segments(f))
+    its departments, locations and employee types select (posts with every word of ``text``,
+    or any of them)."""
+    segments = _chosen_segments(f)
+    return query("experts", f.db, text, limit, f.start, _floor(), f.end, segments, every_word)

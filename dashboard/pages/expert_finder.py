@@ -24,7 +24,8 @@ text = st.text_input(
     "Topic",
     key="expert_query",
     placeholder="e.g. inventory forecast",
-    help="Every word must appear in a post (whole words, any case).",
+    help="Posts holding every word count (whole words, any case); when nobody wrote them all, "
+    "posts holding any of them.",
 )
 
 
@@ -62,10 +63,18 @@ with states.section("Experts"):
         states.empty("Type a topic to find the people who know about it.")
     else:
         experts = data.find_experts(filters, text)
+        some_words = experts.empty and len(text.split()) > 1
+        if some_words:
+            experts = data.find_experts(filters, text, every_word=False)
+        among = " among the selected people" if selected else ""
         if experts.empty:
-            among = " among the selected people" if selected else ""
             states.empty(f"Nobody{among} wrote about “{text}” {WHEN}.")
         else:
+            if some_words:
+                st.caption(
+                    f"Nobody{among} wrote all of “{text.strip()}” {WHEN}: these people wrote "
+                    "some of its words."
+                )
             chart_with_summary(*_score_chart(experts, text.strip()))
             shown = experts.assign(
                 evidence=experts["evidence"].map(

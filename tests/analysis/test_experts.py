@@ -285,3 +285,16 @@ def test_demo_experts_never_name_legal(demo_db):
     assert (experts["score"].diff().dropna() <= 0).all()
     evidence = {item["post_id"] for items in experts["evidence"] for item in items}
     assert evidence and not evidence & restricted
+
+
+def test_a_topic_nobody_wrote_whole_falls_back_to_any_of_its_words(demo_db):
+    import duckdb
+
+    with duckdb.connect(str(demo_db), read_only=True) as con:
+        every = find_experts(con, "inventory forecast")
+        some = find_experts(con, "inventory forecast", every_word=False)
+        inventory = find_experts(con, "inventory")
+    assert every.empty
+    assert not some.empty
+    # "forecast" appears nowhere, so any of the words is "inventory" alone.
+    assert some["person_id"].tolist() == inventory["person_id"].tolist()

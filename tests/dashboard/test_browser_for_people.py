@@ -63,3 +63,23 @@ def test_an_executive_downloads_the_executive_report(server, visitor):
     # Raw tables stay with the roles that may export them.
     assert page.get_by_role("button", name="CSV", exact=True).count() == 0
     no_errors(page)
+
+
+def test_the_expert_finders_own_example_finds_people(server, visitor):
+    page = visitor
+    page.goto(f"{server}/expert_finder")
+    sign_in(page, "internal-comms")
+    page.wait_for_selector('h1:has-text("Expert finder")', timeout=60_000)
+    page.wait_for_selector(shared.IDLE, timeout=60_000)
+    topic = page.locator('input[aria-label="Topic"]')
+    example = topic.get_attribute("placeholder").removeprefix("e.g. ")
+
+    topic.fill(example)
+    page.keyboard.press("Enter")
+    settle(page, "Expert finder")
+
+    body = page.locator("body").inner_text()
+    assert "Nobody wrote about" not in body
+    assert f"Nobody wrote all of “{example}”" in body  # and says what it found instead
+    assert page.locator(shared.CHART).filter(visible=True).count() >= 1
+    no_errors(page)
