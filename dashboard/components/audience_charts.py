@@ -92,7 +92,7 @@ def top_authors(authors: pd.DataFrame) -> tuple[alt.Chart, str]:
                 alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.0f"),
             ],
         )
-        .properties(height=90 + 28 * max(len(frame), 1))
+        .properties(height=alt.Step(28))
     )
     if frame.empty:
         return chart, "No external author mentioned these brands in this period."

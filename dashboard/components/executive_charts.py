@@ -141,7 +141,7 @@ def kpi_traffic_lights(scorecard: pd.DataFrame) -> tuple[alt.LayerChart, str]:
         .mark_tick(color="black", thickness=3, size=24)
         .encode(y=alt.Y("kpi:N", sort=None), x="target:Q", tooltip=["kpi:N", "target:Q"])
     )
-    chart = alt.layer(bars, ticks).properties(height=48 * max(len(frame), 1))
+    chart = alt.layer(bars, ticks).properties(height=alt.Step(48))
     counts = frame["status"].value_counts()
     with_data = int(frame["status"].notna().sum())
     summary = (

@@ -155,7 +155,7 @@ def segment_heatmap(cells: pd.DataFrame, label: str) -> tuple[alt.LayerChart, st
         ],
     )
     texts = base.mark_text(fontSize=11).encode(text="text:N")
-    chart = alt.layer(tiles, texts).properties(height=40 * max(cells["department"].nunique(), 1))
+    chart = alt.layer(tiles, texts).properties(height=alt.Step(40))
     shown = frame.dropna(subset=["shown"])
     withheld = int(frame["withheld"].astype(bool).sum())
     note = (
@@ -197,7 +197,7 @@ def flow_matrix(matrix: pd.DataFrame, segment: str) -> tuple[alt.LayerChart, str
         ],
     )
     texts = base.mark_text(fontSize=10).encode(text=alt.Text("share_of_source:Q", format=".0f"))
-    chart = alt.layer(tiles, texts).properties(height=36 * max(matrix["source"].nunique(), 1))
+    chart = alt.layer(tiles, texts).properties(height=alt.Step(36))
     if matrix.empty:
         return chart, "No stored interactions between groups for this period: run `pulse analyze`."
     inside = matrix[matrix["source"] == matrix["target"]]
@@ -235,7 +235,7 @@ def rates_by_segment(
                 alt.Tooltip("audience:Q", title="Audience"),
             ],
         )
-        .properties(height=60 + 28 * max(len(pooled), 1))
+        .properties(height=alt.Step(28))
     )
     if pooled.dropna(subset=["rate"]).empty:
         return chart, f"No {title.lower()} in this period."

@@ -249,7 +249,7 @@ def share_of_voice(share: pd.DataFrame, brands: list[str]) -> tuple[alt.Chart, s
                 alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
             ],
         )
-        .properties(height=90 + 44 * max(len(share), 1))
+        .properties(height=alt.Step(44))
     )
     if share.empty:
         return chart, "No mentions in this period."
@@ -301,7 +301,7 @@ def topic_volumes(topics: pd.DataFrame) -> tuple[alt.Chart, str]:
                 alt.Tooltip("net_sentiment:Q", title="Net sentiment", format="+.1f"),
             ],
         )
-        .properties(height=90 + 24 * max(len(frame), 1))
+        .properties(height=alt.Step(24))
     )
     top = frame.sort_values("posts").iloc[-1]
     emerging = frame[frame["status"] == "Emerging"]

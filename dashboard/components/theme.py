@@ -27,6 +27,9 @@ SENTIMENT_COLORS = {
 }
 ALERT_COLORS = {"crisis": "#c62828", "peak": "#f9a825"}
 ALERT_NAMES = {"crisis": "Crisis", "peak": "Launch peak"}
+# Charts with a row per group size their height as a step per row (``alt.Step``): a fixed
+# pixel height is squeezed to fit the page's chart frame, which hid row labels and shrank a
+# one-row grid to a strip.
 
 
 @dataclass(frozen=True)

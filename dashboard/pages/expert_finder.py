@@ -45,7 +45,7 @@ def _score_chart(experts: pd.DataFrame, topic: str) -> tuple[alt.Chart, str]:
                 alt.Tooltip("answers:Q", title="Questions answered"),
             ],
         )
-        .properties(height=60 + 28 * len(frame))
+        .properties(height=alt.Step(28))
     )
     lead = frame.iloc[0]
     among = " among those selected" if selected else ""

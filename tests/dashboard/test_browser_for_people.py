@@ -83,3 +83,40 @@ def test_the_expert_finders_own_example_finds_people(server, visitor):
     assert f"Nobody wrote all of “{example}”" in body  # and says what it found instead
     assert page.locator(shared.CHART).filter(visible=True).count() >= 1
     no_errors(page)
+
+
+def _axis_labels(chart, axis: str) -> list[str]:
+    """The labels an SVG chart's axis shows (Vega hides overlapping ones with opacity 0)."""
+    return chart.locator(f'g[aria-label^="{axis}-axis"] .role-axis-label text').evaluate_all(
+        "texts => texts.filter(t => t.getAttribute('opacity') !== '0').map(t => t.textContent)"
+    )
+
+
+def test_the_network_flow_grid_names_every_row(server, visitor):
+    page = visitor
+    page.goto(f"{server}/internal_network")
+    sign_in(page, "internal-comms")
+    settle(page, "Network and silos")
+    grid = page.locator('[data-testid="stVegaLiteChart"]', has_text="Cross-department flow").first
+
+    rows, columns = _axis_labels(grid, "Y"), _axis_labels(grid, "X")
+
+    assert len(columns) >= 5  # every department the floor shows
+    assert rows == columns  # every row named, as every column is
+    no_errors(page)
+
+
+def test_the_department_by_location_grid_keeps_its_size_for_one_department(server, visitor):
+    page = visitor
+    page.goto(f"{server}/internal_engagement?departments=Engineering")
+    sign_in(page, "internal-comms")
+    settle(page, "Internal engagement")
+    grid = page.locator('[data-testid="stVegaLiteChart"]', has_text="by department and location")
+    grid.first.scroll_into_view_if_needed()
+
+    tiles = grid.first.locator("g.mark-rect.role-mark").first.bounding_box()
+
+    assert _axis_labels(grid.first, "Y") == ["Engineering"]
+    assert tiles is not None and tiles["height"] >= 30  # a readable row, not a strip
+    assert len(_axis_labels(grid.first, "X")) >= 2  # its locations
+    no_errors(page)
