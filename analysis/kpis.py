@@ -15,6 +15,9 @@ from analysis.push_pull import check_in_answer_rates, check_in_totals
 from analysis.share_of_voice import brand_summary
 from socialpulse.config import KpiTargets
 
+LATEST_MONTH_INTERACTIVE = "Interactive users, latest month"
+MONTHLY_STICKINESS = "Stickiness (DAU/MAU), monthly"
+
 
 def _row(kpi: str, figure: dict, target: float, definition: str) -> dict:
     value = figure.get("value")
@@ -166,15 +169,17 @@ def kpi_scorecard_from_rollups(
     _, answered, audience = check_in_totals(con, period)
     rows = [
         *_listening_rows(share_of_voice(con, period), targets),
+        # Labelled with their time scope: the Internal engagement page's "Interactive users"
+        # and "Stickiness" are over the chosen dates, these are monthly.
         _row(
-            "Interactive users",
+            LATEST_MONTH_INTERACTIVE,
             _latest(by_metric["interactive_users"]),
             targets.interactive_users,
             "employees with a post, reply, reaction or mention / "
             "directory x 100, in the latest month of the period",
         ),
         _row(
-            "Stickiness (DAU/MAU)",
+            MONTHLY_STICKINESS,
             _pooled(by_metric["stickiness"]),
             targets.stickiness,
             "mean daily active / monthly active x 100, months of the period pooled",

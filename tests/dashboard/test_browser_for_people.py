@@ -120,3 +120,38 @@ def test_the_department_by_location_grid_keeps_its_size_for_one_department(serve
     assert tiles is not None and tiles["height"] >= 30  # a readable row, not a strip
     assert len(_axis_labels(grid.first, "X")) >= 2  # its locations
     no_errors(page)
+
+
+def _metrics(page) -> dict[str, str]:
+    boxes = page.locator('[data-testid="stMetric"]').filter(visible=True)
+    return {
+        box.locator('[data-testid="stMetricLabel"]').inner_text().strip(): box.locator(
+            '[data-testid="stMetricValue"]'
+        ).inner_text()
+        for box in boxes.all()
+    }
+
+
+def test_a_label_means_one_figure_on_the_kpi_scorecard_and_internal_engagement(server, visitor):
+    page = visitor
+    page.goto(f"{server}/kpi_scorecard")
+    sign_in(page, "admin")
+    settle(page, "KPI scorecard")
+    with page.expect_download(timeout=60_000) as started:
+        page.get_by_role("button", name="CSV", exact=True).first.click()
+    kpis = {
+        row["kpi"]: float(row["value"])
+        for row in csv.DictReader(io.StringIO(Path(started.value.path()).read_text()))
+        if row["value"]
+    }
+    page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Internal engagement").click()
+    settle(page, "Internal engagement")  # the same dates: the sidebar's stay
+    headline = _metrics(page)
+
+    shared_labels = set(kpis) & set(headline)
+    for label in shared_labels:
+        assert headline[label] == f"{kpis[label]:.1f}%", label
+    # The monthly KPIs say so in their names, apart from the period figures of the same name.
+    assert {"Interactive users", "Stickiness"} <= set(headline)
+    assert {"Interactive users, latest month", "Stickiness (DAU/MAU), monthly"} <= set(kpis)
+    no_errors(page)

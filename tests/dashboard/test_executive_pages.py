@@ -150,16 +150,16 @@ def test_kpis_from_rollups_by_hand(tmp_path):
     assert card["value"].round(1).to_dict() == {
         "Share of voice": 40.0,
         "Net sentiment": 10.0,
-        "Interactive users": 30.0,
-        "Stickiness (DAU/MAU)": 20.0,
+        "Interactive users, latest month": 30.0,
+        "Stickiness (DAU/MAU), monthly": 20.0,
         "Internal reply rate": 75.0,
         "Check-in answer rate": 85.0,
     }
     assert card["status"].to_dict() == {
         "Share of voice": "met",
         "Net sentiment": "missed",
-        "Interactive users": "missed",
-        "Stickiness (DAU/MAU)": "met",
+        "Interactive users, latest month": "missed",
+        "Stickiness (DAU/MAU), monthly": "met",
         "Internal reply rate": "near",
         "Check-in answer rate": "near",
     }

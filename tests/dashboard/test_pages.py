@@ -353,7 +353,7 @@ def test_kpi_table_lists_every_kpi_with_target(analysed_db, monkeypatch):
     assert set(table["kpi"]) >= {
         "Share of voice",
         "Net sentiment",
-        "Interactive users",
+        "Interactive users, latest month",
         "Check-in answer rate",
     }
     assert table["target"].notna().all()
