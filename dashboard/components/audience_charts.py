@@ -2,7 +2,7 @@
 returned with the one sentence that says what it shows (for ``charts.chart_with_summary``).
 
 Every function takes the frames ``dashboard.data`` returns; none queries. The map is drawn
-offline (a world outline, no map tiles), so the dashboard works without a network.
+offline (countries shipped with the dashboard, no map tiles), so it works without a network.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboard.components import theme
+from dashboard.components import basemap, theme
 
 
 def _signed(value: float) -> str:
@@ -18,21 +18,17 @@ def _signed(value: float) -> str:
 
 
 def places_map(places: pd.DataFrame) -> tuple[alt.LayerChart, str]:
-    """Mentions per city on a world outline (drawn offline: no map tiles are fetched)."""
+    """Mentions per city on the land of the region they come from (drawn offline: no map tiles
+    are fetched), with the names that fit."""
     frame = places.dropna(subset=["lat", "lon"]).assign(
         negative_share=lambda df: (100 * df["negative"] / df["mentions"]).round(0),
         place=lambda df: df["city"].fillna("?") + ", " + df["country"],
     )
-    projection = "equalEarth"
-    sphere = alt.Chart(alt.sphere()).mark_geoshape(fill="#eef3f8").project(projection)
-    grid = (
-        alt.Chart(alt.graticule(step=[30, 30]))
-        .mark_geoshape(stroke="#cfd8dc", strokeWidth=0.5, filled=False)
-        .project(projection)
-    )
+    projection = basemap.projection_for(frame)
+    sea = alt.Chart(alt.sphere()).mark_geoshape(fill=basemap.SEA, clip=True).project(**projection)
     dots = (
         alt.Chart(frame)
-        .mark_circle(opacity=0.75, stroke="white")
+        .mark_circle(opacity=0.8, stroke="white")
         .encode(
             longitude="lon:Q",
             latitude="lat:Q",
@@ -44,21 +40,20 @@ def places_map(places: pd.DataFrame) -> tuple[alt.LayerChart, str]:
             ),
             tooltip=[
                 alt.Tooltip("place:N", title="Place"),
-                alt.Tooltip("mentions:Q", title="Mentions"),
+                alt.Tooltip("mentions:Q", title="Mentions", format=","),
                 alt.Tooltip("negative_share:Q", title="Negative (%)"),
             ],
         )
-        .project(projection)
+        .project(**projection)
     )
     names = (
-        alt.Chart(frame)
-        .mark_text(dy=-14, fontSize=11, color="#37474f")
+        alt.Chart(basemap.spaced_labels(frame))
+        .mark_text(dy=-16, fontSize=11, color="#37474f", fontWeight="bold")
         .encode(longitude="lon:Q", latitude="lat:Q", text="city:N")
-        .project(projection)
+        .project(**projection)
     )
-    chart = alt.layer(sphere, grid, dots, names, title="Where mentions come from").properties(
-        height=420
-    )
+    layers = (sea, basemap.land(projection), dots, names)
+    chart = alt.layer(*layers, title="Where mentions come from").properties(height=440)
     if frame.empty:
         return chart, (
             "No mention in this period carries a place (X gives places for some "

@@ -155,3 +155,42 @@ def test_a_label_means_one_figure_on_the_kpi_scorecard_and_internal_engagement(s
     assert {"Interactive users", "Stickiness"} <= set(headline)
     assert {"Interactive users, latest month", "Stickiness (DAU/MAU), monthly"} <= set(kpis)
     no_errors(page)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+def test_the_map_draws_land_keeps_its_places_in_view_and_its_names_apart(server, visitor):
+    page = visitor
+    page.goto(f"{server}/mentions")
+    sign_in(page, "marketing")
+    settle(page, "Mentions")
+    page.get_by_role("tab", name="Map").click()
+    page.wait_for_selector(shared.IDLE, timeout=60_000)
+    chart = page.locator('[data-testid="stVegaLiteChart"]', has_text="Where mentions come from")
+    chart.first.wait_for(timeout=60_000)
+    chart.first.scroll_into_view_if_needed()
+    shared.shoot(page, "mentions-map")
+
+    shapes = chart.first.locator("g.mark-shape.role-mark")  # the sea (the view), then the land
+    countries = shapes.nth(1).locator("path").count()
+    view = shapes.nth(0).bounding_box()
+    dots = [d.bounding_box() for d in chart.first.locator("g.mark-symbol.role-mark path").all()]
+    names = [n.bounding_box() for n in chart.first.locator("g.mark-text.role-mark text").all()]
+
+    assert countries > 100  # the land, not bubbles on an empty projection
+    assert dots and all(
+        view["x"] <= d["x"]
+        and d["x"] + d["width"] <= view["x"] + view["width"]
+        and view["y"] <= d["y"]
+        and d["y"] + d["height"] <= view["y"] + view["height"]
+        for d in dots
+    )  # every place whole in the view, none cut at its edge
+    assert names and not any(_overlap(a, b) for i, a in enumerate(names) for b in names[i + 1 :])
+    no_errors(page)
