@@ -72,18 +72,10 @@ class Sources(_Strict):
     feeds: list[Feed] = Field(default_factory=list)
     subreddits: list[str] = Field(default_factory=list)
     x_queries: list[str] = Field(default_factory=list)
-    x_accounts: list[str] = Field(
-        default_factory=list, description="the brand's own X usernames: their mentions inbox"
-    )
-    reddit_account: str | None = Field(
-        default=None, description="the brand's own Reddit username: its mentions inbox"
-    )
-    youtube_channels: list[str] = Field(
-        default_factory=list, description="the brand's own YouTube channel ids (UC...)"
-    )
-    youtube_search: bool = Field(
-        default=True, description="also read comments on videos the brand search finds"
-    )
+    x_accounts: list[str] = Field(default_factory=list)  # X usernames: their mentions inboxes
+    reddit_account: str | None = None  # a Reddit username: its mentions inbox
+    youtube_channels: list[str] = Field(default_factory=list)  # channel ids (UC...)
+    youtube_search: bool = True  # also comments on the videos the brand search finds
 
     @field_validator("x_accounts")
     @classmethod
@@ -334,11 +326,7 @@ class Roi(_Strict):
 
 
 class Dashboard(_Strict):
-    """What the dashboard hands out."""
-
-    export_rows: PositiveInt = Field(
-        default=100_000, description="the most rows one table download holds"
-    )
+    export_rows: PositiveInt = 100_000  # the most rows one table download holds
 
 
 class Organisation(_Strict):
