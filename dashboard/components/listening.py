@@ -8,11 +8,12 @@ Every function takes the frames ``dashboard.data`` returns and gives ``(chart, s
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import altair as alt
 import pandas as pd
 
+from analysis.period import Period
 from dashboard.components import theme
 
 WEEK = timedelta(days=7)
@@ -40,26 +41,24 @@ def focus_brand(share: pd.DataFrame) -> str | None:
 
 
 def volume_summary(
-    daily: pd.DataFrame, alerts: pd.DataFrame, brand: str | None, end: date, days: int
+    daily: pd.DataFrame,
+    previous: pd.DataFrame,
+    alerts: pd.DataFrame,
+    brand: str | None,
+    period: Period,
 ) -> str:
-    """'Mentions of Northwind rose 38% week on week (812 against 588); 61% negative.'"""
+    """'Mentions of Northwind rose 38% on the previous 30 days (812 against 588); 61% negative.'
+    ``previous`` holds the days of the period of the same length just before ``period``."""
     if daily.empty or brand is None:
         return "No mentions in this period."
     own = daily[daily["brand"] == brand]
-    day = pd.to_datetime(own["day"])
-    last_start = pd.Timestamp(end) - pd.Timedelta(days=6 if days >= 14 else days - 1)
-    recent = own[day >= last_start]
-    before = own[(day < last_start) & (day >= last_start - pd.Timedelta(days=7))]
-    scored = recent[["positive", "neutral", "negative"]].to_numpy().sum()
-    negative = f"{_pct(recent['negative'].sum(), scored)} negative"
-    now, then = int(recent["mentions"].sum()), int(before["mentions"].sum())
-    if days < 14:
-        span = "this day" if days == 1 else f"these {days} days"
-        sentence = f"Mentions of {brand}: {now:,} in {span}, {negative}"
-    elif then == 0:
-        sentence = (
-            f"Mentions of {brand}: {now:,} in the last 7 days and none in the 7 before; {negative}"
-        )
+    scored = own[["positive", "neutral", "negative"]].to_numpy().sum()
+    negative = f"{_pct(own['negative'].sum(), scored)} negative"
+    now = int(own["mentions"].sum())
+    then = int(previous.loc[previous["brand"] == brand, "mentions"].sum())
+    before = "the day before" if period.days == 1 else f"the previous {period.days:,} days"
+    if then == 0:
+        sentence = f"Mentions of {brand}: {now:,} in the period and none in {before}; {negative}"
     else:
         change = (now - then) / then
         trend = (
@@ -69,10 +68,7 @@ def volume_summary(
             if change > 0
             else f"fell {-change:.0%}"
         )
-        sentence = (
-            f"Mentions of {brand} {trend} week on week ({now:,} in the last 7 days "
-            f"against {then:,}); {negative}"
-        )
+        sentence = f"Mentions of {brand} {trend} on {before} ({now:,} against {then:,}); {negative}"
     if not alerts.empty:
         kinds = alerts["kind"].map(theme.ALERT_NAMES).fillna(alerts["kind"]).str.lower()
         counts = kinds.value_counts()

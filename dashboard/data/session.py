@@ -3,8 +3,8 @@ whether the warehouse can show anything at all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -34,6 +34,12 @@ class Filters:
     @property
     def period(self) -> Period:
         return Period(self.start, self.end)
+
+    def previous(self) -> Filters:
+        """The same view over the period of the same length just before this one: what
+        "change against the previous period" compares with."""
+        days = timedelta(days=(self.end - self.start).days + 1)
+        return replace(self, start=self.start - days, end=self.start - timedelta(days=1))
 
 
 def db_path() -> Path:

@@ -67,7 +67,8 @@ with states.section("Mentions over time"):
     )
     daily = data.daily_mentions(filters)
     episodes = alerts if alerts is not None else pd.DataFrame(columns=["kind"])
-    summary = listening.volume_summary(daily, episodes, focus, filters.end, filters.period.days)
+    previous = data.daily_mentions(filters.previous())
+    summary = listening.volume_summary(daily, previous, episodes, focus, filters.period)
     chart_with_summary(
         *listening.mentions_over_time(daily, episodes, split or "brand", brands, summary)
     )

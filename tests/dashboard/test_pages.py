@@ -231,7 +231,7 @@ def test_a_filter_change_updates_figures_and_link(analysed_db, monkeypatch):
     end = date(2026, 10, 31)
     app.date_input(key="date_range").set_value((end, end)).run()
     assert app.segmented_control(key="period").value == "custom"
-    assert "in this day" in summaries(app)[0]
+    assert "on the day before" in summaries(app)[0]  # a one-day view compares days
     assert app.query_params["from"] == app.query_params["to"] == "2026-10-31"
 
 
