@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import listening, states
+from dashboard.components import change, listening, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import known_brands, listening_filters
 from dashboard.components.tables import duration_text, table
@@ -21,39 +21,59 @@ brands = known_brands(filters.db)
 # Values several sections share, each loaded under its own guard: a failed load says so in one
 # line and leaves out only what needs it, never the sections after it.
 share = alerts = focus = trend = None
+share_before = alerts_before = None
 with states.section("Share of voice"):
     share = data.brand_share(filters)
     focus = listening.focus_brand(share)
+    share_before = data.brand_share(filters.previous())
 if share is None:  # the sentences still speak of one brand: the first chosen (own first)
     focus = next((b for b in brands if b in filters.brands), None)
 with states.section("Alert episodes"):
     alerts = data.alerts(filters)
+    alerts_before = data.alerts(filters.previous())
 
 with states.section("Headline figures"):
     columns = st.columns(4)
+    against = change.against(filters.period.days)
     if share is not None:
         own = share[~share["is_competitor"]]
+        before = share_before if share_before is not None else share.iloc[0:0]
+        own_before = before[~before["is_competitor"].astype(bool)]
+        per_day = data.daily_mentions(filters).groupby("day")["mentions"].sum()
         columns[0].metric(
             "Mentions",
             f"{int(share['mentions'].sum()):,}",
-            help="Brand mentions in the period; a post naming two brands counts for each.",
+            change.percent(share["mentions"].sum(), before["mentions"].sum()),
+            help="Brand mentions in the period; a post naming two brands counts for each. "
+            + against,
+            chart_data=per_day.tolist(),
         )
         if not own.empty:
             columns[1].metric(
                 "Share of voice (own brands)",
                 f"{own['share_of_voice'].sum():.1f}%",
-                help="Own-brand mentions / mentions of every chosen brand x 100.",
+                change.points(
+                    own["share_of_voice"].sum(),
+                    own_before["share_of_voice"].sum() if not own_before.empty else None,
+                ),
+                help=f"Own-brand mentions / mentions of every chosen brand x 100. {against}",
             )
             net = own.set_index("brand")["net_sentiment"].get(focus)
             columns[2].metric(
                 f"Net sentiment ({focus})",
                 "n/a" if net is None else f"{net:+.1f}",
-                help="(positive - negative) / scored mentions x 100.",
+                change.points(net, own_before.set_index("brand")["net_sentiment"].get(focus)),
+                help=f"(positive - negative) / scored mentions x 100. {against}",
             )
     columns[3].metric(
         "Alert episodes",
         "n/a" if alerts is None else f"{len(alerts):,}",
-        help="Crises and launch peaks whose window overlaps the period.",
+        change.count(
+            None if alerts is None else len(alerts),
+            None if alerts_before is None else len(alerts_before),
+        ),
+        delta_color="inverse",
+        help=f"Crises and launch peaks whose window overlaps the period. {against}",
     )
 
 with states.section("Mentions over time"):

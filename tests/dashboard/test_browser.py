@@ -258,7 +258,8 @@ def test_page_shows_its_title_and_a_drawn_chart_without_errors(tour, path, title
         table = tour.locator('[data-testid="stDataFrame"]').first.bounding_box()
         assert table["width"] > 300 and table["height"] > 60
     else:
-        canvas = tour.locator(CHART).filter(visible=True).first.bounding_box()
+        charts = tour.locator(f'[data-testid="stVegaLiteChart"] :is({CHART})')  # not sparklines
+        canvas = charts.filter(visible=True).first.bounding_box()
         assert canvas["width"] > 300 and canvas["height"] > 150
     no_errors(tour)
     # Admin's navigation lists every section, and every page has the freshness panel.

@@ -1,0 +1,44 @@
+"""Headline figures say their change against the previous period of the same length."""
+
+from datetime import date
+
+import pytest
+
+from dashboard.components import change
+from dashboard.data.session import Filters
+from tests.dashboard.test_pages import run_page
+
+
+def test_the_previous_period_has_the_same_length_and_ends_the_day_before():
+    quarter = Filters("db", date(2026, 8, 1), date(2026, 10, 31))
+    assert (quarter.previous().start, quarter.previous().end) == (
+        date(2026, 5, 1),
+        date(2026, 7, 31),
+    )
+    assert quarter.previous().period.days == quarter.period.days == 92
+
+
+@pytest.mark.parametrize(
+    ("function", "now", "before", "said"),
+    [
+        (change.percent, 120, 100, "+20%"),
+        (change.percent, 80, 100, "-20%"),
+        (change.percent, 5, 0, None),  # nothing to compare with: no delta, not "+inf%"
+        (change.points, 57.5, 55.4, "+2.1 pts"),
+        (change.points, 10.0, None, None),
+        (change.count, 2, 3, "-1"),
+    ],
+)
+def test_a_change_is_said_as_people_read_it(function, now, before, said):
+    assert function(now, before) == said
+
+
+def test_brand_conversations_headline_shows_change_and_a_sparkline(analysed_db, monkeypatch):
+    app = run_page("brand_conversations", analysed_db, monkeypatch)
+
+    metrics = {m.label: m for m in app.metric}
+    mentions = metrics["Mentions"]
+    assert mentions.delta is not None and mentions.delta[0] in "+-"
+    assert mentions.proto.chart_data  # the daily mentions behind the figure
+    assert "against the 92 days before" in mentions.help
+    assert metrics["Share of voice (own brands)"].delta.endswith(" pts")
