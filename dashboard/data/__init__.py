@@ -22,6 +22,7 @@ from dashboard.data.cache import QUERIES, TTL_SECONDS, query, refresh, warehouse
 from dashboard.data.executive import (
     EVER,
     kpis,
+    kpis_with_trend,
     maturity_answers,
     maturity_history,
     maturity_questions,
@@ -119,6 +120,7 @@ __all__ = [
     "internal_series",
     "internal_summary",
     "kpis",
+    "kpis_with_trend",
     "maturity_answers",
     "maturity_history",
     "maturity_questions",

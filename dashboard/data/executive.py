@@ -125,3 +125,21 @@ def roi_assumptions(db: str) -> pd.DataFrame:
 def kpis(f: Filters) -> pd.DataFrame:
     """The KPI scorecard read from the stored roll-ups, with its traffic lights."""
     return query("kpis_from_rollups", f.db, f.start, f.end, session.settings().kpi_targets)
+
+
+def kpis_with_trend(f: Filters, periods: int = 6) -> pd.DataFrame:
+    """The scorecard with each KPI's ``change`` (points against the previous period of the same
+    length, NaN with nothing to compare with) and ``trend`` (its values over the last ``periods``
+    such periods that have data, oldest first). Each period is one cached read of roll-ups."""
+    views = [f]
+    for _ in range(periods - 1):
+        views.append(views[-1].previous())
+    cards = [kpis(view).set_index("kpi")["value"] for view in reversed(views)]
+    history = pd.concat(cards, axis=1, keys=range(periods))
+    scorecard = kpis(f)
+    before = scorecard["kpi"].map(history[periods - 2]) if periods > 1 else None
+    return scorecard.assign(
+        change=(scorecard["value"] - before).round(1) if before is not None else None,
+        # Periods without data are left out of the line rather than drawn as gaps.
+        trend=scorecard["kpi"].map(lambda kpi: [float(v) for v in history.loc[kpi].dropna()]),
+    )

@@ -8,7 +8,7 @@ change costs milliseconds whatever the number of mentions.
 import streamlit as st
 
 from dashboard import auth, data, report
-from dashboard.components import executive_charts, states
+from dashboard.components import change, executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import table
@@ -17,22 +17,40 @@ st.title("KPI scorecard")
 filters = sidebar_filters(with_brands=False)
 
 with states.section("KPIs"):
-    scorecard = data.kpis(filters)
+    scorecard = data.kpis_with_trend(filters)
     chart_with_summary(*executive_charts.kpi_traffic_lights(scorecard))
+    span = "day" if filters.period.days == 1 else f"{filters.period.days:,} days"
+    shown = scorecard.assign(
+        change=scorecard["change"].map(lambda v: change.points(v, 0.0) or "n/a")
+    )
     table(
-        scorecard,
+        shown[["kpi", "value", "target", "status", "change", "trend", "definition"]],
         "kpi scorecard",
         column_config={
             "kpi": "KPI",
-            "value": st.column_config.NumberColumn("Value (%)", format="%.1f"),
+            "value": st.column_config.NumberColumn("Actual (%)", format="%.1f"),
             "target": st.column_config.NumberColumn("Target (%)", format="%.1f"),
             "status": "Status",
-            "met": "Met",
-            "numerator": "Numerator",
-            "denominator": "Denominator",
+            "change": st.column_config.TextColumn(
+                "Change", help=f"Against the {span} before the chosen dates."
+            ),
+            "trend": st.column_config.LineChartColumn(
+                "Trend", help=f"The last six periods of {span}, this one last."
+            ),
             "definition": "Definition",
         },
     )
+    with st.expander("Details for analysts"):
+        table(
+            scorecard[["kpi", "met", "numerator", "denominator"]],
+            "kpi scorecard details",
+            column_config={
+                "kpi": "KPI",
+                "met": "Met",
+                "numerator": st.column_config.NumberColumn("Numerator", format="localized"),
+                "denominator": st.column_config.NumberColumn("Denominator", format="localized"),
+            },
+        )
     st.caption(
         "Targets come from the [kpi_targets] section of the configuration file; “near” "
         "is less than 5 points below the target."

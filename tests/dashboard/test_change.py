@@ -42,3 +42,28 @@ def test_brand_conversations_headline_shows_change_and_a_sparkline(analysed_db, 
     assert mentions.proto.chart_data  # the daily mentions behind the figure
     assert "against the 92 days before" in mentions.help
     assert metrics["Share of voice (own brands)"].delta.endswith(" pts")
+
+
+def test_kpi_rows_show_target_actual_change_and_a_trend(internal_db, monkeypatch):
+    from analysis.kpis import kpi_scorecard_from_rollups
+    from analysis.period import Period
+    from socialpulse.config import load_settings
+    from socialpulse.warehouse import open_warehouse
+
+    app = run_page("kpi_scorecard", internal_db, monkeypatch, {"period": "quarter"})
+
+    shown, details = app.dataframe[0].value.set_index("kpi"), app.dataframe[1].value
+    assert list(shown.columns) == ["value", "target", "status", "change", "trend", "definition"]
+    assert list(details.columns) == ["kpi", "met", "numerator", "denominator"]  # for analysts
+    targets = load_settings().kpi_targets
+    with open_warehouse(internal_db, read_only=True) as con:
+        before = kpi_scorecard_from_rollups(
+            con, Period(date(2026, 5, 1), date(2026, 7, 31)), targets
+        ).set_index("kpi")
+    share = "Share of voice"
+    difference = shown.loc[share, "value"] - before.loc[share, "value"]
+    assert shown.loc[share, "change"] == f"{difference:+.1f} pts"
+    assert not shown["change"].isna().any()  # "n/a" where there is nothing before, never None
+    assert 2 <= len(shown.loc[share, "trend"]) <= 6  # the periods with data of the last six
+    assert shown.loc[share, "trend"][-1] == shown.loc[share, "value"]
+    assert shown.loc[share, "trend"][-2] == before.loc[share, "value"]
