@@ -76,12 +76,19 @@ def maturity_trend(history: pd.DataFrame) -> tuple[alt.Chart, str]:
 
 def roi_range(report: dict) -> tuple[alt.LayerChart, str]:
     """ROI % of the low, base and high scenarios, around zero."""
-    frame = pd.DataFrame([{"scenario": case, **report["scenarios"][case]} for case in SCENARIOS])
+    frame = pd.DataFrame(
+        [{"scenario": case.capitalize(), **report["scenarios"][case]} for case in SCENARIOS]
+    )
     bars = (
         alt.Chart(frame, title="ROI: low, base and high scenarios")
         .mark_bar()
         .encode(
-            x=alt.X("scenario:N", title=None, sort=list(SCENARIOS)),
+            x=alt.X(
+                "scenario:N",
+                title=None,
+                sort=[case.capitalize() for case in SCENARIOS],
+                axis=alt.Axis(labelAngle=0),  # three short names: read level, not rotated
+            ),
             y=alt.Y("roi_pct:Q", title="ROI (%)"),
             color=alt.condition("datum.roi_pct >= 0", alt.value("#2e7d32"), alt.value("#c62828")),
             tooltip=[

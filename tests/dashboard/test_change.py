@@ -67,3 +67,15 @@ def test_kpi_rows_show_target_actual_change_and_a_trend(internal_db, monkeypatch
     assert 2 <= len(shown.loc[share, "trend"]) <= 6  # the periods with data of the last six
     assert shown.loc[share, "trend"][-1] == shown.loc[share, "value"]
     assert shown.loc[share, "trend"][-2] == before.loc[share, "value"]
+
+
+def test_the_roi_scenarios_read_level_and_capitalised():
+    from dashboard.components.executive_charts import roi_range
+
+    scenarios = {
+        case: {"roi_pct": pct, "benefits": 1.0, "costs": 1.0, "rule": ""}
+        for case, pct in (("low", -96.0), ("base", -56.0), ("high", 156.0))
+    }
+    chart, _ = roi_range({"scenarios": scenarios, "payback_months": None, "period": {"days": 92}})
+    x = chart.to_dict()["layer"][0]["encoding"]["x"]
+    assert (x["sort"], x["axis"]["labelAngle"]) == (["Low", "Base", "High"], 0)
