@@ -156,6 +156,7 @@ def summarise(as_of: date, criteria: list[dict]) -> dict:
         "current_stage": current,
         "current_stage_name": STAGES[current - 1][1] if current else None,
         "next_stage": next_stage,
+        "next_stage_name": STAGES[next_stage - 1][1] if next_stage else None,
         "blocking": blocking,
         "peer_band": peer_band(current),
         "criteria": criteria,

@@ -102,7 +102,8 @@ def build_report(f: Filters, now: datetime | None = None) -> str:
         _stage_rows(card),
         "</table>",
         (
-            f"<p class='summary'>Blocking stage {card['next_stage']}:</p><ul class='summary'>"
+            f"<p class='summary'>Blocking stage {card['next_stage']} · "
+            f"{html.escape(card['next_stage_name'] or '')}:</p><ul class='summary'>"
             f"{blocking}</ul>"
             if blocking
             else ""

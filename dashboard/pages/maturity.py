@@ -53,7 +53,11 @@ if card is not None:
         columns[0].metric(
             "Current stage", f"{card['current_stage']} · {card['current_stage_name'] or 'none yet'}"
         )
-        columns[1].metric("Next stage", card["next_stage"] or "all reached")
+        next_stage = card["next_stage"]
+        columns[1].metric(
+            "Next stage",
+            f"{next_stage} · {card['next_stage_name']}" if next_stage else "all reached",
+        )
         band = card["peer_band"]
         columns[2].metric(
             "Peer band",
@@ -71,17 +75,20 @@ if card is not None:
             st.write("Nothing: every stage is reached.")
         blocking = pd.DataFrame(
             [
-                {
-                    "criterion": b["id"],
-                    "description": b["description"],
-                    "source": b["source"],
-                    "score": b["score"],
-                }
+                {"description": b["description"], "source": b["source"], "score": b["score"]}
                 for b in card["blocking"]
             ]
         )
         if len(blocking):
-            table(blocking, "blocking criteria")
+            table(
+                blocking,
+                "blocking criteria",
+                column_config={
+                    "description": "Criterion",
+                    "source": "Measured from",
+                    "score": st.column_config.NumberColumn("Score (0 to 1)", format="%.2f"),
+                },
+            )
 
 with states.section("Trend"):
     st.subheader("Trend by month")

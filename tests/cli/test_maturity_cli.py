@@ -19,6 +19,7 @@ KEYS = {
     "current_stage",
     "current_stage_name",
     "next_stage",
+    "next_stage_name",
     "blocking",
     "peer_band",
     "criteria",

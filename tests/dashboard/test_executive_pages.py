@@ -225,6 +225,11 @@ def test_maturity_page_shows_stage_scores_and_what_blocks(internal_db, monkeypat
     blocking = app.dataframe[0].value
     assert len(blocking) > 0 and (blocking["score"] < 1).all()
     assert f"stage {int(bars['reached'].sum()) + 1} is blocked by" in summaries(app)[0]
+    next_stage = {m.label: m.value for m in app.metric}["Next stage"]
+    assert (
+        next_stage
+        == f"{int(bars['reached'].sum()) + 1} · {bars.loc[int(bars['reached'].sum()) + 1, 'name']}"
+    )
 
 
 def test_a_questionnaire_answer_is_stored_audited_and_counted(db_copy, internal_db, monkeypatch):
@@ -233,6 +238,12 @@ def test_a_questionnaire_answer_is_stored_audited_and_counted(db_copy, internal_
     blocking = app.dataframe[0].value
     question = blocking[blocking["source"] == "questionnaire"].iloc[0]
     assert question["score"] < 1
+    assert not blocking["description"].str.contains(r"^\w+\.\w+$").any()  # no raw ids shown
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        question["criterion"] = con.execute(
+            "SELECT DISTINCT criterion_id FROM maturity_scores WHERE description = ?",
+            [question["description"]],
+        ).fetchall()[0][0]
     app.selectbox(key="maturity_question").set_value(question["criterion"]).run()
     app.segmented_control(key="maturity_answer").set_value("yes")
     app.text_input(key="maturity_note").set_value("agreed at the board")
@@ -252,8 +263,8 @@ def test_a_questionnaire_answer_is_stored_audited_and_counted(db_copy, internal_
     assert stored == [("yes", "admin-user", "agreed at the board")]
     assert audited == [("admin-user", "admin", question["criterion"], "yes")]
     still_blocking = app.dataframe[0].value
-    assert question["criterion"] not in set(
-        still_blocking.loc[still_blocking["score"] < 1, "criterion"]
+    assert question["description"] not in set(
+        still_blocking.loc[still_blocking["score"] < 1, "description"]
     )
 
 
