@@ -34,9 +34,10 @@ import praw
 import prawcore
 import requests
 from praw.exceptions import PRAWException
-from praw.models import Submission
+from praw.models import Comment, Submission
 
 from collectors.base import Collector, Page, Rows
+from collectors.owned import mark_owned
 from collectors.reddit_rows import GONE, item_problem, reddit_to_rows, to_item
 from collectors.registry import register
 from socialpulse.config import Brand, Settings
@@ -123,6 +124,7 @@ class RedditCollector(Collector):
         limit: int = 100,
         attempts: int = 3,
         session: requests.Session | None = None,
+        owned: list[str] | None = None,
     ) -> None:
         self.query = search_query(brands)
         self.targets = [Target(f"r/{sub}", sub, listing=True) for sub in subreddits] or (
@@ -131,6 +133,7 @@ class RedditCollector(Collector):
         self.limit = limit
         self.attempts = attempts
         self.session = session
+        self.owned = list(owned or [])  # the brand's own usernames, marked as owned authors
 
     def fetch(self, cursors: Mapping[str, str | None]) -> Iterator[Page]:
         reddit = self._reddit()
@@ -202,10 +205,7 @@ class RedditCollector(Collector):
             listings.append(subreddit.new(limit=self.limit))
         submissions: dict[str, Submission] = {}
         for listing in listings:
-            for submission in listing:
-                created = vars(submission).get("created_utc")  # vars: no lazy fetch
-                if cursor is not None and isinstance(created, int | float) and created < cursor:
-                    break  # sorted by new: the rest is older still
+            for submission in newer_than(listing, cursor):
                 submissions.setdefault(submission.id, submission)
         items: list[dict[str, Any]] = []
         failed: list[tuple[Submission, str]] = []
@@ -240,7 +240,16 @@ class RedditCollector(Collector):
         return [to_item(submission), *(to_item(comment) for comment in comments)], failure
 
     def to_rows(self, page: Page) -> Rows:
-        return reddit_to_rows(page.payload, page.fetched_at)
+        return mark_owned(reddit_to_rows(page.payload, page.fetched_at), self.owned)
+
+
+def newer_than(listing: Iterable[Submission | Comment], cursor: float | None) -> Iterator:
+    """The items of a listing sorted by new, down to the first one older than ``cursor``."""
+    for thing in listing:
+        created = vars(thing).get("created_utc")  # vars: no lazy fetch
+        if cursor is not None and isinstance(created, int | float) and created < cursor:
+            return  # sorted by new: the rest is older still
+        yield thing
 
 
 def items_page(
@@ -296,4 +305,5 @@ def _usable(items: list[dict[str, Any]], cursor: float | None) -> tuple[list[dic
 
 @register("reddit")
 def build_reddit(settings: Settings) -> RedditCollector:
-    return RedditCollector(settings.sources.subreddits, settings.brands)
+    owned = [settings.sources.reddit_account] if settings.sources.reddit_account else []
+    return RedditCollector(settings.sources.subreddits, settings.brands, owned=owned)

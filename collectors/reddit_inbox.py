@@ -5,8 +5,9 @@ password (``REDDIT_PASSWORD``) for ``[sources] reddit_account``. Two keys, ``u/<
 (``inbox.mentions()``) and ``u/<name> comments`` (its comments, newest first), each with the
 newest ``created_utc`` as its cursor, read again at ``>=``. A mention arrives without its
 submission's id: it is derived from the mention's ``context`` link, so the mention joins its
-thread. The account's comments are marked as owned: a comment replying to a mention is the
-brand's answer in response rate and time. Failures are one line each, as for the subreddits.
+thread. The account is marked as owned, as the subreddit collector marks it too: its comment
+replying to a mention is the brand's answer in response rate and time. Failures are one line
+each, as for the subreddits.
 """
 
 from __future__ import annotations
@@ -16,12 +17,9 @@ from collections.abc import Iterator, Mapping
 from datetime import datetime
 from functools import partial
 
-from praw.models.listing.generator import ListingGenerator
-
-from collectors.base import Page, Rows
-from collectors.owned import mark_owned
-from collectors.reddit import CredentialsRejected, RedditCollector, _now, items_page
-from collectors.reddit_rows import reddit_to_rows, to_item
+from collectors.base import Page
+from collectors.reddit import CredentialsRejected, RedditCollector, _now, items_page, newer_than
+from collectors.reddit_rows import to_item
 from collectors.registry import register
 from socialpulse.config import Settings
 
@@ -42,7 +40,7 @@ class RedditInboxCollector(RedditCollector):
     rejected = REJECTED_LOGIN
 
     def __init__(self, account: str | None, limit: int = 100, **options) -> None:
-        super().__init__([], [], limit, **options)
+        super().__init__([], [], limit, owned=[account] if account else [], **options)
         self.account = account
 
     def fetch(self, cursors: Mapping[str, str | None]) -> Iterator[Page]:
@@ -66,17 +64,8 @@ class RedditInboxCollector(RedditCollector):
                 return
 
     def _read(self, key: str, listing, cursor: float | None, fetched_at: datetime) -> Page:
-        items = []
-        generator: ListingGenerator = listing()
-        for comment in generator:
-            created = vars(comment).get("created_utc")  # vars: no lazy fetch
-            if cursor is not None and isinstance(created, int | float) and created < cursor:
-                break  # newest first: the rest is older still
-            items.append(to_item(comment))
+        items = [to_item(comment) for comment in newer_than(listing(), cursor)]
         return items_page(key, items, cursor, fetched_at, [], listed="t1", account=self.account)
-
-    def to_rows(self, page: Page) -> Rows:
-        return mark_owned(reddit_to_rows(page.payload, page.fetched_at), [self.account or ""])
 
 
 @register("reddit-mentions")

@@ -9,6 +9,7 @@ import pytest
 
 from analysis.period import Period
 from analysis.response import response_performance
+from collectors.base import Page
 from collectors.reddit_inbox import NO_ACCOUNT, RedditInboxCollector
 from collectors.registry import build, names
 from collectors.runner import run_collector
@@ -130,3 +131,32 @@ def test_without_an_account_configured_the_run_says_so(empty_db):
     summary = run_collector(empty_db, RedditInboxCollector(None), RULES)
 
     assert (summary.status, summary.errors) == ("partial", [NO_ACCOUNT])
+
+
+def test_the_subreddit_collector_marks_the_brands_account_too():
+    subreddits = build("reddit", SETTINGS)
+    page = Page(
+        "r/CampingGear",
+        datetime(2024, 6, 1, 12),
+        payload={
+            "subreddit": "CampingGear",
+            "items": [
+                {
+                    "kind": "t1",
+                    "data": {
+                        "id": "l7h4c9d",
+                        "subreddit": "CampingGear",
+                        "author": "NorthwindOutfitters",
+                        "body": "We will send a new zip.",
+                        "link_id": "t3_1d5k2ab",
+                        "parent_id": "t1_l7h2k1a",
+                        "created_utc": 1717234200.0,
+                    },
+                }
+            ],
+        },
+    )
+
+    authors = subreddits.to_rows(page)["authors"]
+
+    assert authors[["handle", "is_owned"]].values.tolist() == [["NorthwindOutfitters", True]]
