@@ -128,18 +128,17 @@ def kpis(f: Filters) -> pd.DataFrame:
 
 
 def kpis_with_trend(f: Filters, periods: int = 6) -> pd.DataFrame:
-    """The scorecard with each KPI's ``change`` (points against the previous period of the same
-    length, NaN with nothing to compare with) and ``trend`` (its values over the last ``periods``
-    such periods that have data, oldest first). Each period is one cached read of roll-ups."""
+    """The scorecard with each KPI's ``previous`` value (the period of the same length before,
+    NaN without data) and ``trend`` (its values over the last ``periods`` such periods that have
+    data, oldest first). Each period is one cached read of roll-ups."""
     views = [f]
-    for _ in range(periods - 1):
+    for _ in range(max(periods, 2) - 1):
         views.append(views[-1].previous())
-    cards = [kpis(view).set_index("kpi")["value"] for view in reversed(views)]
-    history = pd.concat(cards, axis=1, keys=range(periods))
     scorecard = kpis(f)
-    before = scorecard["kpi"].map(history[periods - 2]) if periods > 1 else None
+    values = [kpis(view).set_index("kpi")["value"] for view in reversed(views[1:])]
+    history = pd.concat([*values, scorecard.set_index("kpi")["value"]], axis=1)
     return scorecard.assign(
-        change=(scorecard["value"] - before).round(1) if before is not None else None,
+        previous=scorecard["kpi"].map(values[-1]),
         # Periods without data are left out of the line rather than drawn as gaps.
         trend=scorecard["kpi"].map(lambda kpi: [float(v) for v in history.loc[kpi].dropna()]),
     )

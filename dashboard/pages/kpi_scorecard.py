@@ -21,7 +21,10 @@ with states.section("KPIs"):
     chart_with_summary(*executive_charts.kpi_traffic_lights(scorecard))
     span = "day" if filters.period.days == 1 else f"{filters.period.days:,} days"
     shown = scorecard.assign(
-        change=scorecard["change"].map(lambda v: change.points(v, 0.0) or "n/a")
+        change=[
+            change.points(now, before) or "n/a"
+            for now, before in zip(scorecard["value"], scorecard["previous"], strict=True)
+        ]
     )
     table(
         shown[["kpi", "value", "target", "status", "change", "trend", "definition"]],
@@ -32,7 +35,7 @@ with states.section("KPIs"):
             "target": st.column_config.NumberColumn("Target (%)", format="%.1f"),
             "status": "Status",
             "change": st.column_config.TextColumn(
-                "Change", help=f"Against the {span} before the chosen dates."
+                "Change", help=change.against(filters.period.days)
             ),
             "trend": st.column_config.LineChartColumn(
                 "Trend", help=f"The last six periods of {span}, this one last."
