@@ -20,7 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Download, Page, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -215,6 +215,15 @@ def brands_chosen(page: Page) -> list[str]:
     )
 
 
+def download(page: Page, button: str) -> Download:
+    """Press the first download button named ``button`` (exactly) and wait for its file, which
+    must have arrived whole."""
+    with page.expect_download(timeout=60_000) as started:
+        page.get_by_role("button", name=button, exact=True).first.click()
+    assert started.value.failure() is None
+    return started.value
+
+
 def go_to(page: Page, title: str) -> None:
     """Open a page through the sidebar navigation, as a user does (the session stays)."""
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name=title).click()
@@ -288,14 +297,11 @@ def test_the_report_downloads_as_one_self_contained_html_file(tour, internal_db,
 
     go_to(tour, "KPI scorecard")
     settle(tour, "KPI scorecard")
-    with tour.expect_download(timeout=60_000) as started:
-        tour.get_by_role("button", name="Download the report").click()
-    download = started.value
-    assert download.failure() is None
+    report = download(tour, "Download the report")
     # The sidebar's default is the last quarter with data.
-    assert download.suggested_filename == "socialpulse-report-2026-08-01-to-2026-10-31.html"
-    saved = SCREENSHOTS.parent / download.suggested_filename
-    download.save_as(saved)
+    assert report.suggested_filename == "socialpulse-report-2026-08-01-to-2026-10-31.html"
+    saved = SCREENSHOTS.parent / report.suggested_filename
+    report.save_as(saved)
     html = saved.read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
     # Self-contained: nothing to fetch when it is opened.
@@ -316,7 +322,7 @@ def test_the_report_downloads_as_one_self_contained_html_file(tour, internal_db,
         with duckdb.connect(str(served_db), read_only=True) as con:
             exports = con.execute(
                 "SELECT actor, role FROM audit_log WHERE action = 'export' AND target = ?",
-                [download.suggested_filename],
+                [report.suggested_filename],
             ).fetchall()
         if exports:
             break

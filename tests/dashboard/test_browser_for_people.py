@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.dashboard import test_browser as shared
-from tests.dashboard.test_browser import no_errors, settle, sign_in
+from tests.dashboard.test_browser import download, no_errors, settle, sign_in
 
 pytestmark = pytest.mark.browser
 # The served demo, its server and the browser, one of each for this module.
@@ -34,13 +34,10 @@ def test_the_mentions_download_holds_every_match_not_the_page_on_screen(server, 
     assert total > 25  # more than one page of the list
     assert page.get_by_text(f"The downloads hold all {total:,} mentions.").count() == 1
 
-    with page.expect_download(timeout=60_000) as started:
-        page.get_by_role("button", name="CSV", exact=True).first.click()
-    download = started.value
+    mentions = download(page, "CSV")
 
-    assert download.failure() is None
-    assert download.suggested_filename == "socialpulse-mentions.csv"
-    rows = list(csv.DictReader(io.StringIO(Path(download.path()).read_text(encoding="utf-8"))))
+    assert mentions.suggested_filename == "socialpulse-mentions.csv"
+    rows = list(csv.DictReader(io.StringIO(Path(mentions.path()).read_text(encoding="utf-8"))))
     assert len(rows) == total
     assert len({row["post_id"] for row in rows}) == total
     assert {row["platform"] for row in rows} <= {"X", "Reddit", "News & blogs"}
@@ -53,12 +50,9 @@ def test_an_executive_downloads_the_executive_report(server, visitor):
     sign_in(page, "executive")
     settle(page, "KPI scorecard")
 
-    with page.expect_download(timeout=60_000) as started:
-        page.get_by_role("button", name="Download the report").click()
-    download = started.value
+    report = download(page, "Download the report")
 
-    assert download.failure() is None
-    html = Path(download.path()).read_text(encoding="utf-8")
+    html = Path(report.path()).read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<th>KPI</th>" in html
     # Raw tables stay with the roles that may export them.
     assert page.get_by_role("button", name="CSV", exact=True).count() == 0
@@ -137,11 +131,9 @@ def test_a_label_means_one_figure_on_the_kpi_scorecard_and_internal_engagement(s
     page.goto(f"{server}/kpi_scorecard")
     sign_in(page, "admin")
     settle(page, "KPI scorecard")
-    with page.expect_download(timeout=60_000) as started:
-        page.get_by_role("button", name="CSV", exact=True).first.click()
     kpis = {
         row["kpi"]: float(row["value"])
-        for row in csv.DictReader(io.StringIO(Path(started.value.path()).read_text()))
+        for row in csv.DictReader(io.StringIO(Path(download(page, "CSV").path()).read_text()))
         if row["value"]
     }
     page.get_by_test_id("stSidebarNavItems").get_by_role("link", name="Internal engagement").click()
