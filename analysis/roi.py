@@ -86,6 +86,26 @@ LINES: tuple[Line, ...] = (
     ),
 )
 
+# What each factor is called where people read a formula (the ids stay in ``formula``).
+FACTOR_NAMES = {
+    "licence_per_seat_month": "Licence per seat and month",
+    "seats": "Seats",
+    "months": "Months",
+    "tools_per_month": "Tools per month",
+    "staff_hours_per_month": "Staff hours per month",
+    "hourly_rate": "Hourly rate",
+    "training_one_off": "Training (one-off)",
+    "cost_per_ticket": "Cost per support ticket",
+    "minutes_saved_per_answer": "Minutes saved per answer",
+    "hires_per_year": "Hires per year",
+    "saving_per_hire": "Saving per hire",
+    "attributed_revenue_per_month": "Attributed revenue per month",
+    "cpm": "Cost per 1,000 reach (CPM)",
+    "answered_mentions": "Answered mentions",
+    "questions_answered": "Questions answered",
+    "potential_reach": "Potential reach",
+}
+
 VOLUMES = {
     "answered_mentions": (
         "mentions",
@@ -110,12 +130,14 @@ def assumptions(con: duckdb.DuckDBPyConnection, settings: Settings) -> pd.DataFr
     """The assumptions in force, each with its unit, the lines that use it and its source, so a
     reader can check the inputs beside the result."""
     used_in = {
-        name: ", ".join(line.name for line in LINES if name in line.factors) for name in ASSUMPTIONS
+        name: ", ".join(line.label for line in LINES if name in line.factors)
+        for name in ASSUMPTIONS
     }
     frame = pd.DataFrame.from_dict(in_force(con, settings), orient="index")
     frame.index.name = "name"
     frame = frame.reset_index()
-    frame.insert(5, "used_in", frame["name"].map(used_in))
+    frame.insert(1, "label", frame["name"].map(FACTOR_NAMES))
+    frame.insert(6, "used_in", frame["name"].map(used_in))
     return frame
 
 
@@ -187,12 +209,22 @@ def _number(value: float) -> str:
     return f"{int(value)}" if float(value).is_integer() else f"{round(value, 4)}"
 
 
+def _spelled(value: float) -> str:
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
+
+
 def _describe(line: Line, inputs: dict[str, dict], value: float) -> dict:
-    parts = " x ".join(_number(inputs[f].get("base", inputs[f].get("value"))) for f in line.factors)
+    """The formula twice: with the factors' ids and exact inputs (for a reader checking the
+    sum), and in words with rounded inputs (for the page and the report)."""
+    bases = [inputs[f].get("base", inputs[f].get("value")) for f in line.factors]
     divide = f" / {line.divisor:g}" if line.divisor != 1 else ""
+    words = " × ".join(FACTOR_NAMES[f] for f in line.factors)
     return {
         "formula": " x ".join(line.factors) + divide,
-        "calculation": f"{parts}{divide} = {value:,.2f}",
+        "calculation": " x ".join(map(_number, bases)) + f"{divide} = {value:,.2f}",
+        "in_words": f"{words}{divide.replace('/', '÷')} = "
+        + " × ".join(map(_spelled, bases))
+        + f"{divide.replace('/', '÷')} = {_spelled(round(value, 2))}",
     }
 
 

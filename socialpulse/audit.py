@@ -15,25 +15,28 @@ from datetime import UTC, datetime
 import duckdb
 import pandas as pd
 
-ACTIONS: tuple[str, ...] = (
-    "login",
-    "login_failed",
-    "logout",
-    "page_view",
-    "export",
-    "search",
-    "sentiment_correction",
-    "questionnaire_answer",
-    "roi_edit",
-    "user_add",
-    "user_remove",
-    "user_list",
-    "archive",
-    "restore",
-    "hold_add",
-    "hold_release",
-    "erase",
-)
+# Every action the log records, and what it is called where people read the log.
+ACTION_NAMES: dict[str, str] = {
+    "login": "Signed in",
+    "login_failed": "Sign-in refused",
+    "logout": "Signed out",
+    "page_view": "Opened a page",
+    "export": "Downloaded",
+    "search": "Searched",
+    "sentiment_correction": "Corrected a sentiment",
+    "questionnaire_answer": "Answered the maturity questionnaire",
+    "roi_edit": "Changed an ROI assumption",
+    "alert_update": "Updated an alert",
+    "user_add": "Added a user",
+    "user_remove": "Removed a user",
+    "user_list": "Listed the users",
+    "archive": "Archived posts",
+    "restore": "Restored posts",
+    "hold_add": "Placed a legal hold",
+    "hold_release": "Released a legal hold",
+    "erase": "Erased a person's data",
+}
+ACTIONS: tuple[str, ...] = tuple(ACTION_NAMES)
 
 
 def default_actor() -> str:

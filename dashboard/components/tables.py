@@ -5,12 +5,14 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
+from functools import reduce
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
 from dashboard import auth
+from dashboard.components import columns
 
 
 def _is_list(value: object) -> bool:
@@ -109,3 +111,41 @@ def duration_text(minutes: float | None) -> str:
         return f"{hours} h {rest} min" if rest else f"{hours} h"
     days, hours = divmod(hours, 24)
     return f"{days} days {hours} h" if hours else f"{days} days"
+
+
+def series_table(
+    series: dict[str, tuple[pd.DataFrame, Callable[[float], str]]],
+    name: str,
+    grain: str = "week",
+    group: str = "Group",
+) -> None:
+    """Stored weekly or monthly series side by side as people read them: one row per period and
+    group, one column per figure (its label the key, spelled by its function); the numerators
+    and denominators behind each figure stay in a "Details for analysts" expander."""
+    keys = ["period_start", "segment_value"]
+    parts = [
+        frame[[*keys, "value"]].rename(columns={"value": label})
+        for label, (frame, _) in series.items()
+    ]
+    wide = reduce(lambda left, right: left.merge(right, on=keys, how="outer"), parts)
+    wide = wide.sort_values(keys).reset_index(drop=True)
+    for label, (_, spell) in series.items():
+        wide[label] = columns.as_text(wide[label], spell)
+    period = columns.week() if grain == "week" else columns.month()
+    config = {"period_start": period, "segment_value": group}
+    table(wide, name, column_config=config)
+    with st.expander("Details for analysts"):
+        details = pd.concat(
+            [frame.assign(figure=label) for label, (frame, _) in series.items()], ignore_index=True
+        )
+        table(
+            details[["figure", *keys, "numerator", "denominator", "value"]],
+            f"{name} details",
+            column_config={
+                "figure": "Figure",
+                **config,
+                "numerator": columns.count("Numerator"),
+                "denominator": columns.count("Denominator"),
+                "value": st.column_config.NumberColumn("Value", format="%.2f"),
+            },
+        )

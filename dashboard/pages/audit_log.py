@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 
 from dashboard import auth, data
-from dashboard.components import states
+from dashboard.components import columns, states
 from dashboard.components.filters import freshness_sidebar
 from dashboard.components.tables import table
 from socialpulse import audit
@@ -28,7 +28,12 @@ today = datetime.now(UTC).date()
 chosen = left.date_input("From - to (UTC)", (today - timedelta(days=30), today), key="audit_range")
 actor = middle.text_input("Who", key="audit_actor", placeholder="any user").strip() or None
 action = right.selectbox(
-    "Action", audit.ACTIONS, index=None, key="audit_action", placeholder="any action"
+    "Action",
+    audit.ACTIONS,
+    index=None,
+    key="audit_action",
+    placeholder="any action",
+    format_func=audit.ACTION_NAMES.get,
 )
 start, end = (chosen[0], chosen[-1]) if chosen else (today, today)
 
@@ -42,11 +47,11 @@ with states.section("Audit log"):
             f"{len(events):,} events from {start:%d %b %Y} to {end:%d %b %Y}, newest first{latest}."
         )
         table(
-            events,
+            columns.filled(events.assign(action=events["action"].map(audit.ACTION_NAMES))),
             "audit log",
             column_config={
                 "event_id": "Event",
-                "occurred_at": st.column_config.DatetimeColumn("When (UTC)"),
+                "occurred_at": columns.moment(),
                 "actor": "Who",
                 "role": "Role",
                 "action": "Action",

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import states
+from dashboard.components import columns, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import table
@@ -77,12 +77,23 @@ with states.section("Experts"):
                 )
             chart_with_summary(*_score_chart(experts, text.strip()))
             shown = experts.assign(
-                evidence=experts["evidence"].map(
-                    lambda items: [f"{e['post_id']}: {e['snippet']}" for e in items]
-                )
+                evidence=experts["evidence"].map(lambda items: [e["snippet"] for e in items])
             )
             table(
-                shown,
+                columns.filled(shown),
                 "experts",
-                column_config={"score": st.column_config.NumberColumn("Score", format="%.1f")},
+                column_config={
+                    "person_id": None,
+                    "person": columns.text(
+                        "Person", help="Pseudonymised at import: the same person on every page."
+                    ),
+                    "department": "Department",
+                    "location": "Location",
+                    "score": columns.score("Score", "%.1f"),
+                    "posts": columns.count("Posts"),
+                    "replies_received": columns.count("Replies received"),
+                    "reactions_received": columns.count("Reactions received"),
+                    "answers": columns.count("Questions answered"),
+                    "evidence": st.column_config.ListColumn("What they wrote", width="large"),
+                },
             )

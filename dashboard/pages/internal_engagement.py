@@ -12,10 +12,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import internal_charts, states
+from dashboard.components import columns, internal_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
-from dashboard.components.tables import table
+from dashboard.components.tables import duration_text, series_table, table
 
 BREAKDOWNS = {
     "all": "Everyone",
@@ -23,6 +23,8 @@ BREAKDOWNS = {
     "location": "Location",
     "employee_type": "Employee type",
 }
+
+PERCENT = "{:.1f}%".format
 
 st.title("Internal engagement")
 filters = sidebar_filters(with_brands=False, internal=True)
@@ -40,14 +42,14 @@ with states.section("Headline figures"):
         )
     else:
         figures = summary["metrics"]
-        columns = st.columns(4)
-        columns[0].metric(
+        boxes = st.columns(4)
+        boxes[0].metric(
             "Active employees",
             f"{figures['active_people']['value']:,}",
             help="People with a post, reply, reaction or mention in the period.",
         )
         for column, (name, label) in zip(
-            columns[1:],
+            boxes[1:],
             (
                 ("interactive_users", "Interactive users"),
                 ("stickiness", "Stickiness"),
@@ -97,14 +99,10 @@ with states.section("Active users and stickiness"):
             sticky, "Stickiness (DAU / MAU) per week", "Stickiness (%)", unit="%", what="Stickiness"
         )
     )
-    table(
-        active.merge(
-            sticky,
-            on=["period_start", "segment_value"],
-            how="outer",
-            suffixes=("_active", "_stickiness"),
-        ),
+    series_table(
+        {"Active employees": (active, "{:,.0f}".format), "Stickiness": (sticky, PERCENT)},
         "active users and stickiness",
+        group=BREAKDOWNS[split] if split != "all" else "Group",
     )
 
 with states.section("Participation inequality"):
@@ -118,7 +116,19 @@ with states.section("Participation inequality"):
         ignore_index=True,
     )
     chart_with_summary(*internal_charts.participation_inequality(monthly))
-    table(monthly, "participation inequality")
+    series_table(
+        {
+            label: (monthly[monthly["metric"] == metric], spell)
+            for metric, label, spell in (
+                ("lurker_share", "Lurkers", PERCENT),
+                ("contributor_share", "Contributors", PERCENT),
+                ("top1_contribution_share", "Top 1% share of contributions", PERCENT),
+                ("gini", "Inequality (Gini)", "{:.2f}".format),
+            )
+        },
+        "participation inequality",
+        grain="month",
+    )
 
 with states.section("Engagement by department and location"):
     st.subheader("Engagement by department and location")
@@ -130,11 +140,18 @@ with states.section("Engagement by department and location"):
         f"{floor} people, since the row and column totals are shown elsewhere."
     )
     chart_with_summary(*internal_charts.segment_heatmap(cells, "Interactive users"))
+    shown = cells.assign(
+        value=columns.as_text(cells["value"], PERCENT).where(~cells["withheld"], "Withheld"),
+        people=columns.as_text(cells["people"], "{:,.0f}".format).where(~cells["withheld"], "–"),
+    )
     table(
-        cells,
+        shown[["department", "location", "people", "value"]],
         "engagement by department and location",
         column_config={
-            "value": st.column_config.NumberColumn("Interactive users (%)", format="%.1f")
+            "department": "Department",
+            "location": "Location",
+            "people": "People",
+            "value": "Interactive users",
         },
     )
 
@@ -157,12 +174,10 @@ with states.section("Replies"):
             what="The median time to first reply",
         )
     )
-    table(
-        rate.merge(
-            minutes,
-            on=["period_start", "segment_value"],
-            how="outer",
-            suffixes=("_reply_rate", "_minutes"),
-        ),
+    series_table(
+        {
+            "Reply rate": (rate, PERCENT),
+            "Median time to first reply": (minutes, duration_text),
+        },
         "replies",
     )

@@ -12,7 +12,7 @@ the bridging people are those the filters select.
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import internal_charts, states
+from dashboard.components import columns, internal_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import table
@@ -69,7 +69,10 @@ with states.section("Cross-group flow"):
             matrix,
             f"{segment} flow",
             column_config={
-                "share_of_source": st.column_config.NumberColumn("Share of row (%)", format="%.1f")
+                "source": "From",
+                "target": "To",
+                "edges": columns.count("Interactions"),
+                "share_of_source": columns.percent("Share of the row"),
             },
         )
 
@@ -85,7 +88,12 @@ with states.section("Silos"):
         table(
             ei,
             f"{segment} ei index",
-            column_config={"ei_index": st.column_config.NumberColumn("E-I index", format="%+.2f")},
+            column_config={
+                segment: segment.capitalize(),
+                "external": columns.count("With other groups"),
+                "internal": columns.count("Within the group"),
+                "ei_index": columns.score("E-I index", "%+.2f"),
+            },
         )
 
 with states.section("Bridging people"):
@@ -107,9 +115,15 @@ with states.section("Bridging people"):
             "dates)."
         )
         table(
-            bridges,
+            bridges[["person", "department", "persona", "departments_linked", "betweenness"]],
             "bridging people",
             column_config={
-                "betweenness": st.column_config.NumberColumn("Betweenness", format="%.4f")
+                "person": st.column_config.TextColumn(
+                    "Person", help="Pseudonymised at import: the same person on every page."
+                ),
+                "department": "Department",
+                "persona": "Persona",
+                "departments_linked": columns.count("Departments linked"),
+                "betweenness": st.column_config.NumberColumn("Betweenness", format="%.4f"),
             },
         )

@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import edits, executive_charts, states
+from dashboard.components import columns, edits, executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import freshness_sidebar
 from dashboard.components.tables import table
@@ -49,17 +49,17 @@ with states.section("Maturity scores"):
 
 if card is not None:
     with states.section("Scorecard"):
-        columns = st.columns(3)
-        columns[0].metric(
+        figures = st.columns(3)
+        figures[0].metric(
             "Current stage", f"{card['current_stage']} · {card['current_stage_name'] or 'none yet'}"
         )
         next_stage = card["next_stage"]
-        columns[1].metric(
+        figures[1].metric(
             "Next stage",
             f"{next_stage} · {card['next_stage_name']}" if next_stage else "all reached",
         )
         band = card["peer_band"]
-        columns[2].metric(
+        figures[2].metric(
             "Peer band",
             band["band"],
             help=f"Self-ratings {band['low']} to "
@@ -94,7 +94,23 @@ with states.section("Trend"):
     st.subheader("Trend by month")
     trend = data.maturity_history(db)
     chart_with_summary(*executive_charts.maturity_trend(trend))
-    table(trend, "maturity trend")
+    stages = ("planning", "presence", "engagement", "formalized", "strategic", "converged")
+    table(
+        columns.filled(
+            trend.assign(
+                as_of=pd.to_datetime(trend["as_of"]),
+                stage=trend["current_stage"].astype(str)
+                + " · "
+                + trend["current_stage_name"].fillna("none yet"),
+            )[["as_of", "stage", *stages]]
+        ),
+        "maturity trend",
+        column_config={
+            "as_of": columns.month("Month"),
+            "stage": "Stage reached",
+            **{name: columns.score(name.capitalize(), "%.2f") for name in stages},
+        },
+    )
 
 if card is not None:
     with states.section("Criteria"), st.expander("Every criterion and its evidence"):
@@ -102,7 +118,6 @@ if card is not None:
             [
                 {
                     "stage": c["stage"],
-                    "criterion": c["id"],
                     "description": c["description"],
                     "source": c["source"],
                     "score": c["score"],
@@ -110,7 +125,16 @@ if card is not None:
                 for c in card["criteria"]
             ]
         )
-        table(criteria, "maturity criteria")
+        table(
+            criteria,
+            "maturity criteria",
+            column_config={
+                "stage": "Stage",
+                "description": "Criterion",
+                "source": "Measured from",
+                "score": columns.score("Score (0 to 1)", "%.2f"),
+            },
+        )
 
 with states.section("Questionnaire"):
     st.subheader("Questionnaire")
@@ -120,7 +144,6 @@ with states.section("Questionnaire"):
         [
             {
                 "stage": q["stage_name"],
-                "question_id": q["id"],
                 "question": q["question"],
                 "answer": answers["answer"].get(q["id"]),
                 "answered_by": answers["answered_by"].get(q["id"]),
@@ -129,7 +152,17 @@ with states.section("Questionnaire"):
             for q in questions
         ]
     )
-    table(listing, "questionnaire")
+    table(
+        columns.filled(listing.assign(answered_at=columns.moment_text(listing["answered_at"]))),
+        "questionnaire",
+        column_config={
+            "stage": "Stage",
+            "question": columns.text("Question", width="large"),
+            "answer": "Answer",
+            "answered_by": "Answered by",
+            "answered_at": "Answered (UTC)",
+        },
+    )
     if edits.may_edit("questionnaire_answer"):
         texts = {q["id"]: f"{q['stage_name']}: {q['question']}" for q in questions}
         st.selectbox("Question", list(texts), format_func=texts.get, key="maturity_question")

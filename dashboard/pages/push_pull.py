@@ -14,11 +14,19 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import internal_charts, states
+from dashboard.components import columns, internal_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
-from dashboard.components.tables import table
+from dashboard.components.tables import duration_text, table
 
+POST_COLUMNS = {
+    "post_id": None,
+    "segment_value": None,
+    "created_at": columns.moment("Sent (UTC)"),
+    "channel": "Channel",
+    "headline": columns.text("Headline", width="large"),
+    "audience": columns.count("Audience"),
+}
 SEGMENTS = {"department": "Department", "location": "Location"}
 CHOSEN = {"department": "departments", "location": "locations", "employee_type": "employee_types"}
 
@@ -63,10 +71,18 @@ with states.section("Announcements"):
         )
         chart_with_summary(chart, summary)
         st.caption("Reach counts the audience who reacted or replied: exports do not say who read.")
+        posts = data.announcement_reach(filters)
         table(
-            data.announcement_reach(filters),
+            posts.assign(
+                median_minutes_to_respond=posts["median_minutes_to_respond"].map(duration_text)
+            ),
             "announcements",
-            column_config={"reach": st.column_config.NumberColumn("Reach (%)", format="%.1f")},
+            column_config={
+                **POST_COLUMNS,
+                "reached": columns.count("Reached"),
+                "reach": columns.percent("Reach"),
+                "median_minutes_to_respond": columns.text("Median time to respond"),
+            },
         )
 
 with states.section("Check-ins"):
@@ -82,10 +98,15 @@ with states.section("Check-ins"):
         )
         chart_with_summary(chart, summary)
         table(
-            check_ins,
+            check_ins.assign(
+                median_minutes_to_answer=check_ins["median_minutes_to_answer"].map(duration_text)
+            ),
             "check-ins",
             column_config={
-                "answer_rate": st.column_config.NumberColumn("Answer rate (%)", format="%.1f")
+                **POST_COLUMNS,
+                "answered": columns.count("Answered"),
+                "answer_rate": columns.percent("Answer rate"),
+                "median_minutes_to_answer": columns.text("Median time to answer"),
             },
         )
 
@@ -106,7 +127,9 @@ with states.section("Who has not answered"):
         labels = dict(
             zip(
                 check_ins["post_id"],
-                check_ins["created_at"].astype(str) + " · " + check_ins["headline"],
+                check_ins["created_at"].dt.strftime("%-d %b %Y %H:%M")
+                + " · "
+                + check_ins["headline"],
                 strict=False,
             )
         )
@@ -119,4 +142,17 @@ with states.section("Who has not answered"):
             f"{len(missing):,} people of the audience have not answered"
             f"{' among those selected' if selected else ''}."
         )
-        table(missing, "non responders")
+        named = missing["display_name"].notna().any()  # [internal] store_display_names
+        table(
+            columns.filled(missing if named else missing.drop(columns="display_name")),
+            "non responders",
+            column_config={
+                "pseudonym": columns.text(
+                    "Person", help="Pseudonymised at import: the same person on every page."
+                ),
+                "display_name": "Name",
+                "department": "Department",
+                "location": "Location",
+                "employee_type": "Employee type",
+            },
+        )

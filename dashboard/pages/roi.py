@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import edits, executive_charts, states
+from dashboard.components import columns, edits, executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import download_buttons, table
@@ -18,7 +18,16 @@ from dashboard.components.tables import download_buttons, table
 MESSAGE = "_roi_message"
 CASES = ("low", "base", "high")
 EDITABLE = (*CASES, "note")
-SHOWN = ("name", *CASES, "unit", "used_in", "source", "note")
+SHOWN = ("name", "label", *CASES, "unit", "used_in", "source", "note")
+
+ASSUMPTION_COLUMNS = {
+    "label": "Assumption",
+    "unit": "Unit",
+    "used_in": "Used in",
+    "source": "Source",
+    "note": st.column_config.TextColumn("Note"),
+    **{c: st.column_config.NumberColumn(c.capitalize(), format="%g") for c in CASES},
+}
 
 st.title("Return on investment")
 filters = sidebar_filters(with_brands=False)
@@ -36,8 +45,9 @@ def _editable(assumptions: pd.DataFrame) -> pd.DataFrame:
     frame = assumptions[list(SHOWN)].copy()
     for column in ("low", "base", "high"):
         frame[column] = frame[column].astype(float)
-    for column in ("name", "unit", "used_in", "source", "note"):
+    for column in ("name", "label", "unit", "used_in", "source", "note"):
         frame[column] = frame[column].astype("string")
+    frame["note"] = frame["note"].fillna("")  # an empty box to type in, not "None"
     return frame
 
 
@@ -47,10 +57,11 @@ def _changes(frame: pd.DataFrame, edited_rows: dict) -> list[dict]:
     for position, edited in sorted(edited_rows.items(), key=lambda item: int(item[0])):
         row = frame.iloc[int(position)]
         before = {c: None if pd.isna(row[c]) else row[c] for c in EDITABLE}
+        before["note"] = before["note"] or None
         after = {**before, **edited}
         after["note"] = (after["note"] or "").strip() or None
         if after != before:
-            changes.append({"name": row["name"], **after})
+            changes.append({"name": row["name"], "label": row["label"], **after})
     return changes
 
 
@@ -60,10 +71,10 @@ def _save(frame: pd.DataFrame) -> None:
     edited = (st.session_state.get(_editor_key()) or {}).get("edited_rows", {})
     messages, failed = [], False
     for change in _changes(frame, edited):
-        name = change["name"]
+        name, label = change["name"], change["label"]
         missing = [c for c in CASES if change[c] is None]
         if missing:
-            messages.append(("error", f"Not saved: {name}: give {' and '.join(missing)}."))
+            messages.append(("error", f"Not saved: {label}: give {' and '.join(missing)}."))
             failed = True
             continue
         stored, refused = edits.attempt(
@@ -77,7 +88,7 @@ def _save(frame: pd.DataFrame) -> None:
                 edits.role(),
                 note=c["note"],
             ),
-            f"ROI assumption {name}",
+            f"ROI assumption {label}",
             subject=name,
         )
         if refused:
@@ -87,7 +98,7 @@ def _save(frame: pd.DataFrame) -> None:
         messages.append(
             (
                 "success",
-                f"Saved: {name} is now low {stored['low']:g}, base "
+                f"Saved: {label} is now low {stored['low']:g}, base "
                 f"{stored['base']:g}, high {stored['high']:g}.",
             )
         )
@@ -101,10 +112,9 @@ def _save(frame: pd.DataFrame) -> None:
 def _lines(report: dict) -> pd.DataFrame:
     rows = [
         {
-            "kind": kind[:-1],
+            "kind": kind[:-1].capitalize(),
             "line": line["label"],
-            "formula": line["formula"],
-            "calculation": line["calculation"],
+            "calculation": line["in_words"],
             **{c: line[c] for c in CASES},
         }
         for kind in ("benefits", "costs")
@@ -117,21 +127,30 @@ with states.section("ROI"):
     report = data.roi_report(filters)
     currency = report["currency"]
     totals = report["totals"]
-    columns = st.columns(4)
-    columns[0].metric(
+    figures = st.columns(4)
+    figures[0].metric(
         "ROI (base)",
         "n/a" if report["roi_pct"] is None else f"{report['roi_pct']:+.0f}%",
         help=report["definition"],
     )
-    columns[1].metric("Benefits", f"{totals['benefits']:,.0f} {currency}")
-    columns[2].metric("Costs", f"{totals['costs']:,.0f} {currency}")
-    columns[3].metric(
+    figures[1].metric("Benefits", f"{totals['benefits']:,.0f} {currency}")
+    figures[2].metric("Costs", f"{totals['costs']:,.0f} {currency}")
+    figures[3].metric(
         "Payback",
         "n/a" if report["payback_months"] is None else f"{report['payback_months']:.1f} months",
         help="One-off costs / monthly net benefit.",
     )
     chart_with_summary(*executive_charts.roi_range(report))
-    table(_lines(report), "roi lines")
+    table(
+        _lines(report),
+        "roi lines",
+        column_config={
+            "kind": "Kind",
+            "line": "Line",
+            "calculation": columns.text("Calculation (base)", width="large"),
+            **{c: columns.count(f"{c.capitalize()} ({currency})") for c in CASES},
+        },
+    )
 
 with states.section("Assumptions"):
     st.subheader("Assumptions")
@@ -144,15 +163,11 @@ with states.section("Assumptions"):
             key=_editor_key(),
             hide_index=True,
             num_rows="fixed",
-            column_order=("name", *EDITABLE, "unit", "used_in", "source"),
+            column_order=("label", *EDITABLE, "unit", "used_in", "source"),
             height=35 * (len(shown) + 1) + 3,  # every row, no inner scrolling
             disabled=[c for c in shown.columns if c not in EDITABLE],
             column_config={
-                "name": "Assumption",
-                "unit": "Unit",
-                "used_in": "Used in",
-                "source": "Source",
-                "note": st.column_config.TextColumn("Note"),
+                **ASSUMPTION_COLUMNS,
                 **{
                     c: st.column_config.NumberColumn(c.capitalize(), min_value=0.0, format="%g")
                     for c in CASES
@@ -165,5 +180,9 @@ with states.section("Assumptions"):
         edits.message(MESSAGE)
         download_buttons(assumptions, "roi assumptions")
     else:
-        table(assumptions, "roi assumptions")
+        table(
+            columns.filled(assumptions[[c for c in SHOWN if c != "name"]]),
+            "roi assumptions",
+            column_config=ASSUMPTION_COLUMNS,
+        )
         st.caption("Your role may read the assumptions but not change them.")

@@ -9,14 +9,14 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import listening, sentiment_charts, states
+from dashboard.components import columns, listening, sentiment_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import listening_filters
 from dashboard.components.tables import table
 from dashboard.components.theme import ALERT_NAMES, platform_label
 
 EXAMPLE_COLUMNS = {
-    "created_at": st.column_config.DatetimeColumn("When (UTC)", format="D MMM YYYY HH:mm"),
+    "created_at": columns.moment(),
     "platform": "Platform",
     "author": "Author",
     "text": st.column_config.TextColumn("Text", width="large"),
@@ -38,7 +38,13 @@ with states.section("Alerts"):
             "the configuration."
         )
     else:
-        listed = alerts.assign(kind=alerts["kind"].map(ALERT_NAMES).fillna(alerts["kind"]))
+        listed = alerts.assign(
+            kind=alerts["kind"].map(ALERT_NAMES).fillna(alerts["kind"]),
+            status=alerts["status"].str.capitalize(),
+            notified_at=columns.moment_text(alerts["notified_at"]).replace(
+                columns.MISSING, "Not sent"
+            ),
+        )
         table(
             listed[
                 [
@@ -58,13 +64,13 @@ with states.section("Alerts"):
             column_config={
                 "brand": "Brand",
                 "kind": "Kind",
-                "window_start": st.column_config.DatetimeColumn("From (UTC)"),
-                "window_end": st.column_config.DatetimeColumn("To (UTC)"),
-                "observed": st.column_config.NumberColumn("Observed", format="%d"),
-                "expected": st.column_config.NumberColumn("Expected", format="%.1f"),
+                "window_start": columns.moment("From (UTC)"),
+                "window_end": columns.moment("To (UTC)"),
+                "observed": columns.count("Mentions"),
+                "expected": columns.score("Expected", "%.1f"),
                 "top_terms": st.column_config.ListColumn("Top terms"),
-                "status": "Status",
-                "notified_at": st.column_config.DatetimeColumn("Sent"),
+                "status": "Episode",
+                "notified_at": "Notified (UTC)",
                 "description": None,
             },
         )

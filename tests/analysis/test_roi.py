@@ -269,6 +269,9 @@ def test_every_line_shows_its_formula_inputs_and_calculation(con, settings):
     search = lines["search_time_saved"]
     assert search["formula"] == "questions_answered x minutes_saved_per_answer x hourly_rate / 60"
     assert search["calculation"] == "2 x 60 x 60 / 60 = 120.00"
+    assert search["in_words"] == (
+        "Questions answered × Minutes saved per answer × Hourly rate ÷ 60 = 2 × 60 × 60 ÷ 60 = 120"
+    )
     assert search["inputs"]["questions_answered"]["value"] == 2
     assert search["inputs"]["questions_answered"]["source"].startswith("warehouse:")
     assert search["inputs"]["hourly_rate"] == {
@@ -321,7 +324,8 @@ def test_set_assumption_keeps_history_and_the_newest_wins(con, settings):
     assert table.loc["seats", "base"] == 5.5
     assert table.loc["seats", "source"] == f"changed by bob at {row['changed_at']}"
     assert table.loc["hourly_rate", "source"] == "config default"
-    assert table.loc["hourly_rate", "used_in"] == "staff_time, search_time_saved"
+    assert table.loc["hourly_rate", "used_in"] == "Staff time, Search time saved"
+    assert table.loc["hourly_rate", "label"] == "Hourly rate"
     licences = roi_report(con, settings, YEAR)["costs"][0]
     assert licences["base"] == 20 * 5.5 * 12 and licences["inputs"]["seats"]["base"] == 5.5
 

@@ -61,6 +61,7 @@ def test_the_report_as_json(db):
         "label",
         "formula",
         "calculation",
+        "in_words",
         "inputs",
         "low",
         "base",

@@ -305,7 +305,7 @@ def test_an_roi_edit_in_the_table_is_stored_audited_and_changes_the_roi(
         app, {"seats": {"low": 10.0, "base": 20.0, "high": 30.0, "note": "  board plan "}}
     )
     assert not app.exception and not app.error
-    assert [m.value for m in app.success] == ["Saved: seats is now low 10, base 20, high 30."]
+    assert [m.value for m in app.success] == ["Saved: Seats is now low 10, base 20, high 30."]
     stored, audited = stored_assumptions(warehouse)
     assert stored == [("seats", 10.0, 20.0, 30.0, "marketing-user", "board plan")]
     assert audited == [("marketing-user", "marketing", "seats", "low 10, base 20, high 30")]
@@ -344,10 +344,10 @@ def test_each_refused_row_says_why_in_one_line_and_the_others_are_saved(
     assert [e.value for e in app.error] == [
         f"Not saved: seats: expected low <= base <= high, got {base + 1:g}, {base:g}, "
         f"{current.loc['seats', 'high']:g} (give low and high too)",
-        "Not saved: hourly_rate: give high.",
+        "Not saved: Hourly rate: give high.",
     ]
     assert len(app.success) == 1 and app.success[0].value.startswith(
-        "Saved: licence_per_seat_month is now"
+        "Saved: Licence per seat and month is now"
     )
     stored, audited = stored_assumptions(warehouse)
     assert [(name, note) for name, *_, note in stored] == [("licence_per_seat_month", "list price")]
@@ -389,7 +389,7 @@ def test_a_failed_scorecard_leaves_the_trend_and_questionnaire(internal_db, monk
     ]
     assert len(app.get("vega_lite_chart")) == 1  # the trend by month
     assert [s.value for s in app.main.subheader] == ["Trend by month", "Questionnaire"]
-    assert any("question_id" in t.value.columns for t in app.dataframe)
+    assert any("question" in t.value.columns for t in app.dataframe)
 
 
 @pytest.mark.parametrize("name", ["maturity", "audit_log"])
@@ -444,9 +444,9 @@ def test_the_audit_log_lists_filters_and_downloads_its_events(db_copy, internal_
     app = run_page("audit_log", warehouse, monkeypatch, role="auditor")
     assert not app.exception and not app.error
     shown = app.dataframe[0].value
-    assert shown[["actor", "action", "target"]].fillna("-").values.tolist() == [
-        ["bob", "export", "share-of-voice.csv"],
-        ["alice", "login", "-"],
+    assert shown[["actor", "action", "target"]].values.tolist() == [
+        ["bob", "Downloaded", "share-of-voice.csv"],
+        ["alice", "Signed in", "–"],
     ]
     assert summaries(app)[0].startswith("2 events from ")
     assert {b.key for b in app.download_button} == {"csv-audit-log", "parquet-audit-log"}
@@ -460,7 +460,7 @@ def test_the_audit_log_lists_filters_and_downloads_its_events(db_copy, internal_
     assert (newest["actor"], newest["role"], newest["action"], newest["target"]) == (
         "auditor-user",
         "auditor",
-        "export",
+        "Downloaded",
         "audit-log.csv",
     )
 
