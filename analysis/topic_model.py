@@ -11,6 +11,8 @@ period's topics (see ``analysis.topics`` for why topics of two fits are never ma
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from sklearn.decomposition import NMF
     from sklearn.feature_extraction.text import CountVectorizer
 
+PHRASE_WORD = re.compile(r"[\w']+")
 MIN_POSTS = 10  # fewer posts in a brand's period: no topics, a split would be noise
 MIN_DF = 2  # a term must appear in at least this many posts
 MAX_DF = 0.95  # ...and in at most this share of them (a word in every post separates nothing)
@@ -146,17 +149,47 @@ def topics_of_period(
     for topic in np.unique(index):
         mine = index == topic
         order = np.argsort(-components[topic], kind="stable")[:TOP_TERMS]
+        top_terms = [str(terms[i]) for i in order if components[topic, i] > 0]
         topics.append(
             {
                 "index": int(topic),
-                "top_terms": [str(terms[i]) for i in order if components[topic, i] > 0],
+                "top_terms": top_terms,
                 "posts": int(n[mine].sum()),
                 "previous_posts": None if previous is None else int(previous[topic]),
                 "example_post_ids": _examples(docs_in_order[mine], first_post[mine], brand_words),
+                "label": topic_phrase(docs_in_order[mine], n[mine], top_terms),
             }
         )
     _flag_emerging(topics, int(counts.sum()))
     return topics, assigned[["doc", "index", "weight"]]
+
+
+def topic_phrase(docs: np.ndarray, counts: np.ndarray, top_terms: list[str]) -> str:
+    """The topic's name: the phrase its texts say most often, made of its own top terms
+    ("trailhead jacket zipper"), since a reader knows a phrase where a bag of words must be
+    decoded. The longest run of adjacent top terms that holds at least half the uses of the most
+    used pair wins; without any pair the three top terms are the name."""
+    wanted = set(top_terms[:TOP_TERMS])
+    runs: Counter[tuple[str, ...]] = Counter()
+    for doc, n in zip(docs, counts, strict=True):
+        words = PHRASE_WORD.findall(str(doc).lower())
+        for size in (2, 3):
+            for start in range(len(words) - size + 1):
+                run = tuple(words[start : start + size])
+                if set(run) <= wanted and len(set(run)) == size:
+                    runs[run] += int(n)
+    pairs = [(run, uses) for run, uses in runs.most_common() if len(run) == 2]
+    if not pairs:
+        return ", ".join(top_terms[:3])
+    best, uses = pairs[0]
+    longer = [
+        (run, more)
+        for run, more in runs.items()
+        if len(run) == 3 and more * 2 >= uses and (run[:2] == best or run[1:] == best)
+    ]
+    if longer:
+        best = max(longer, key=lambda item: (item[1], item[0]))[0]
+    return " ".join(best).capitalize()
 
 
 def _examples(docs: np.ndarray, first_posts: np.ndarray, brand_words: set[str]) -> list[str]:

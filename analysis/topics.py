@@ -180,7 +180,8 @@ def _topic_rows(found: list[dict], period: str) -> pd.DataFrame:
     if not found:
         return pd.DataFrame(columns=[*TOPIC_COLUMNS, "index"])
     rows = pd.DataFrame(found)
-    rows["label"] = rows["top_terms"].map(lambda terms: ", ".join(terms[:LABEL_TERMS]))
+    if "label" not in rows:
+        rows["label"] = rows["top_terms"].map(lambda terms: ", ".join(terms[:LABEL_TERMS]))
     rows = rows.sort_values(
         ["brand", "period_start", "posts", "label"],
         ascending=[True, True, False, True],

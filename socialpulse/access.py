@@ -35,6 +35,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "sentiment_correction": frozenset({"admin", "marketing"}),
     "questionnaire_answer": frozenset({"admin", "marketing", "internal-comms"}),
     "roi_edit": frozenset({"admin", "marketing"}),
+    "triage_alerts": frozenset({"admin", "marketing"}),
     "see_non_responders": frozenset({"admin", "internal-comms"}),
     "manage_users": frozenset({"admin"}),
     "archive": frozenset({"admin"}),

@@ -77,10 +77,45 @@ def volume_summary(
     return sentence + "."
 
 
+def burst_labels(bursts: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame:
+    """Each burst's label on the chart: the alert it belongs to, else the day, then its top
+    terms ("Crisis: trailhead, jacket, zipper"; "9 Jul: season, canyon, shoes")."""
+    labels = bursts.assign(day=pd.to_datetime(bursts["day"]))
+    within = pd.Series("", index=labels.index)
+    for alert in alerts.itertuples():
+        inside = (labels["brand"] == alert.brand) & labels["day"].between(
+            pd.Timestamp(alert.window_start).normalize(), pd.Timestamp(alert.window_end)
+        )
+        within[inside] = theme.ALERT_NAMES.get(alert.kind, alert.kind)
+    terms = labels["top_terms"].map(lambda found: ", ".join(list(found)[:3]))
+    lead = within.where(within != "", labels["day"].dt.strftime("%-d %b"))
+    return labels.assign(label=lead + ": " + terms, alert=within)
+
+
+def burst_sentence(bursts: pd.DataFrame, alerts: pd.DataFrame) -> str:
+    """The biggest burst of the period said in words, with whether an alert covered it."""
+    if bursts.empty:
+        return ""
+    top = burst_labels(bursts, alerts).iloc[0]
+    terms = ", ".join(list(top["top_terms"])[:3])
+    covered = f"the {top['alert'].lower()} alert" if top["alert"] else "no alert (reposts count)"
+    return (
+        f" The biggest burst was {top['brand']} on {top['day']:%-d %b %Y}: "
+        f"{top['mentions']:,.0f} mentions against {top['expected']:,.0f} expected, about "
+        f"{terms}; {covered}."
+    )
+
+
 def mentions_over_time(
-    daily: pd.DataFrame, alerts: pd.DataFrame, split: str, brands: list[str], summary: str
+    daily: pd.DataFrame,
+    alerts: pd.DataFrame,
+    split: str,
+    brands: list[str],
+    summary: str,
+    bursts: pd.DataFrame | None = None,
 ) -> tuple[alt.LayerChart, str]:
-    """Mentions per day by brand or by platform, with alert episodes as shaded bands."""
+    """Mentions per day by brand or by platform, with alert episodes as shaded bands and every
+    burst labelled with its alert or its top terms."""
     key = "brand" if split == "brand" else "platform"
     frame = daily.assign(platform=daily["platform"].map(theme.platform_label))
     series = frame.groupby(["day", key], as_index=False)[
@@ -122,6 +157,23 @@ def mentions_over_time(
         )
         encoding["color"] = alt.Color("alert:N", scale=theme.alert_scale(), legend=None)
         layers.append(alt.Chart(bands).mark_rule(strokeDash=[4, 3], size=2).encode(**encoding))
+    if bursts is not None and not bursts.empty:
+        labelled = burst_labels(bursts, alerts)[["brand", "day", "mentions", "label"]]
+        marks = alt.Chart(labelled).encode(
+            x=alt.X("day:T"),
+            y=alt.Y("mentions:Q"),
+            tooltip=[
+                alt.Tooltip("label:N", title="Burst"),
+                alt.Tooltip("brand:N", title="Brand"),
+                alt.Tooltip("mentions:Q", title="Mentions", format=","),
+            ],
+        )
+        layers.append(marks.mark_point(shape="triangle-down", size=60, filled=True, color="#333"))
+        layers.append(
+            marks.mark_text(dy=-12, fontSize=11, color="#333", align="center").encode(
+                text="label:N"
+            )
+        )
     chart = alt.layer(*layers).resolve_scale(color="independent").properties(height=340)
     return chart, summary
 

@@ -11,8 +11,8 @@ entry of ``cache.QUERIES``, cached per warehouse version on a shared read-only c
 - ``internal``: internal engagement, network, announcements and check-ins, experts;
 - ``executive``: KPI scorecard, maturity scorecard, return on investment;
 - ``audit_log``: the audit log;
-- ``writes``: sentiment corrections, questionnaire answers, ROI assumptions, on a short
-  read-write connection.
+- ``writes``: sentiment corrections, questionnaire answers, ROI assumptions, alert steps, on a
+  short read-write connection.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from dashboard.data.internal import (
 from dashboard.data.listening import (
     alerts,
     brand_share,
+    bursts,
     coverage,
     daily_mentions,
     mentions_by_id,
@@ -84,6 +85,7 @@ from dashboard.data.writes import (
     answer_question,
     correct_sentiment,
     set_roi_assumption,
+    update_alert,
     write,
 )
 
@@ -92,6 +94,7 @@ __all__ = [
     "language_coverage",
     "suggested_mentions",
     "trained_models",
+    "update_alert",
     "CORRECTION_WAIT_SECONDS",
     "EVER",
     "QUERIES",
@@ -104,6 +107,7 @@ __all__ = [
     "answer_question",
     "audit_events",
     "brand_share",
+    "bursts",
     "bridging_people",
     "check_in_answers",
     "correct_sentiment",

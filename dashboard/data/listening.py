@@ -25,9 +25,13 @@ from dashboard.data.session import Filters
 
 
 def _alerts(con, start: date, end: date, brands: tuple[str, ...]) -> pd.DataFrame:
+    """The period's alerts with where each stands in the inbox (state, assignee, time to
+    acknowledge)."""
+    from analysis.alert_inbox import inbox_state
     from analysis.spikes import alerts_in_period
 
-    return alerts_in_period(con, Period(start, end), brands)
+    found = alerts_in_period(con, Period(start, end), brands)
+    return found.merge(inbox_state(con, found["alert_id"].tolist()), on="alert_id", how="left")
 
 
 def _topics(con, start: date, end: date, brands: tuple[str, ...]) -> pd.DataFrame:
@@ -36,8 +40,15 @@ def _topics(con, start: date, end: date, brands: tuple[str, ...]) -> pd.DataFram
     return topics_in_period(con, Period(start, end), brands)
 
 
+def _bursts(con, start: date, end: date, brands: tuple[str, ...], platforms: tuple[str, ...]):
+    from analysis.bursts import daily_bursts
+
+    return daily_bursts(con, Period(start, end), session.settings().alerts, brands, platforms)
+
+
 QUERIES.update(
     {
+        "bursts": _bursts,
         "coverage": lambda con: volume.rollup_coverage(con),
         "daily_mentions": lambda con, start, end, brands, platforms: volume.daily_mentions(
             con, Period(start, end), brands, platforms
@@ -77,6 +88,12 @@ def coverage(db: str) -> pd.DataFrame:
 
 def daily_mentions(f: Filters) -> pd.DataFrame:
     return query("daily_mentions", f.db, f.start, f.end, f.brands, f.platforms)
+
+
+def bursts(f: Filters) -> pd.DataFrame:
+    """The days on the mentions chart that broke from their brand's recent days, with what
+    they were about (``analysis/bursts.py``)."""
+    return query("bursts", f.db, f.start, f.end, f.brands, f.platforms)
 
 
 def brand_share(f: Filters) -> pd.DataFrame:

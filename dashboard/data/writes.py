@@ -1,5 +1,6 @@
-"""The dashboard's few writes: sentiment corrections, questionnaire answers and ROI assumption
-changes, each stored with its audit event on a short read-write connection.
+"""The dashboard's few writes: sentiment corrections, questionnaire answers, ROI assumption
+changes and the alert inbox's steps, each stored with its audit event on a short read-write
+connection.
 
 The cached results need no clearing after a write: it changes the warehouse file, so the next
 read is a new version (``cache.warehouse_version``).
@@ -116,5 +117,32 @@ def set_roi_assumption(
             con, by, role, "roi_edit", name, detail=f"low {low:g}, base {base:g}, high {high:g}"
         )
         return change
+
+    return write(db, store)
+
+
+def update_alert(
+    db: str,
+    alert_id: int,
+    action: str,
+    by: str,
+    role: str | None = None,
+    assignee: str | None = None,
+    note: str | None = None,
+) -> int:
+    """Store one step of an alert's workflow (acknowledge, assign, close, reopen) and its audit
+    event; refused to a role without ``triage_alerts``."""
+    from analysis.alert_inbox import record_action
+    from socialpulse import audit
+    from socialpulse.access import can
+
+    if role is not None and not can(role, "triage_alerts"):
+        raise ValueError(f"the {role} role may not handle alerts")
+
+    def store(con) -> int:
+        step = record_action(con, alert_id, action, by, role, assignee, note)
+        detail = action + (f" to {assignee.strip()}" if action == "assign" and assignee else "")
+        audit.record(con, by, role, "alert_update", f"alert {alert_id}", detail=detail)
+        return step
 
     return write(db, store)

@@ -88,9 +88,11 @@ with states.section("Mentions over time"):
     daily = data.daily_mentions(filters)
     episodes = alerts if alerts is not None else pd.DataFrame(columns=["kind"])
     previous = data.daily_mentions(filters.previous())
+    bursts = data.bursts(filters)
     summary = listening.volume_summary(daily, previous, episodes, focus, filters.period)
+    summary += listening.burst_sentence(bursts, episodes)
     chart_with_summary(
-        *listening.mentions_over_time(daily, episodes, split or "brand", brands, summary)
+        *listening.mentions_over_time(daily, episodes, split or "brand", brands, summary, bursts)
     )
 
 with states.section("Sentiment"):

@@ -60,6 +60,7 @@ DOCUMENTED_TABLES: tuple[str, ...] = (
     "collection_runs",
     "collector_state",
     "alerts",
+    "alert_actions",
     "audit_log",
     "internal_metrics",
     "network_flow",

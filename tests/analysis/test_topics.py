@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -127,7 +128,7 @@ def test_two_topics_come_out_with_their_terms_volumes_and_sentiment(con):
     zipper, store = themes["zipper"], themes["store"]
     assert {"zipper", "recall", "broke"} <= set(zipper["top_terms"])
     assert {"store", "opening", "denver"} <= set(store["top_terms"])
-    assert zipper["label"] == ", ".join(zipper["top_terms"][:3])
+    assert zipper["label"] == "Zipper broke"  # the phrase 4 of its 5 texts say
     assert (zipper["posts"], store["posts"]) == (20, 20)
     assert (zipper["net_sentiment"], store["net_sentiment"]) == (-75.0, 55.0)
     assert list(rows["topic_id"]) == ["Acme|2026-09-01|1", "Acme|2026-09-01|2"]
@@ -265,3 +266,26 @@ def test_topics_benchmark_prints_its_figures():
     figures = json.loads(result.stdout)
     assert figures["topics"] > 0 and figures["topics_seconds"] >= 0
     assert figures["incremental_topics"] > 0
+
+
+def test_a_topic_is_named_by_the_phrase_its_texts_use_most():
+    from analysis.topic_model import topic_phrase
+
+    docs = np.array(
+        [
+            "the trailhead jacket zipper broke",
+            "my trailhead jacket zipper failed again",
+            "trailhead jacket is warm",
+            "zipper recall announced",
+        ]
+    )
+    terms = ["trailhead", "jacket", "zipper", "recall", "warm"]
+    # "trailhead jacket" (3 uses) extends to "trailhead jacket zipper" (2 uses, at least half).
+    assert topic_phrase(docs, np.array([1, 1, 1, 1]), terms) == "Trailhead jacket zipper"
+    # Counts weigh: one text said by 10 people outweighs the others.
+    heavy = np.array([1, 1, 1, 10])
+    assert topic_phrase(docs, heavy, terms) == "Zipper recall"
+    # No two top terms side by side: the three top terms, as before.
+    assert topic_phrase(np.array(["jacket and then zipper"]), np.array([1]), terms) == (
+        "trailhead, jacket, zipper"
+    )

@@ -57,4 +57,5 @@ from socialpulse.warehouse.migrations import (  # noqa: E402, F401, I001
     v15_add_answered_posts,
     v16_add_model_languages,
     v17_add_topic_aspects,
+    v18_add_alert_actions,
 )
