@@ -245,7 +245,15 @@ def email_message(alert: Mapping[str, Any], email: AlertEmail) -> EmailMessage:
 
 
 def send_email(alert: Mapping[str, Any], email: AlertEmail, timeout: float) -> None:
-    """Send through the SMTP relay (STARTTLS and login when configured)."""
+    """Send the alert through the SMTP relay (STARTTLS and login when configured)."""
+    refused = send_message(email_message(alert, email), email, timeout)
+    if refused:
+        log.warning("alert %s: recipients refused: %s", alert["episode_key"], sorted(refused))
+
+
+def send_message(message: EmailMessage, email: AlertEmail, timeout: float) -> dict:
+    """Send one message through the configured SMTP relay; the recipients it refused (the others
+    got it). Raise ``DeliveryError``, transient or not, when nobody got it."""
     password = None
     if email.username and email.password_variable:
         password = os.environ.get(email.password_variable)
@@ -259,7 +267,7 @@ def send_email(alert: Mapping[str, Any], email: AlertEmail, timeout: float) -> N
                 smtp.starttls(context=ssl.create_default_context(cafile=email.ca_file))
             if email.username:
                 smtp.login(email.username, password or "")
-            refused = smtp.send_message(email_message(alert, email))
+            return smtp.send_message(message)
     except smtplib.SMTPRecipientsRefused as error:
         codes = [code for code, _ in error.recipients.values()]
         raise DeliveryError(
@@ -278,8 +286,6 @@ def send_email(alert: Mapping[str, Any], email: AlertEmail, timeout: float) -> N
         raise DeliveryError(f"{type(error).__name__}: {error}", transient=False) from None
     except (smtplib.SMTPException, OSError) as error:
         raise DeliveryError(f"{type(error).__name__}: {error}", transient=True) from None
-    if refused:
-        log.warning("alert %s: recipients refused: %s", alert["episode_key"], sorted(refused))
 
 
 def webhook_body(alert: Mapping[str, Any], format: str) -> dict:

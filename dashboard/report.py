@@ -17,11 +17,13 @@ import streamlit as st
 
 from dashboard import data
 from dashboard.components import executive_charts
+from dashboard.crisis_story import crisis_stories
 from dashboard.data import Filters
 
 STYLE = """
 body{font-family:Helvetica,Arial,sans-serif;color:#263238;max-width:960px;margin:24px auto}
 h1{font-size:22px;margin:0}h2{font-size:16px;margin:18px 0 6px;border-bottom:1px solid #cfd8dc}
+h3{font-size:13px;margin:10px 0 4px}
 .sub{color:#607d8b;font-size:12px}table{border-collapse:collapse;font-size:12px;width:100%}
 td,th{border-bottom:1px solid #eceff1;padding:3px 6px;text-align:left}
 .grid{display:flex;gap:16px}.grid>div{flex:1}.summary{font-size:12px;margin:4px 0}
@@ -72,10 +74,27 @@ def _stage_rows(card: dict) -> str:
     )
 
 
+def _crisis_section(stories: list[dict]) -> str:
+    if not stories:
+        return "<h2>Crises</h2><p class='summary'>No crisis alert in the period.</p>"
+    parts = ["<h2>Crises</h2>"]
+    for story in stories:
+        rows = "".join(
+            f"<tr><td>{html.escape(label)}</td><td>{html.escape(value)}</td></tr>"
+            for label, value in story["figures"].items()
+        )
+        parts.append(
+            f"<h3>{html.escape(story['title'])}</h3><div class='grid'><div>"
+            f"<p class='summary'>{html.escape(story['text'])}</p></div><div>"
+            f"<table>{rows}</table></div></div>"
+        )
+    return "".join(parts)
+
+
 def build_report(f: Filters, now: datetime | None = None) -> str:
     """The report of the sidebar's dates as one HTML document: KPIs with their traffic lights,
-    the maturity stage scores, the stage reached and what blocks the next, the ROI and its
-    range."""
+    each crisis with its figures and story, the maturity stage scores, the stage reached and
+    what blocks the next, the ROI and its range."""
     kpis = data.kpis(f)
     card = data.maturity_scorecard(f.db)
     roi = data.roi_report(f)
@@ -96,6 +115,7 @@ def build_report(f: Filters, now: datetime | None = None) -> str:
         "</table></div><div>",
         _figure(*executive_charts.kpi_traffic_lights(kpis)),
         "</div></div>",
+        _crisis_section(crisis_stories(f)),
         f"<h2>Maturity: stage {stage} · {html.escape(card['current_stage_name'] or 'none')}"
         "</h2><div class='grid'><div>",
         "<table><tr><th>Stage</th><th>Score</th><th></th></tr>",

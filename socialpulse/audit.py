@@ -22,6 +22,7 @@ ACTION_NAMES: dict[str, str] = {
     "logout": "Signed out",
     "page_view": "Opened a page",
     "export": "Downloaded",
+    "report_sent": "Sent the report by e-mail",
     "search": "Searched",
     "sentiment_correction": "Corrected a sentiment",
     "questionnaire_answer": "Answered the maturity questionnaire",

@@ -7,7 +7,7 @@ change costs milliseconds whatever the number of mentions.
 
 import streamlit as st
 
-from dashboard import auth, data, report
+from dashboard import auth, data, report, report_pdf
 from dashboard.components import change, executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
@@ -62,8 +62,8 @@ with states.section("KPIs"):
 with states.section("One-page report"):
     st.subheader("One-page report")
     st.caption(
-        "KPIs, maturity stage scores and ROI of these dates in one self-contained HTML "
-        "file (charts included) to forward."
+        "KPIs, the period's crises, maturity stage scores and ROI of these dates in one "
+        "self-contained HTML file (charts included) or a PDF, to forward."
     )
     # The executive report is for everyone who sees this page; raw table downloads need export.
     if not auth.current_user() or auth.allowed("report"):
@@ -78,5 +78,16 @@ with states.section("One-page report"):
             icon=":material/download:",
             on_click="ignore",
         )
+        pdf_name = name.removesuffix(".html") + ".pdf"
+        st.download_button(
+            "Download as PDF",
+            report_pdf.pdf_builder(filters, auth.recorder("export", pdf_name)),
+            pdf_name,
+            "application/pdf",
+            key="report_pdf",
+            icon=":material/picture_as_pdf:",
+            on_click="ignore",
+        )
+        st.caption("`pulse report --email ADDRESS --every 1w` sends it on a schedule.")
     else:
         st.caption("Your role may not download the report; ask an analyst or an executive.")

@@ -23,6 +23,7 @@ from socialpulse.cli import (
     governance,
     intake,
     maturity,
+    report,
     roi,
     sentiment,
     warehouse,
@@ -69,6 +70,7 @@ app.command("restore")(governance.restore_command)
 app.add_typer(governance.hold_app, name="hold")
 app.command("erase")(governance.erase_command)
 app.command("experts")(experts.experts_command)
+app.command("report")(report.report_command)
 app.add_typer(maturity.maturity_app, name="maturity")
 app.add_typer(roi.roi_app, name="roi")
 app.command("bench")(bench.bench_command)

@@ -14,13 +14,15 @@ from rich.table import Table
 from socialpulse.cli.common import State, console, fail, one_line_errors, settings_or_fail
 from socialpulse.warehouse import WarehouseError
 
+UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86_400, "w": 604_800}
+
 
 def parse_interval(text: str) -> float:
-    """Seconds in '30s', '15m' or '1h'."""
-    match = re.fullmatch(r"(\d+)([smh])", text.strip())
-    if not match:
-        raise typer.BadParameter(f"{text!r}: expected a number and s, m or h, e.g. 15m")
-    return int(match.group(1)) * {"s": 1, "m": 60, "h": 3600}[match.group(2)]
+    """Seconds in '30s', '15m', '1h', '1d' or '1w'."""
+    match = re.fullmatch(r"(\d+)([smhdw])", text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise typer.BadParameter(f"{text!r}: expected a number and s, m, h, d or w, e.g. 15m")
+    return int(match.group(1)) * UNIT_SECONDS[match.group(2)]
 
 
 def collect_once(collectors: list, rules: list) -> bool:

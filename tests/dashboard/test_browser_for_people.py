@@ -54,6 +54,9 @@ def test_an_executive_downloads_the_executive_report(server, visitor):
 
     html = Path(report.path()).read_text(encoding="utf-8")
     assert html.startswith("<!DOCTYPE html>") and "<th>KPI</th>" in html
+    pdf = download(page, "Download as PDF")
+    assert pdf.suggested_filename.endswith(".pdf")
+    assert Path(pdf.path()).read_bytes().startswith(b"%PDF-")
     # Raw tables stay with the roles that may export them.
     assert page.get_by_role("button", name="CSV", exact=True).count() == 0
     no_errors(page)
