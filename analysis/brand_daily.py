@@ -112,18 +112,36 @@ def refresh_brand_daily(
     stored = read_cursors(con, WATERMARK[0]).get(WATERMARK[1])
     since = None if full or stored is None else pd.Timestamp(stored).to_pydatetime()
     days = touched_days(con, since)
-    if not days.empty:
-        con.register("_days", days)
-        try:
-            rows = con.execute(_ROLLUP).df()
-            con.execute("DELETE FROM brand_daily WHERE day IN (SELECT day FROM _days)")
-        finally:
-            con.unregister("_days")
-        rows["reach_method"] = rows["platform"].map(REACH_METHODS).fillna("unknown")
-        con.register("_rollup", rows)
-        con.execute("INSERT INTO brand_daily BY NAME SELECT * FROM _rollup")
-        con.unregister("_rollup")
+    rewrite_days(con, days)
     save_cursor(con, WATERMARK[0], WATERMARK[1], started.isoformat())
+    return len(days)
+
+
+def rewrite_days(con: duckdb.DuckDBPyConnection, days: pd.DataFrame) -> None:
+    """Rewrite the roll-up of ``days`` (a ``day`` column) from the posts as they are now."""
+    if days.empty:
+        return
+    con.register("_days", days)
+    try:
+        rows = con.execute(_ROLLUP).df()
+        con.execute("DELETE FROM brand_daily WHERE day IN (SELECT day FROM _days)")
+    finally:
+        con.unregister("_days")
+    rows["reach_method"] = rows["platform"].map(REACH_METHODS).fillna("unknown")
+    con.register("_rollup", rows)
+    con.execute("INSERT INTO brand_daily BY NAME SELECT * FROM _rollup")
+    con.unregister("_rollup")
+
+
+def refresh_days_of(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> int:
+    """Rewrite the days of these posts now (a sentiment correction's figures show at once); the
+    next `pulse analyze` needs no notice, it rewrites them again from the correction's time."""
+    days = con.execute(
+        "SELECT DISTINCT created_at::DATE AS day FROM posts WHERE list_contains(?, post_id) "
+        "AND post_id IN (SELECT post_id FROM brand_matches)",
+        [post_ids],
+    ).df()
+    rewrite_days(con, days)
     return len(days)
 
 

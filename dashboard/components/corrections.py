@@ -25,15 +25,17 @@ def _save(db: str) -> None:
         st.session_state[MESSAGE] = ("warning", "Choose a mention and its sentiment first.")
         return
     _, refused = edits.attempt(
-        lambda: data.correct_sentiment(db, post_id, label), f"sentiment correction of {post_id}"
+        lambda: data.correct_sentiment(db, post_id, label), "sentiment correction"
     )
     if refused:
         st.session_state[MESSAGE] = ("error", refused)
         return
+    author = st.session_state.get("_correct_authors", {}).get(post_id, "the mention")
     st.session_state[MESSAGE] = (
         "success",
-        f"Saved: {post_id} is now {label}, kept as a training label. The list shows "
-        "it now; counts and charts include it after the next `pulse analyze`.",
+        f"Saved: {author} is now {label}, kept as a training label. Its day's counts and "
+        "net sentiment are updated on every page; topics and alerts follow at the next "
+        "`pulse analyze`.",
     )
 
 
@@ -52,6 +54,10 @@ def correction_form(db: str, mentions: pd.DataFrame) -> None:
         st.caption("No mention is listed to correct.")
         return
     ids = mentions["post_id"].tolist()
+    st.session_state["_correct_authors"] = {
+        post_id: f"the mention by {author}"
+        for post_id, author in zip(mentions["post_id"], mentions["author"], strict=True)
+    }
     if st.session_state.get("correct_post") not in ids:
         st.session_state["correct_post"] = ids[0]
     left, middle, right = st.columns([4, 2, 1], vertical_alignment="bottom")

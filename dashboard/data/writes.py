@@ -57,6 +57,7 @@ def correct_sentiment(db: str, post_id: str, label: str, by: str | None = None) 
     session the correction is the user's, and refused to a role without
     ``sentiment_correction``; a call outside a session (a script) acts as "dashboard".
     """
+    from analysis.brand_daily import refresh_days_of
     from analysis.sentiment import correct
     from socialpulse import audit
     from socialpulse.access import can
@@ -68,6 +69,7 @@ def correct_sentiment(db: str, post_id: str, label: str, by: str | None = None) 
 
     def store(con) -> None:
         correct(con, post_id, label, by)
+        refresh_days_of(con, [post_id])  # the day's counts and net sentiment, now
         audit.record(con, by, role, "sentiment_correction", post_id, detail=label)
 
     write(db, store)

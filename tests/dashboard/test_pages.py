@@ -204,17 +204,32 @@ def test_a_sentiment_correction_is_stored_and_shown(db_copy, analysed_db, monkey
     app = run_page("mentions", warehouse, monkeypatch)
     first = app.dataframe[0].value.iloc[0]
     label = "positive" if first["sentiment"] != "positive" else "negative"
+    day_totals = (
+        "SELECT sum(positive), sum(neutral), sum(negative), "
+        "(SELECT count(*) FROM brand_matches WHERE post_id = $post) FROM brand_daily "
+        "WHERE day = (SELECT created_at::DATE FROM posts WHERE post_id = $post)"
+    )
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        before = con.execute(day_totals, {"post": first["post_id"]}).fetchall()[0]
     app.selectbox(key="correct_post").set_value(first["post_id"])
     app.segmented_control(key="correct_label").set_value(label)
     app.button(key="save_correction").click().run()
     assert not app.exception
-    assert app.success[0].value.startswith(f"Saved: {first['post_id']} is now {label}")
+    saved = app.success[0].value
+    assert saved.startswith(f"Saved: the mention by {first['author']} is now {label}")
+    assert first["post_id"] not in saved  # no raw post id shown to people
     with duckdb.connect(str(warehouse), read_only=True) as con:
         stored = con.execute(
             "SELECT label, corrected_by FROM sentiment_corrections WHERE post_id = ?",
             [first["post_id"]],
         ).fetchall()
+        after = con.execute(day_totals, {"post": first["post_id"]}).fetchall()[0]
     assert stored == [(label, "dashboard")]
+    # The day's roll-up moved at once, without `pulse analyze`: one mention per brand it names.
+    labels = ("positive", "neutral", "negative")
+    moved = {name: after[i] - before[i] for i, name in enumerate(labels)}
+    brands = before[3]
+    assert moved[label] == brands and moved[first["sentiment"]] == -brands
     row = app.dataframe[0].value.set_index("post_id").loc[first["post_id"]]
     assert (row["sentiment"], row["sentiment_source"]) == (label, "human")
 
