@@ -37,6 +37,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "roi_edit": frozenset({"admin", "marketing"}),
     "triage_alerts": frozenset({"admin", "marketing"}),
     "see_non_responders": frozenset({"admin", "internal-comms"}),
+    # A private Slack reminder to who has not answered: the sender never sees who they are.
+    "send_reminders": frozenset({"admin", "internal-comms"}),
     "manage_users": frozenset({"admin"}),
     "archive": frozenset({"admin"}),
     "restore": frozenset({"admin"}),

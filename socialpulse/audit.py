@@ -28,6 +28,7 @@ ACTION_NAMES: dict[str, str] = {
     "questionnaire_answer": "Answered the maturity questionnaire",
     "roi_edit": "Changed an ROI assumption",
     "alert_update": "Updated an alert",
+    "reminder_sent": "Reminded who has not answered a check-in",
     "user_add": "Added a user",
     "user_remove": "Removed a user",
     "user_list": "Listed the users",

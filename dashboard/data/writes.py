@@ -1,6 +1,6 @@
 """The dashboard's few writes: sentiment corrections, questionnaire answers, ROI assumption
-changes and the alert inbox's steps, each stored with its audit event on a short read-write
-connection.
+changes, the alert inbox's steps and check-in reminders, each stored with its audit event on a
+short read-write connection.
 
 The cached results need no clearing after a write: it changes the warehouse file, so the next
 read is a new version (``cache.warehouse_version``).
@@ -148,3 +148,39 @@ def update_alert(
         return step
 
     return write(db, store)
+
+
+def remind_non_responders(
+    db: str,
+    post_id: str,
+    text: str,
+    by: str,
+    role: str | None = None,
+    people: set[str] | None = None,
+):
+    """Remind privately, on Slack, who has not answered check-in ``post_id``
+    (``analysis/check_in_reminders.py``); audited with the counts only. Refused to a role
+    without ``send_reminders``."""
+    from analysis.check_in_reminders import remind_non_responders as remind
+    from analysis.check_in_reminders import slack_client
+    from socialpulse import audit
+    from socialpulse.access import can
+    from socialpulse.privacy import load_key
+
+    if role is not None and not can(role, "send_reminders"):
+        raise ValueError(f"the {role} role may not send reminders")
+    client = slack_client()
+
+    def send(con):
+        sent = remind(con, post_id, text, load_key(), client, people)
+        audit.record(
+            con,
+            by,
+            role,
+            "reminder_sent",
+            post_id,
+            detail=f"{sent.reminded} reminded, {sent.unreachable} not reachable",
+        )
+        return sent
+
+    return write(db, send)

@@ -14,11 +14,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import columns, internal_charts, states
+from dashboard.components import columns, edits, internal_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import duration_text, table
 
+REMINDER_MESSAGE = "_reminder_message"
 POST_COLUMNS = {
     "post_id": None,
     "segment_value": None,
@@ -48,6 +49,53 @@ if selected:
     st.caption(
         "Computed for the people the sidebar's departments, locations and employee "
         "types select: each post's audience among them."
+    )
+
+
+def _remind(post_id: str, people: set[str] | None) -> None:
+    """Send the reminder written in the form (``data.remind_non_responders``: the names never
+    reach this page), and say how many got it."""
+    sent, refused = edits.attempt(
+        lambda: data.remind_non_responders(
+            filters.db,
+            post_id,
+            st.session_state.get("reminder_text", ""),
+            edits.actor(),
+            edits.role(),
+            people,
+        ),
+        "check-in reminder",
+    )
+    st.session_state[REMINDER_MESSAGE] = (
+        ("error", refused)
+        if refused
+        else (
+            "success",
+            f"Sent: {sent.reminded:,} people reminded privately on Slack"
+            + (f"; {sent.unreachable:,} could not be reached there." if sent.unreachable else "."),
+        )
+    )
+
+
+def _reminder_form(post_id: str, check_in: str, people: set[str] | None) -> None:
+    """A private reminder to everyone listed: a direct message each on Slack, matched by the
+    server from the pseudonyms, so nobody here learns who they are."""
+    with st.form("reminder", border=True):
+        st.markdown("**Remind them privately**")
+        st.text_area(
+            "Message",
+            f"Hello, we have not had your answer to the check-in “{check_in.split(' · ', 1)[-1]}”."
+            " Please reply when you can; it helps us know everyone is safe.",
+            key="reminder_text",
+        )
+        st.form_submit_button(
+            "Send on Slack", icon=":material/send:", on_click=_remind, args=(post_id, people)
+        )
+    edits.message(REMINDER_MESSAGE)
+    st.caption(
+        "Each person gets a direct message from the SocialPulse Slack app; the app matches "
+        "them by the same pseudonym, so neither you nor the audit log sees who was reminded "
+        "(the log keeps the counts)."
     )
 
 
@@ -142,6 +190,10 @@ with states.section("Who has not answered"):
             f"{len(missing):,} people of the audience have not answered"
             f"{' among those selected' if selected else ''}."
         )
+        if data.may(role, "send_reminders") and len(missing):
+            _reminder_form(
+                post_id, labels[post_id], set(missing["pseudonym"]) if selected else None
+            )
         named = missing["display_name"].notna().any()  # [internal] store_display_names
         table(
             columns.filled(missing if named else missing.drop(columns="display_name")),
