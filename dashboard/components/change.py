@@ -1,8 +1,9 @@
 """Change against the previous period, as a headline figure's delta says it.
 
 Every headline figure compares the chosen dates with the period of the same length just before
-them (``Filters.previous``); with nothing to compare with there is no delta rather than a
-made-up one.
+them (``Filters.previous``), and, where the data reaches that far back, with the same dates a
+year earlier (``Filters.year_before``, said in one line under the figures); with nothing to
+compare with there is no delta rather than a made-up one.
 """
 
 from __future__ import annotations
@@ -35,3 +36,12 @@ def against(days: int) -> str:
     """What a delta is measured against, for the figure's help."""
     span = "the day" if days == 1 else f"the {days:,} days"
     return f"The change is against {span} before the chosen dates."
+
+
+def year_on_year(changes: dict[str, str | None], reaches: bool) -> str | None:
+    """'Against the same dates last year: mentions +12%, net sentiment -4.0 pts.'; None when the
+    data does not reach a year back or nothing compares."""
+    said = [f"{label} {delta}" for label, delta in changes.items() if delta]
+    if not reaches or not said:
+        return None
+    return "Against the same dates last year: " + ", ".join(said) + "."

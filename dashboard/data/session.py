@@ -41,6 +41,13 @@ class Filters:
         days = timedelta(days=(self.end - self.start).days + 1)
         return replace(self, start=self.start - days, end=self.start - timedelta(days=1))
 
+    def year_before(self) -> Filters:
+        """The same dates a year earlier (29 February falls on the 28th)."""
+        from dateutil.relativedelta import relativedelta
+
+        year = relativedelta(years=1)
+        return replace(self, start=self.start - year, end=self.end - year)
+
 
 def db_path() -> Path:
     return default_db_path()

@@ -65,6 +65,30 @@ with states.section("Headline figures"):
                 change.points(net, own_before.set_index("brand")["net_sentiment"].get(focus)),
                 help=f"(positive - negative) / scored mentions x 100. {against}",
             )
+        first_day = data.data_range(filters.db)[0]
+        year_ago = filters.year_before()
+        if first_day <= year_ago.start:
+            then = data.brand_share(year_ago)
+            own_then = then[~then["is_competitor"].astype(bool)]
+            line = change.year_on_year(
+                {
+                    "mentions": change.percent(share["mentions"].sum(), then["mentions"].sum()),
+                    "share of voice": change.points(
+                        own["share_of_voice"].sum(), own_then["share_of_voice"].sum()
+                    )
+                    if not own.empty and not own_then.empty
+                    else None,
+                    f"net sentiment of {focus}": change.points(
+                        own.set_index("brand")["net_sentiment"].get(focus),
+                        own_then.set_index("brand")["net_sentiment"].get(focus),
+                    )
+                    if not own.empty and not own_then.empty
+                    else None,
+                },
+                reaches=True,
+            )
+            if line:
+                st.caption(line)
     columns[3].metric(
         "Alert episodes",
         "n/a" if alerts is None else f"{len(alerts):,}",

@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import data
-from dashboard.components import columns, internal_charts, states
+from dashboard.components import change, columns, internal_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
 from dashboard.components.tables import duration_text, series_table, table
@@ -25,6 +25,15 @@ BREAKDOWNS = {
 }
 
 PERCENT = "{:.1f}%".format
+
+
+def _of(figure: dict) -> str:
+    """'412 of 599 people.' behind a rate, or nothing when it has no count."""
+    numerator, denominator = figure.get("numerator"), figure.get("denominator")
+    if numerator is None or denominator is None:
+        return ""
+    return f"{numerator:,.0f} of {denominator:,.0f}."
+
 
 st.title("Internal engagement")
 filters = sidebar_filters(with_brands=False, internal=True)
@@ -42,11 +51,17 @@ with states.section("Headline figures"):
         )
     else:
         figures = summary["metrics"]
+        earlier = data.internal_summary(filters.previous())
+        before = {} if earlier["withheld"] else earlier["metrics"]
+        against = change.against(filters.period.days)
         boxes = st.columns(4)
         boxes[0].metric(
             "Active employees",
             f"{figures['active_people']['value']:,}",
-            help="People with a post, reply, reaction or mention in the period.",
+            change.percent(
+                figures["active_people"]["value"], before.get("active_people", {}).get("value")
+            ),
+            help=f"People with a post, reply, reaction or mention in the period. {against}",
         )
         for column, (name, label) in zip(
             boxes[1:],
@@ -61,7 +76,8 @@ with states.section("Headline figures"):
             column.metric(
                 label,
                 "n/a" if value is None else f"{value:.1f}%",
-                help=f"{figures[name]['numerator']} / {figures[name]['denominator']}",
+                change.points(value, before.get(name, {}).get("value")),
+                help=f"{_of(figures[name])} {against}",
             )
 
 

@@ -18,6 +18,20 @@ def test_the_previous_period_has_the_same_length_and_ends_the_day_before():
     assert quarter.previous().period.days == quarter.period.days == 92
 
 
+def test_the_same_dates_last_year_and_the_line_that_says_them():
+    leap = Filters("db", date(2028, 2, 1), date(2028, 2, 29))
+    assert (leap.year_before().start, leap.year_before().end) == (
+        date(2027, 2, 1),
+        date(2027, 2, 28),
+    )
+    changes = {"mentions": "+12%", "share of voice": None, "net sentiment": "-4.0 pts"}
+    assert change.year_on_year(changes, reaches=True) == (
+        "Against the same dates last year: mentions +12%, net sentiment -4.0 pts."
+    )
+    assert change.year_on_year(changes, reaches=False) is None  # the data starts later
+    assert change.year_on_year({"mentions": None}, reaches=True) is None
+
+
 @pytest.mark.parametrize(
     ("function", "now", "before", "said"),
     [
