@@ -98,7 +98,7 @@ def build_report(f: Filters, now: datetime | None = None) -> str:
     kpis = data.kpis(f)
     card = data.maturity_scorecard(f.db)
     roi = data.roi_report(f)
-    stamp = (now or datetime.now()).strftime("%d %b %Y %H:%M")
+    stamp = (now or datetime.now()).strftime("%-d %b %Y %H:%M")
     stage = card["current_stage"]
     blocking = "".join(f"<li>{html.escape(b['description'])}</li>" for b in card["blocking"])
     roi_pct = _number(roi["roi_pct"], "{:+.0f}%")
@@ -107,7 +107,7 @@ def build_report(f: Filters, now: datetime | None = None) -> str:
         f"<title>SocialPulse executive report {f.start} to {f.end}</title>",
         f"<style>{STYLE}</style></head><body>",
         "<h1>SocialPulse: executive report</h1>",
-        f"<p class='sub'>{f.start:%d %b %Y} to {f.end:%d %b %Y} · generated {stamp} · "
+        f"<p class='sub'>{f.start:%-d %b %Y} to {f.end:%-d %b %Y} · generated {stamp} · "
         "figures from the last <code>pulse analyze</code></p>",
         "<h2>KPIs against targets</h2><div class='grid'><div>",
         "<table><tr><th>KPI</th><th>Value (%)</th><th>Target (%)</th><th>Status</th></tr>",
@@ -134,7 +134,7 @@ def build_report(f: Filters, now: datetime | None = None) -> str:
         f"<h2>Return on investment: {roi_pct} (base)</h2><div class='grid'><div>",
         "<table><tr><th>Scenario</th><th>Benefits</th><th>Costs</th><th>ROI</th></tr>",
         "".join(
-            f"<tr><td>{case}</td><td>{s['benefits']:,.0f} {roi['currency']}</td>"
+            f"<tr><td>{case.capitalize()}</td><td>{s['benefits']:,.0f} {roi['currency']}</td>"
             f"<td>{s['costs']:,.0f} {roi['currency']}</td>"
             f"<td>{_number(s['roi_pct'], '{:+.0f}%')}</td></tr>"
             for case, s in roi["scenarios"].items()

@@ -80,8 +80,8 @@ def build_pdf(f: Filters, now: datetime | None = None) -> bytes:
     pdf.set_font("helvetica", "B", 18)
     pdf.cell(0, 10, "SocialPulse: executive report", new_x="LMARGIN", new_y="NEXT")
     pdf.set_font("helvetica", size=9)
-    stamp = (now or datetime.now()).strftime("%d %b %Y %H:%M")
-    pdf.paragraph(f"{f.start:%d %b %Y} to {f.end:%d %b %Y} - generated {stamp}")
+    stamp = (now or datetime.now()).strftime("%-d %b %Y %H:%M")
+    pdf.paragraph(f"{f.start:%-d %b %Y} to {f.end:%-d %b %Y} - generated {stamp}")
 
     pdf.heading("KPIs against targets")
     pdf.rows(

@@ -43,7 +43,7 @@ def stage_scores(card: dict) -> tuple[alt.LayerChart, str]:
     stage = card["current_stage"]
     now = f"stage {stage}, {card['current_stage_name']}" if stage else "below stage 1 (Planning)"
     blocking = ", ".join(b["description"] for b in card["blocking"])
-    summary = f"As of {card['as_of']} the organisation stands at {now}"
+    summary = f"As of {pd.Timestamp(card['as_of']):%-d %b %Y} the organisation stands at {now}"
     summary += f"; stage {card['next_stage']} is blocked by: {blocking}." if blocking else "."
     return chart, summary
 

@@ -278,9 +278,8 @@ def freshness_panel(db: str) -> None:
             when = (
                 "never"
                 if pd.isna(moment)
-                else (
-                    f"{pd.Timestamp(moment):%d %b %Y %H:%M} UTC ({_ago(pd.Timestamp(moment), now)})"
-                )
+                else f"{pd.Timestamp(moment):%-d %b %Y %H:%M} UTC "
+                f"({_ago(pd.Timestamp(moment), now)})"
             )
             name = "Last `pulse analyze`" if run.source == "analysis" else run.source
             note = "" if run.status in ("ok", "running") else f"; last run {run.status}"

@@ -20,7 +20,7 @@ SHARE_NAMES = {
 
 
 def _week(value) -> str:
-    return f"{pd.Timestamp(value):%d %b %Y}"
+    return f"{pd.Timestamp(value):%-d %b %Y}"
 
 
 def _pct(value) -> str:

@@ -40,11 +40,12 @@ start, end = (chosen[0], chosen[-1]) if chosen else (today, today)
 with states.section("Audit log"):
     events = data.audit_events(db, start, end, actor, action, LIMIT, auth.current_role())
     if events is None or events.empty:
-        states.empty(f"No audit event from {start:%d %b %Y} to {end:%d %b %Y} matches.")
+        states.empty(f"No audit event from {start:%-d %b %Y} to {end:%-d %b %Y} matches.")
     else:
         latest = f" (the latest {LIMIT:,})" if len(events) == LIMIT else ""
         st.caption(
-            f"{len(events):,} events from {start:%d %b %Y} to {end:%d %b %Y}, newest first{latest}."
+            f"{len(events):,} events from {start:%-d %b %Y} to {end:%-d %b %Y}, "
+            f"newest first{latest}."
         )
         table(
             columns.filled(events.assign(action=events["action"].map(audit.ACTION_NAMES))),

@@ -19,7 +19,7 @@ from dashboard.components.theme import PRIMARY
 st.title("Expert finder")
 filters = sidebar_filters(with_brands=False, internal=True)
 selected = bool(filters.departments or filters.locations or filters.employee_types)
-WHEN = f"from {filters.start:%d %b %Y} to {filters.end:%d %b %Y}"
+WHEN = f"from {filters.start:%-d %b %Y} to {filters.end:%-d %b %Y}"
 text = st.text_input(
     "Topic",
     key="expert_query",

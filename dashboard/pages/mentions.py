@@ -93,7 +93,7 @@ def _searched_span(text: str) -> str:
         if window != filters.period
         else ""
     )
-    return f"from {window.start:%d %b %Y} to {window.end:%d %b %Y}{clipped}"
+    return f"from {window.start:%-d %b %Y} to {window.end:%-d %b %Y}{clipped}"
 
 
 def _for_people(mentions: pd.DataFrame) -> pd.DataFrame:

@@ -57,7 +57,7 @@ def test_report_downloads_as_one_self_contained_file(internal_db, monkeypatch):
     table = app.dataframe[0].value
     for row in table.itertuples():
         assert row.kpi in html
-    assert "01 Aug 2026 to 31 Oct 2026" in html
+    assert "1 Aug 2026 to 31 Oct 2026" in html
     assert "Legal" not in html
 
 
