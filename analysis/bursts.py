@@ -8,7 +8,8 @@ brand's previous ``baseline_days`` days (a day without mentions counts as zero),
 Poisson score, ``min_count`` and ``min_ratio``, from the first day with a whole baseline behind
 it; the highest day of each run of burst days (within
 three days) stands for the run. Its top terms come from the posts of that day, reposts included,
-through the alerts' own evidence query.
+through the alerts' own evidence query. `pulse analyze` stores them (``refresh_bursts``) so
+a page reads them, like every other figure, from a table.
 """
 
 from __future__ import annotations
@@ -36,6 +37,17 @@ def daily_bursts(
 ) -> pd.DataFrame:
     """The period's bursts: ``brand``, ``day``, ``mentions``, ``expected``, ``score`` and
     ``top_terms``, biggest first."""
+    return _with_terms(con, _detect(con, period, config, brands, platforms))
+
+
+def _detect(
+    con: duckdb.DuckDBPyConnection,
+    period: Period,
+    config: Alerts,
+    brands: Sequence[str] | None = None,
+    platforms: Sequence[str] | None = None,
+) -> pd.DataFrame:
+    """The bursts by their counts alone (no terms): the roll-up only, milliseconds."""
     brands_sql, brand_params = brand_filter(brands)
     platforms_sql, platform_params = platform_filter(platforms)
     found = con.execute(
@@ -83,6 +95,11 @@ def daily_bursts(
             config.threshold,
         ],
     ).df()
+    return found
+
+
+def _with_terms(con: duckdb.DuckDBPyConnection, found: pd.DataFrame) -> pd.DataFrame:
+    """The bursts with the top terms of their day's posts (these read texts)."""
     if found.empty:
         return found.assign(top_terms=pd.Series(dtype=object))
     days = pd.to_datetime(found["day"])
@@ -94,3 +111,56 @@ def daily_bursts(
     )
     described = add_evidence(con, episodes, reposts=True)
     return described[["brand", "day", "mentions", "expected", "score", "top_terms"]]
+
+
+def refresh_bursts(
+    con: duckdb.DuckDBPyConnection, config: Alerts, now: pd.Timestamp | None = None
+) -> int:
+    """Store every burst of the history in ``brand_bursts`` for the chart; return how many.
+
+    Finding them reads the daily roll-up only (a few thousand rows a year), so all history is
+    judged again each run; the terms, which read posts, are read only for a burst that is new
+    or whose count changed since it was stored.
+    """
+    first, last = con.execute("SELECT min(day), max(day) FROM brand_daily").fetchall()[0]
+    found = _detect(con, Period(first, last), config) if first is not None else pd.DataFrame()
+    stored = con.execute("SELECT brand, day, mentions, top_terms FROM brand_bursts").df()
+    if not found.empty:
+        found["day"] = pd.to_datetime(found["day"])
+        stored["day"] = pd.to_datetime(stored["day"])
+        known = found.merge(stored, on=["brand", "day", "mentions"], how="left")
+        fresh = known["top_terms"].isna()
+        described = _with_terms(con, found[fresh.to_numpy()])
+        found = pd.concat([known[~fresh], described], ignore_index=True)
+    stamp = now if now is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)
+    rows = found.assign(computed_at=stamp) if not found.empty else found
+    con.execute("BEGIN")
+    try:
+        con.execute("DELETE FROM brand_bursts")
+        if not rows.empty:
+            con.register("_bursts", rows)
+            con.execute(
+                "INSERT INTO brand_bursts SELECT brand, day::DATE, mentions, expected, score, "
+                "top_terms, computed_at FROM _bursts"
+            )
+            con.unregister("_bursts")
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return len(rows)
+
+
+def stored_bursts(
+    con: duckdb.DuckDBPyConnection, period: Period, brands: Sequence[str] | None = None
+) -> pd.DataFrame:
+    """The stored bursts of the period's days, biggest first (what the chart labels)."""
+    brands_sql, params = brand_filter(brands)
+    return con.execute(
+        f"""
+        SELECT brand, day, mentions, expected, score, top_terms FROM brand_bursts m
+        WHERE day BETWEEN ? AND ? AND {brands_sql}
+        ORDER BY mentions DESC, brand, day
+        """,
+        [period.start, period.end, *params],
+    ).df()

@@ -14,6 +14,7 @@ import duckdb
 from analysis.answered_posts import refresh_answered_posts
 from analysis.aspects import refresh_aspects
 from analysis.brand_daily import refresh_brand_daily
+from analysis.bursts import refresh_bursts
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
 from analysis.mention_index import refresh_mention_index
@@ -36,6 +37,7 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
         ("sentiment", lambda con: f"{score_new_posts(con):,} posts scored"),
         ("trained_models", lambda con: f"{label_with_promoted_models(con):,} posts labelled"),
         ("brand_daily", lambda con: f"{refresh_brand_daily(con):,} days rolled up"),
+        ("bursts", lambda con: f"{refresh_bursts(con, settings.alerts):,} bursts"),
         ("mention_index", lambda con: f"{refresh_mention_index(con):,} mentions indexed"),
         ("topics", lambda con: f"{len(refresh_topics(con)):,} topics"),
         ("aspects", lambda con: f"{refresh_aspects(con):,} aspects"),

@@ -92,6 +92,19 @@ def burst_labels(bursts: pd.DataFrame, alerts: pd.DataFrame) -> pd.DataFrame:
     return labels.assign(label=lead + ": " + terms, alert=within)
 
 
+def _on_the_lines(labels: pd.DataFrame, series: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Each label at the height the chart draws its day (the brand's line, or the highest
+    platform's), so it sits on the peak whatever the platform filter; a day not drawn has none."""
+    days = series.assign(day=pd.to_datetime(series["day"]))
+    if key == "brand":
+        drawn = days[["day", "brand", "mentions"]].rename(columns={"mentions": "height"})
+        placed = labels.merge(drawn, on=["day", "brand"])
+    else:
+        drawn = days.groupby("day", as_index=False)["mentions"].max()
+        placed = labels.merge(drawn.rename(columns={"mentions": "height"}), on="day")
+    return placed[["brand", "day", "height", "mentions", "label"]]
+
+
 def burst_sentence(bursts: pd.DataFrame, alerts: pd.DataFrame) -> str:
     """The biggest burst of the period said in words, with whether an alert covered it."""
     if bursts.empty:
@@ -158,10 +171,10 @@ def mentions_over_time(
         encoding["color"] = alt.Color("alert:N", scale=theme.alert_scale(), legend=None)
         layers.append(alt.Chart(bands).mark_rule(strokeDash=[4, 3], size=2).encode(**encoding))
     if bursts is not None and not bursts.empty:
-        labelled = burst_labels(bursts, alerts)[["brand", "day", "mentions", "label"]]
+        labelled = _on_the_lines(burst_labels(bursts, alerts), series, key)
         marks = alt.Chart(labelled).encode(
             x=alt.X("day:T"),
-            y=alt.Y("mentions:Q"),
+            y=alt.Y("height:Q"),
             tooltip=[
                 alt.Tooltip("label:N", title="Burst"),
                 alt.Tooltip("brand:N", title="Brand"),

@@ -40,10 +40,10 @@ def _topics(con, start: date, end: date, brands: tuple[str, ...]) -> pd.DataFram
     return topics_in_period(con, Period(start, end), brands)
 
 
-def _bursts(con, start: date, end: date, brands: tuple[str, ...], platforms: tuple[str, ...]):
-    from analysis.bursts import daily_bursts
+def _bursts(con, start: date, end: date, brands: tuple[str, ...]):
+    from analysis.bursts import stored_bursts
 
-    return daily_bursts(con, Period(start, end), session.settings().alerts, brands, platforms)
+    return stored_bursts(con, Period(start, end), brands)
 
 
 QUERIES.update(
@@ -92,8 +92,9 @@ def daily_mentions(f: Filters) -> pd.DataFrame:
 
 def bursts(f: Filters) -> pd.DataFrame:
     """The days on the mentions chart that broke from their brand's recent days, with what
-    they were about (``analysis/bursts.py``)."""
-    return query("bursts", f.db, f.start, f.end, f.brands, f.platforms)
+    they were about, as `pulse analyze` stored them (``analysis/bursts.py``; over every
+    platform, whatever the platform filter)."""
+    return query("bursts", f.db, f.start, f.end, f.brands)
 
 
 def brand_share(f: Filters) -> pd.DataFrame:

@@ -52,3 +52,25 @@ def test_the_first_days_of_the_data_are_never_bursts(empty_db):
         _days(con, [1, 1, 80] + [10] * 20)
         found = daily_bursts(con, Period(START, START + timedelta(days=30)), Alerts())
     assert found.empty  # day 3 has no whole baseline behind it
+
+
+def test_stored_bursts_keep_their_terms_until_their_count_changes(empty_db):
+    from analysis.bursts import refresh_bursts, stored_bursts
+
+    counts = [10] * 14 + [60] + [10] * 10
+    period = Period(START, START + timedelta(days=40))
+    with open_warehouse(empty_db) as con:
+        _days(con, counts)
+        assert refresh_bursts(con, Alerts()) == 1
+        # Terms already read are kept (here a stand-in): the run reads no post for them.
+        con.execute("UPDATE brand_bursts SET top_terms = ['kept']")
+        assert refresh_bursts(con, Alerts()) == 1
+        assert list(stored_bursts(con, period)["top_terms"].iloc[0]) == ["kept"]
+        # A burst whose count changed (late mentions) is described again.
+        con.execute(
+            "UPDATE brand_daily SET mentions = 70 WHERE day = ?", [START + timedelta(days=14)]
+        )
+        refresh_bursts(con, Alerts())
+        again = stored_bursts(con, period).iloc[0]
+        assert (again["mentions"], list(again["top_terms"])) == (70, [])
+        assert stored_bursts(con, period, ["Other"]).empty

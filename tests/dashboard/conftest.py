@@ -11,6 +11,7 @@ import streamlit.testing.v1.app_test as app_test
 from analysis.answered_posts import refresh_answered_posts
 from analysis.aspects import refresh_aspects
 from analysis.brand_daily import refresh_brand_daily
+from analysis.bursts import refresh_bursts
 from analysis.internal_metrics import refresh_internal_metrics
 from analysis.maturity import refresh_maturity
 from analysis.mention_index import refresh_mention_index
@@ -34,6 +35,7 @@ def analysed_db(demo_db, tmp_path_factory) -> Path:
         refresh_topics(con)
         refresh_aspects(con)
         detect_alerts(con, load_settings())
+        refresh_bursts(con, load_settings().alerts)
         con.execute("CHECKPOINT")
     return path
 
