@@ -9,7 +9,7 @@ are those of ``analysis.internal_metrics``.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
+from datetime import date, timedelta
 
 import duckdb
 
@@ -30,12 +30,13 @@ STICKINESS_WINDOW_DAYS = 28
 _SUMMARY = f"""
 WITH directory AS ({{people}}),
 chosen AS (SELECT person FROM directory WHERE {{condition}}),
-events AS (
+events AS (  -- only the window the figures read: the data's span comes in as parameters
     SELECT person, created_at, created_at::DATE AS day FROM ({CONTRIBUTIONS})
     WHERE person IN (SELECT person FROM directory)
+      AND created_at >= $window_since AND created_at < $until
 ),
 span AS (
-    SELECT greatest($start, min(day)) AS first_day, least($end, max(day)) AS last_day FROM events
+    SELECT greatest($start, $data_first) AS first_day, least($end, $data_last) AS last_day
 ),
 selected AS (SELECT * FROM events WHERE person IN (SELECT person FROM chosen)),
 per_person AS (
@@ -64,11 +65,25 @@ def _ratio(numerator: float, denominator: float, scale: float = 100.0) -> float 
     return scale * numerator / denominator if denominator else None
 
 
+def contribution_span(con: duckdb.DuckDBPyConnection) -> tuple[date | None, date | None]:
+    """The first and last day any directory member contributed: what a period is clipped to.
+    It reads every contribution, so a dashboard computes it once per warehouse version and
+    passes it in (``span``), and a filter change reads only its own weeks."""
+    return tuple(
+        con.execute(
+            f"SELECT min(created_at)::DATE, max(created_at)::DATE FROM ({CONTRIBUTIONS}) "
+            "WHERE person IN (SELECT author_id FROM authors WHERE scope = 'internal' "
+            "AND in_directory)"
+        ).fetchall()[0]
+    )
+
+
 def internal_summary(
     con: duckdb.DuckDBPyConnection,
     period: Period,
     filters: Mapping[str, Sequence[str]] | None = None,
     min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    span: tuple[date | None, date | None] | None = None,
 ) -> dict:
     """Headline figures for the people any department / location / employee_type filters select.
 
@@ -94,6 +109,8 @@ def internal_summary(
             }
         condition, named = filter_condition(filters)
         sql = _SUMMARY.format(people=people_sql, condition=condition)
+        first, last = span if span is not None else contribution_span(con)
+        mau_since = min(period.since, period.until - timedelta(days=STICKINESS_WINDOW_DAYS))
         row = con.execute(
             sql,
             {
@@ -102,9 +119,10 @@ def internal_summary(
                 "end": period.end,
                 "since": period.since,
                 "until": period.until,
-                "mau_since": min(
-                    period.since, period.until - timedelta(days=STICKINESS_WINDOW_DAYS)
-                ),
+                "mau_since": mau_since,
+                "window_since": min(mau_since, period.since),
+                "data_first": first,
+                "data_last": last,
             },
         ).fetchall()[0]
     return {

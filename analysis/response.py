@@ -5,6 +5,10 @@ platform where the brand has an owned account, and is a question or negative (a 
 does). Response rate = those answered by an owned account / those needing a reply. Response
 time = first owned reply - the mention; median and mean, in business hours (Monday to Friday,
 09:00-17:59 UTC) and off hours apart.
+
+Both read what `pulse analyze` stored (``mention_index`` for the sentiment, corrections applied
+as everywhere; ``answered_posts`` for the first owned reply), so a filter change does not join
+every post with every score.
 """
 
 from __future__ import annotations
@@ -19,26 +23,27 @@ from analysis.period import Period
 # One definition of "needing a reply" and "answered", grouped by brand or by brand and platform.
 _RESPONSE = """
 WITH owned_platforms AS (SELECT DISTINCT platform FROM authors WHERE is_owned),
-inbound AS (
-    SELECT DISTINCT m.brand, p.platform, p.post_id, p.created_at,
-           dayofweek(p.created_at) BETWEEN 1 AND 5
-               AND hour(p.created_at) BETWEEN 9 AND 17 AS business_hours
-    FROM brand_matches m JOIN posts p USING (post_id)
-    LEFT JOIN authors a ON a.author_id = p.author_id
-    LEFT JOIN post_sentiment s ON s.post_id = p.post_id
+inbound AS (  -- the sentiment from the narrow, time-ordered mention index, not every score
+    SELECT DISTINCT m.brand, i.platform, i.post_id, i.created_at,
+           dayofweek(i.created_at) BETWEEN 1 AND 5
+               AND hour(i.created_at) BETWEEN 9 AND 17 AS business_hours
+    FROM mention_index i
+    JOIN posts p ON p.post_id = i.post_id
+    JOIN brand_matches m ON m.post_id = i.post_id
+    LEFT JOIN authors a ON a.author_id = i.author_id
+    LEFT JOIN sentiment_corrections c ON c.post_id = i.post_id
     WHERE NOT m.is_competitor AND p.kind <> 'share' AND NOT coalesce(a.is_owned, false)
-      AND p.platform IN (SELECT platform FROM owned_platforms)
-      AND (s.label = 'negative' OR p.text LIKE '%?%')
+      AND i.platform IN (SELECT platform FROM owned_platforms)
+      AND (coalesce(c.label, i.label) = 'negative' OR p.text LIKE '%?%')
+      AND i.created_at >= $since AND i.created_at < $until
       AND p.created_at >= $since AND p.created_at < $until
       AND (len($brands) = 0 OR list_contains($brands, m.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, p.platform))
+      AND (len($platforms) = 0 OR list_contains($platforms, i.platform))
 ),
-answers AS (
+answers AS (  -- the first owned reply, as `pulse analyze` stored it (no join of every post)
     SELECT i.brand, i.post_id, i.business_hours,
-           min(date_diff('second', i.created_at, r.created_at)) / 60.0 AS minutes
-    FROM inbound i JOIN posts r ON r.parent_id = i.post_id
-    JOIN authors o ON o.author_id = r.author_id AND o.is_owned
-    GROUP BY ALL
+           date_diff('second', i.created_at, w.answered_at) / 60.0 AS minutes
+    FROM inbound i JOIN answered_posts w ON w.post_id = i.post_id AND w.kind = 'mention'
 )
 SELECT {groups}, count(*) AS needing_reply, count(a.post_id) AS answered,
        round(100.0 * count(a.post_id) / count(*), 1) AS response_rate,

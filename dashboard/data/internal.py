@@ -50,10 +50,16 @@ def _internal_series(
     return internal_metric_series(con, metric, grain, segment_type, start, end)
 
 
-def _internal_summary(con, start: date, end: date, filters: tuple, floor: int) -> dict:
+def _internal_summary(con, start: date, end: date, filters: tuple, floor: int, span: tuple) -> dict:
     from analysis.internal_summary import internal_summary
 
-    return internal_summary(con, Period(start, end), dict(filters), floor)
+    return internal_summary(con, Period(start, end), dict(filters), floor, span)
+
+
+def _contribution_span(con) -> tuple:
+    from analysis.internal_summary import contribution_span
+
+    return contribution_span(con)
 
 
 def _heatmap(con, start: date, end: date, filters: tuple, metric: str, floor: int) -> pd.DataFrame:
@@ -131,6 +137,7 @@ QUERIES.update(
         "segment_values": _segment_values,
         "internal_series": _internal_series,
         "internal_summary": _internal_summary,
+        "contribution_span": _contribution_span,
         "heatmap": _heatmap,
         "network": _network,
         "bridging": _bridging,
@@ -216,7 +223,8 @@ def internal_series(
 
 def internal_summary(f: Filters) -> dict:
     """Headline figures of the people the sidebar selects; ``withheld`` below the floor."""
-    return query("internal_summary", f.db, f.start, f.end, _chosen_segments(f), _floor())
+    span = query("contribution_span", f.db)  # once per warehouse version, not per filter
+    return query("internal_summary", f.db, f.start, f.end, _chosen_segments(f), _floor(), span)
 
 
 def engagement_heatmap(f: Filters, metric: str = "interactive_users") -> pd.DataFrame:

@@ -10,6 +10,7 @@ from analysis.influencers import geo_mentions, influencers
 from analysis.period import Period
 from analysis.response import response_performance
 from socialpulse.warehouse import connect, upsert
+from tests.analysis.stored import analysed
 
 DAY = Period(date(2026, 3, 2), date(2026, 3, 2))
 # Where the fixture's clock stands: after every stamp in it, whatever day the suite runs.
@@ -221,6 +222,7 @@ def test_unique_authors_and_sites(con):
 
 
 def test_response_rate_and_time_of_the_brand(con):
+    analysed(con)
     row = response_performance(con, DAY).iloc[0]
     assert (row["brand"], row["needing_reply"], row["answered"]) == ("Northwind", 1, 1)
     assert row["response_rate"] == 100.0 and row["median_minutes"] == 30.0

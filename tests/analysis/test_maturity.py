@@ -30,6 +30,7 @@ from analysis.maturity_grading import grade, grade_time
 from collectors.demo.maturity import ANSWERS, demo_answers, save_answers
 from socialpulse.config import EXAMPLE_CONFIG, Settings, load_settings, parse_settings
 from socialpulse.warehouse import connect, open_warehouse, upsert
+from tests.analysis.stored import analysed
 
 AS_OF = date(2026, 3, 31)  # the 90-day window is 2026-01-01 .. 2026-03-31
 DEFAULTS = Settings()
@@ -446,6 +447,7 @@ def test_response_needs_both_the_rate_and_the_time(con, reply_minutes, score):
             for n in range(4)
         ],
     )
+    analysed(con)  # the mention index and the answered posts, as `pulse analyze` stores them
     found = measure(con, "engagement.response_within_target")
     assert found["score"] == score
     assert found["numbers"]["needing_reply"] == 4

@@ -14,6 +14,7 @@ from collectors.reddit_inbox import NO_ACCOUNT, RedditInboxCollector
 from collectors.registry import build, names
 from collectors.runner import run_collector
 from socialpulse.warehouse import open_warehouse
+from tests.analysis.stored import analysed
 from tests.collectors.interrupt import interrupted_after
 from tests.collectors.test_reddit import REPLAY, RULES, SETTINGS, query
 
@@ -84,6 +85,7 @@ def test_mentions_join_their_threads_and_the_brands_comment_answers_one(empty_db
         COMMENTS: "1717234200.0",
     }
     with open_warehouse(empty_db) as con:
+        analysed(con)
         performance = response_performance(con, JUNE).set_index("brand").loc["Northwind"]
     assert (performance.needing_reply, performance.answered, performance.median_minutes) == (
         1,

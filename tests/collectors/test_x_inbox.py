@@ -13,6 +13,7 @@ from collectors.registry import build, names
 from collectors.runner import run_collector
 from collectors.x_inbox import XInboxCollector
 from socialpulse.warehouse import open_warehouse
+from tests.analysis.stored import analysed
 from tests.collectors.interrupt import interrupted_after
 from tests.collectors.test_twitter import REPLAY, RULES, SETTINGS, count, last_run, query
 
@@ -68,6 +69,7 @@ def test_the_brands_reply_counts_in_response_rate_and_time(empty_db):
     collect(empty_db, "inbox_two_pages.yaml")
 
     with open_warehouse(empty_db) as con:
+        analysed(con)
         performance = response_performance(con, JUNE).set_index("brand").loc["Northwind"]
 
     # Two questions to the brand; it answered the first, 12 minutes later.

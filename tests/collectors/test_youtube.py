@@ -20,6 +20,7 @@ from collectors.youtube import FATAL, YouTubeCollector
 from socialpulse.brand_rules import BrandRule
 from socialpulse.config import EXAMPLE_CONFIG, load_settings
 from socialpulse.warehouse import open_warehouse
+from tests.analysis.stored import analysed
 from tests.collectors.interrupt import interrupted_after
 
 CASSETTES = Path(__file__).resolve().parents[1] / "fixtures" / "cassettes" / "youtube"
@@ -127,6 +128,7 @@ def test_the_brands_reply_counts_in_response_rate_and_time(empty_db):
     collect(empty_db, "channel_and_search.yaml")
 
     with open_warehouse(empty_db) as con:
+        analysed(con)
         performance = response_performance(con, JUNE).set_index("brand").loc["Northwind"]
 
     # The rain question was answered by the brand's channel 45 minutes later.
