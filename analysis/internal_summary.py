@@ -27,37 +27,52 @@ SUMMARY_METRICS = ("active_people", "interactive_users", "stickiness", "reply_ra
 STICKINESS_WINDOW_DAYS = 28
 
 
+# Several periods in one pass (this one and the one before, for the change): every figure is
+# grouped by the period ``k`` its rows fall in, over one read of the periods' whole window.
 _SUMMARY = f"""
 WITH directory AS ({{people}}),
 chosen AS (SELECT person FROM directory WHERE {{condition}}),
+periods AS (
+    SELECT * FROM (VALUES {{periods}}) p(k, p_start, p_end, p_since, p_until, p_mau_since)
+),
 events AS (  -- only the window the figures read: the data's span comes in as parameters
     SELECT person, created_at, created_at::DATE AS day FROM ({CONTRIBUTIONS})
     WHERE person IN (SELECT person FROM directory)
-      AND created_at >= $window_since AND created_at < $until
-),
-span AS (
-    SELECT greatest($start, $data_first) AS first_day, least($end, $data_last) AS last_day
+      AND created_at >= $window_since AND created_at < $window_until
 ),
 selected AS (SELECT * FROM events WHERE person IN (SELECT person FROM chosen)),
 per_person AS (
-    SELECT person, count(*) AS n, count(DISTINCT day) AS days FROM selected
-    WHERE created_at >= $since AND created_at < $until GROUP BY person
+    SELECT k, person, count(*) AS n, count(DISTINCT day) AS days
+    FROM selected JOIN periods ON created_at >= p_since AND created_at < p_until
+    GROUP BY k, person
+),
+active AS (
+    SELECT k, count(*) AS active, sum(days) AS person_days, sum(n) AS contributions,
+           sum(n * r) AS rank_weighted
+    FROM (SELECT *, row_number() OVER (PARTITION BY k ORDER BY n) AS r FROM per_person)
+    GROUP BY k
+),
+mau AS (
+    SELECT k, count(DISTINCT person) AS mau
+    FROM selected JOIN periods ON created_at >= p_mau_since AND created_at < p_until
+    GROUP BY k
 ),
 threads AS (
-    SELECT * FROM ({PERIOD_THREADS}) WHERE person IN (SELECT person FROM chosen)
+    SELECT k, count(*) AS threads, count(first_reply) AS answered
+    FROM ({PERIOD_THREADS.replace("$since", "$window_since").replace("$until", "$window_until")})
+    t JOIN periods ON t.created_at >= p_since AND t.created_at < p_until
+    WHERE t.person IN (SELECT person FROM chosen)
+    GROUP BY k
 )
 SELECT (SELECT count(*) FROM chosen) AS people,
-       (SELECT count(*) FROM per_person) AS active,
-       (SELECT coalesce(sum(days), 0) FROM per_person) AS person_days,
-       (SELECT coalesce(sum(n), 0) FROM per_person) AS contributions,
-       (SELECT coalesce(sum(n * r), 0)
-        FROM (SELECT n, row_number() OVER (ORDER BY n) AS r FROM per_person)) AS rank_weighted,
-       (SELECT greatest(coalesce(date_diff('day', first_day, last_day) + 1, 0), 0)
-        FROM span) AS days,
-       (SELECT count(DISTINCT person) FROM selected
-        WHERE created_at >= $mau_since AND created_at < $until) AS mau,
-       (SELECT count(*) FROM threads) AS threads,
-       (SELECT count(first_reply) FROM threads) AS answered
+       coalesce(a.active, 0), coalesce(a.person_days, 0), coalesce(a.contributions, 0),
+       coalesce(a.rank_weighted, 0),
+       greatest(coalesce(date_diff('day', greatest(p.p_start, $data_first),
+                                   least(p.p_end, $data_last)) + 1, 0), 0) AS days,
+       coalesce(m.mau, 0), coalesce(t.threads, 0), coalesce(t.answered, 0)
+FROM periods p LEFT JOIN active a USING (k) LEFT JOIN mau m USING (k)
+LEFT JOIN threads t USING (k)
+ORDER BY p.k
 """
 
 
@@ -94,45 +109,65 @@ def internal_summary(
     people over the period with those active in the period, or in the 28 days ending at its end
     when the period is shorter (as the stored weeks and months do).
     """
+    return internal_summaries(con, [period], filters, min_group_size, span)[0]
+
+
+def internal_summaries(
+    con: duckdb.DuckDBPyConnection,
+    periods: Sequence[Period],
+    filters: Mapping[str, Sequence[str]] | None = None,
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE,
+    span: tuple[date | None, date | None] | None = None,
+) -> list[dict]:
+    """``internal_summary`` of each period (the same people), computed in one statement."""
     filters = {segment: list(values) for segment, values in (filters or {}).items() if values}
-    result = {"period": (period.start, period.end), "filters": filters}
+    results = [{"period": (p.start, p.end), "filters": filters} for p in periods]
     with folded_directory(con, min_group_size) as people_sql:
         problem = selection_problem(con, people_sql, filters, min_group_size)
         if problem:
-            return {
-                **result,
-                "withheld": True,
-                "reason": BELOW_FLOOR,
-                "detail": problem,
-                "people": None,
-                "metrics": {},
-            }
+            withheld = {"withheld": True, "reason": BELOW_FLOOR, "detail": problem}
+            return [{**r, **withheld, "people": None, "metrics": {}} for r in results]
         condition, named = filter_condition(filters)
-        sql = _SUMMARY.format(people=people_sql, condition=condition)
         first, last = span if span is not None else contribution_span(con)
-        mau_since = min(period.since, period.until - timedelta(days=STICKINESS_WINDOW_DAYS))
-        row = con.execute(
+        values, bounds = [], {}
+        for k, period in enumerate(periods):
+            mau_since = min(period.since, period.until - timedelta(days=STICKINESS_WINDOW_DAYS))
+            values.append(
+                f"({k}, $start_{k}::DATE, $end_{k}::DATE, $since_{k}::TIMESTAMP, "
+                f"$until_{k}::TIMESTAMP, $mau_{k}::TIMESTAMP)"
+            )
+            bounds.update(
+                {
+                    f"start_{k}": period.start,
+                    f"end_{k}": period.end,
+                    f"since_{k}": period.since,
+                    f"until_{k}": period.until,
+                    f"mau_{k}": min(mau_since, period.since),
+                }
+            )
+        sql = _SUMMARY.format(people=people_sql, condition=condition, periods=", ".join(values))
+        rows = con.execute(
             sql,
             {
                 **named,
-                "start": period.start,
-                "end": period.end,
-                "since": period.since,
-                "until": period.until,
-                "mau_since": mau_since,
-                "window_since": min(mau_since, period.since),
+                **bounds,
+                "window_since": min(bounds[f"mau_{k}"] for k in range(len(periods))),
+                "window_until": max(p.until for p in periods),
                 "data_first": first,
                 "data_last": last,
             },
-        ).fetchall()[0]
-    return {
-        **result,
-        "withheld": False,
-        "reason": None,
-        "detail": None,
-        "people": row[0],
-        "metrics": _summary_metrics(*row),
-    }
+        ).fetchall()
+    return [
+        {
+            **r,
+            "withheld": False,
+            "reason": None,
+            "detail": None,
+            "people": row[0],
+            "metrics": _summary_metrics(*row),
+        }
+        for r, row in zip(results, rows, strict=True)
+    ]
 
 
 def _summary_metrics(

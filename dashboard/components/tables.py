@@ -138,9 +138,11 @@ def series_table(
         details = pd.concat(
             [frame.assign(figure=label) for label, (frame, _) in series.items()], ignore_index=True
         )
+        shown = details[["figure", *keys, "numerator", "denominator", "value"]]
         table(
-            details[["figure", *keys, "numerator", "denominator", "value"]],
+            shown,
             f"{name} details",
+            whole=lambda: shown,  # encoded when asked for: most readers never open it
             column_config={
                 "figure": "Figure",
                 **config,

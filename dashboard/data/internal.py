@@ -56,6 +56,12 @@ def _internal_summary(con, start: date, end: date, filters: tuple, floor: int, s
     return internal_summary(con, Period(start, end), dict(filters), floor, span)
 
 
+def _internal_summaries(con, periods: tuple, filters: tuple, floor: int, span: tuple) -> list[dict]:
+    from analysis.internal_summary import internal_summaries
+
+    return internal_summaries(con, [Period(*p) for p in periods], dict(filters), floor, span)
+
+
 def _contribution_span(con) -> tuple:
     from analysis.internal_summary import contribution_span
 
@@ -138,6 +144,7 @@ QUERIES.update(
         "internal_series": _internal_series,
         "internal_summary": _internal_summary,
         "contribution_span": _contribution_span,
+        "internal_summaries": _internal_summaries,
         "heatmap": _heatmap,
         "network": _network,
         "bridging": _bridging,
@@ -225,6 +232,16 @@ def internal_summary(f: Filters) -> dict:
     """Headline figures of the people the sidebar selects; ``withheld`` below the floor."""
     span = query("contribution_span", f.db)  # once per warehouse version, not per filter
     return query("internal_summary", f.db, f.start, f.end, _chosen_segments(f), _floor(), span)
+
+
+def internal_summary_and_previous(f: Filters) -> tuple[dict, dict]:
+    """The headline figures of the chosen dates and of the period of the same length before
+    them, for the same people, in one statement."""
+    span = query("contribution_span", f.db)
+    before = f.previous()
+    periods = ((f.start, f.end), (before.start, before.end))
+    now, then = query("internal_summaries", f.db, periods, _chosen_segments(f), _floor(), span)
+    return now, then
 
 
 def engagement_heatmap(f: Filters, metric: str = "interactive_users") -> pd.DataFrame:

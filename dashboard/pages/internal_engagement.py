@@ -44,14 +44,13 @@ st.caption(
 )
 
 with states.section("Headline figures"):
-    summary = data.internal_summary(filters)
+    summary, earlier = data.internal_summary_and_previous(filters)
     if summary["withheld"]:
         states.empty(
             f"Figures for this selection are withheld: {summary['reason']}. {summary['detail']}"
         )
     else:
         figures = summary["metrics"]
-        earlier = data.internal_summary(filters.previous())
         before = {} if earlier["withheld"] else earlier["metrics"]
         against = change.against(filters.period.days)
         boxes = st.columns(4)

@@ -361,6 +361,16 @@ def test_series_reads_the_periods_overlapping_the_range(con):
         internal_metric_series(con, "salary", "week", "all", FEB, MAR)
 
 
+def test_periods_summarised_together_equal_each_summarised_alone(con):
+    from analysis.internal_summary import internal_summaries
+
+    periods = [Period(MAR, date(2026, 3, 31)), Period(WEEKS["W3"], date(2026, 3, 15))]
+    for filters in (None, {"department": ["Ops"]}):
+        together = internal_summaries(con, periods, filters, 4)
+        assert together == [internal_summary(con, p, filters, 4) for p in periods]
+        assert together[0]["metrics"] != together[1]["metrics"]  # two periods, two answers
+
+
 def test_summary_matches_the_stored_week_and_month(con):
     march = internal_summary(con, Period(MAR, date(2026, 3, 31)), None, 5)
     assert not march["withheld"] and march["people"] == 10
