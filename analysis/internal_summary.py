@@ -35,10 +35,18 @@ chosen AS (SELECT person FROM directory WHERE {{condition}}),
 periods AS (
     SELECT * FROM (VALUES {{periods}}) p(k, p_start, p_end, p_since, p_until, p_mau_since)
 ),
-events AS (  -- only the window the figures read: the data's span comes in as parameters
-    SELECT person, created_at, created_at::DATE AS day FROM ({CONTRIBUTIONS})
+events AS (  -- CONTRIBUTIONS of the directory's people, read only over the periods' window
+    -- (the data's span comes in as parameters); employees post only in internal channels, so
+    -- their authorship picks the internal posts without joining every post to its channel
+    SELECT person, created_at, created_at::DATE AS day FROM (
+        SELECT author_id AS person, created_at FROM posts
+        WHERE created_at >= $window_since AND created_at < $window_until
+        UNION ALL
+        SELECT actor_id, created_at FROM interactions
+        WHERE kind IN ('reaction', 'mention')
+          AND created_at >= $window_since AND created_at < $window_until
+    )
     WHERE person IN (SELECT person FROM directory)
-      AND created_at >= $window_since AND created_at < $window_until
 ),
 selected AS (SELECT * FROM events WHERE person IN (SELECT person FROM chosen)),
 per_person AS (
