@@ -21,6 +21,7 @@ from analysis.mention_index import refresh_mention_index
 from analysis.network import refresh_network
 from analysis.notify import notify_new_alerts
 from analysis.push_pull import refresh_push_pull
+from analysis.response import refresh_inbound_mentions
 from analysis.sentiment import score_new_posts
 from analysis.sentiment_model_scoring import label_with_promoted_models
 from analysis.spikes import detect_alerts
@@ -50,6 +51,7 @@ def steps(settings: Settings) -> list[tuple[str, Callable[[duckdb.DuckDBPyConnec
         ("network", lambda con: f"{refresh_network(con, settings):,} network rows"),
         ("push_pull", lambda con: f"{refresh_push_pull(con, settings):,} push and pull rows"),
         ("answered", lambda con: f"{refresh_answered_posts(con):,} answered posts"),
+        ("response", lambda con: f"{refresh_inbound_mentions(con):,} mentions needing a reply"),
         ("maturity", lambda con: f"{refresh_maturity(con, settings):,} criterion scores"),
     ]
 

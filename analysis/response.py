@@ -6,9 +6,9 @@ does). Response rate = those answered by an owned account / those needing a repl
 time = first owned reply - the mention; median and mean, in business hours (Monday to Friday,
 09:00-17:59 UTC) and off hours apart.
 
-Both read what `pulse analyze` stored (``mention_index`` for the sentiment, corrections applied
-as everywhere; ``answered_posts`` for the first owned reply), so a filter change does not join
-every post with every score.
+`pulse analyze` stores the mentions that need a reply with their minutes to answer
+(``inbound_mentions``, after ``answered_posts``), so a period's figures are a count over that
+narrow table, not a read of every post's text.
 """
 
 from __future__ import annotations
@@ -19,41 +19,51 @@ import duckdb
 import pandas as pd
 
 from analysis.period import Period
+from socialpulse.warehouse.loader import transaction
 
-# One definition of "needing a reply" and "answered", grouped by brand or by brand and platform.
+# One definition of "needing a reply" and "answered", stored by `pulse analyze`.
+_INBOUND = """
+WITH owned_platforms AS (SELECT DISTINCT platform FROM authors WHERE is_owned)
+SELECT DISTINCT p.post_id, m.brand, p.platform, p.created_at,
+       date_diff('second', p.created_at, w.answered_at) / 60.0 AS minutes_to_answer
+FROM brand_matches m JOIN posts p USING (post_id)
+LEFT JOIN authors a ON a.author_id = p.author_id
+LEFT JOIN post_sentiment s ON s.post_id = p.post_id
+LEFT JOIN answered_posts w ON w.post_id = p.post_id AND w.kind = 'mention'
+WHERE NOT m.is_competitor AND p.kind <> 'share' AND NOT coalesce(a.is_owned, false)
+  AND p.platform IN (SELECT platform FROM owned_platforms)
+  AND (s.label = 'negative' OR p.text LIKE '%?%')
+"""
+
+# The figures of a period, grouped by brand or by brand and platform.
 _RESPONSE = """
-WITH owned_platforms AS (SELECT DISTINCT platform FROM authors WHERE is_owned),
-inbound AS (  -- the sentiment from the narrow, time-ordered mention index, not every score
-    SELECT DISTINCT m.brand, i.platform, i.post_id, i.created_at,
-           dayofweek(i.created_at) BETWEEN 1 AND 5
-               AND hour(i.created_at) BETWEEN 9 AND 17 AS business_hours
-    FROM mention_index i
-    JOIN posts p ON p.post_id = i.post_id
-    JOIN brand_matches m ON m.post_id = i.post_id
-    LEFT JOIN authors a ON a.author_id = i.author_id
-    LEFT JOIN sentiment_corrections c ON c.post_id = i.post_id
-    WHERE NOT m.is_competitor AND p.kind <> 'share' AND NOT coalesce(a.is_owned, false)
-      AND i.platform IN (SELECT platform FROM owned_platforms)
-      AND (coalesce(c.label, i.label) = 'negative' OR p.text LIKE '%?%')
-      AND i.created_at >= $since AND i.created_at < $until
-      AND p.created_at >= $since AND p.created_at < $until
-      AND (len($brands) = 0 OR list_contains($brands, m.brand))
-      AND (len($platforms) = 0 OR list_contains($platforms, i.platform))
-),
-answers AS (  -- the first owned reply, as `pulse analyze` stored it (no join of every post)
-    SELECT i.brand, i.post_id, i.business_hours,
-           date_diff('second', i.created_at, w.answered_at) / 60.0 AS minutes
-    FROM inbound i JOIN answered_posts w ON w.post_id = i.post_id AND w.kind = 'mention'
+WITH inbound AS (
+    SELECT *, dayofweek(created_at) BETWEEN 1 AND 5
+                  AND hour(created_at) BETWEEN 9 AND 17 AS business_hours
+    FROM inbound_mentions i
+    WHERE created_at >= $since AND created_at < $until
+      AND (len($brands) = 0 OR list_contains($brands, brand))
+      AND (len($platforms) = 0 OR list_contains($platforms, platform))
 )
-SELECT {groups}, count(*) AS needing_reply, count(a.post_id) AS answered,
-       round(100.0 * count(a.post_id) / count(*), 1) AS response_rate,
-       round(median(a.minutes), 1) AS median_minutes,
-       round(avg(a.minutes), 1) AS mean_minutes,
-       round(median(a.minutes) FILTER (i.business_hours), 1) AS median_minutes_business_hours,
-       round(median(a.minutes) FILTER (NOT i.business_hours), 1) AS median_minutes_off_hours
-FROM inbound i LEFT JOIN answers a ON a.post_id = i.post_id AND a.brand = i.brand
+SELECT {groups}, count(*) AS needing_reply, count(minutes_to_answer) AS answered,
+       round(100.0 * count(minutes_to_answer) / count(*), 1) AS response_rate,
+       round(median(minutes_to_answer), 1) AS median_minutes,
+       round(avg(minutes_to_answer), 1) AS mean_minutes,
+       round(median(minutes_to_answer) FILTER (business_hours), 1)
+           AS median_minutes_business_hours,
+       round(median(minutes_to_answer) FILTER (NOT business_hours), 1)
+           AS median_minutes_off_hours
+FROM inbound i
 GROUP BY {groups} ORDER BY {groups}
 """
+
+
+def refresh_inbound_mentions(con: duckdb.DuckDBPyConnection) -> int:
+    """Rewrite ``inbound_mentions`` from the posts, their sentiment (corrections included) and
+    ``answered_posts`` (run after it); return how many mentions need a reply."""
+    with transaction(con):
+        con.execute("DELETE FROM inbound_mentions")
+        return con.execute(f"INSERT INTO inbound_mentions {_INBOUND}").fetchall()[0][0]
 
 
 def response_performance(con: duckdb.DuckDBPyConnection, period: Period) -> pd.DataFrame:

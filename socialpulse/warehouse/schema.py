@@ -37,6 +37,7 @@ TABLE_KEYS: dict[str, tuple[str, ...]] = {
     "topic_aspects": ("brand", "period_start", "term"),
     "brand_daily": ("day", "brand", "platform"),
     "brand_bursts": ("brand", "day"),
+    "inbound_mentions": ("post_id", "brand"),
     "internal_metrics": ("grain", "period_start", "segment_type", "segment_value", "metric"),
     "network_flow": ("period_start", "segment_type", "source_value", "target_value"),
     "network_people": ("person_id",),

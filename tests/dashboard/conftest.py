@@ -18,6 +18,7 @@ from analysis.mention_index import refresh_mention_index
 from analysis.network import refresh_network
 from analysis.pipeline import refresh_topics
 from analysis.push_pull import refresh_push_pull
+from analysis.response import refresh_inbound_mentions
 from analysis.spikes import detect_alerts
 from socialpulse.config import load_settings
 from socialpulse.warehouse import open_warehouse
@@ -36,6 +37,8 @@ def analysed_db(demo_db, tmp_path_factory) -> Path:
         refresh_aspects(con)
         detect_alerts(con, load_settings())
         refresh_bursts(con, load_settings().alerts)
+        refresh_answered_posts(con)
+        refresh_inbound_mentions(con)
         con.execute("CHECKPOINT")
     return path
 

@@ -59,4 +59,5 @@ from socialpulse.warehouse.migrations import (  # noqa: E402, F401, I001
     v17_add_topic_aspects,
     v18_add_alert_actions,
     v19_add_brand_bursts,
+    v20_add_inbound_mentions,
 )
