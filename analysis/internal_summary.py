@@ -27,6 +27,18 @@ SUMMARY_METRICS = ("active_people", "interactive_users", "stickiness", "reply_ra
 STICKINESS_WINDOW_DAYS = 28
 
 
+# The threads of the periods' window and their replies, the replies read from internal channels
+# only, so the replies among external mentions never reach the join.
+INTERNAL_THREADS = (
+    PERIOD_THREADS.replace(
+        "AND created_at >= $since",
+        "AND created_at >= $window_since AND channel_id IN "
+        "(SELECT channel_id FROM channels WHERE scope = 'internal')",
+    )
+    .replace("$since", "$window_since")
+    .replace("$until", "$window_until")
+)
+
 # Several periods in one pass (this one and the one before, for the change): every figure is
 # grouped by the period ``k`` its rows fall in, over one read of the periods' whole window.
 _SUMMARY = f"""
@@ -67,7 +79,7 @@ mau AS (
 ),
 threads AS (
     SELECT k, count(*) AS threads, count(first_reply) AS answered
-    FROM ({PERIOD_THREADS.replace("$since", "$window_since").replace("$until", "$window_until")})
+    FROM ({INTERNAL_THREADS})
     t JOIN periods ON t.created_at >= p_since AND t.created_at < p_until
     WHERE t.person IN (SELECT person FROM chosen)
     GROUP BY k
