@@ -9,7 +9,6 @@ The PDF's built-in fonts know Latin-1 only, so the few typographic characters th
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from datetime import datetime
 
 import altair as alt
@@ -20,6 +19,7 @@ from dashboard import data
 from dashboard.components import executive_charts
 from dashboard.crisis_story import crisis_stories
 from dashboard.data import Filters
+from dashboard.report import _number
 
 PLAIN = str.maketrans(
     {"→": "->", "“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "·": "-", "×": "x"}
@@ -63,10 +63,6 @@ class _Report(FPDF):
         self.set_font("helvetica", "I", 8)
         self.paragraph(summary)
         self.set_font("helvetica", size=9)
-
-
-def _number(value, fmt: str = "{:.1f}") -> str:
-    return "n/a" if value is None or pd.isna(value) else fmt.format(value)
 
 
 def build_pdf(f: Filters, now: datetime | None = None) -> bytes:
@@ -142,15 +138,3 @@ def build_pdf(f: Filters, now: datetime | None = None) -> bytes:
     )
     pdf.chart(*executive_charts.roi_range(roi))
     return bytes(pdf.output())
-
-
-def pdf_builder(f: Filters, then: Callable[[], object] | None = None) -> Callable[[], bytes]:
-    """The PDF as a deferred download, built on press like the HTML report (``report_builder``)."""
-
-    def build() -> bytes:
-        body = build_pdf(f)
-        if then is not None:
-            then()
-        return body
-
-    return build

@@ -7,7 +7,7 @@ change costs milliseconds whatever the number of mentions.
 
 import streamlit as st
 
-from dashboard import auth, data, report, report_pdf
+from dashboard import auth, data, report
 from dashboard.components import change, executive_charts, states
 from dashboard.components.charts import chart_with_summary
 from dashboard.components.filters import sidebar_filters
@@ -81,7 +81,7 @@ with states.section("One-page report"):
         pdf_name = name.removesuffix(".html") + ".pdf"
         st.download_button(
             "Download as PDF",
-            report_pdf.pdf_builder(filters, auth.recorder("export", pdf_name)),
+            report.report_builder(filters, auth.recorder("export", pdf_name), kind="pdf"),
             pdf_name,
             "application/pdf",
             key="report_pdf",
