@@ -24,6 +24,7 @@ from analysis.alert_evidence import add_evidence
 from analysis.period import Period
 from analysis.volume import brand_filter, platform_filter
 from socialpulse.config import Alerts
+from socialpulse.warehouse.loader import transaction
 
 RUN_DAYS = 3  # burst days this close are one burst, labelled once
 
@@ -134,8 +135,7 @@ def refresh_bursts(
         found = pd.concat([known[~fresh], described], ignore_index=True)
     stamp = now if now is not None else pd.Timestamp.now(tz="UTC").tz_localize(None)
     rows = found.assign(computed_at=stamp) if not found.empty else found
-    con.execute("BEGIN")
-    try:
+    with transaction(con):
         con.execute("DELETE FROM brand_bursts")
         if not rows.empty:
             con.register("_bursts", rows)
@@ -144,10 +144,6 @@ def refresh_bursts(
                 "top_terms, computed_at FROM _bursts"
             )
             con.unregister("_bursts")
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return len(rows)
 
 

@@ -25,6 +25,15 @@ from socialpulse.warehouse import (
 CORRECTION_WAIT_SECONDS = 10
 
 
+def _allowed(role: str | None, action: str, what: str) -> None:
+    """Refuse ``action`` to a signed-in role without it, in one line; a call outside a session
+    (a script, no role) is not a role's and is allowed."""
+    from socialpulse.access import can
+
+    if role is not None and not can(role, action):
+        raise ValueError(f"the {role} role may not {what}")
+
+
 def write(db: str, action: Callable[[object], object]):
     """Run ``action(con)`` on a short read-write connection and return what it returns.
 
@@ -60,11 +69,9 @@ def correct_sentiment(db: str, post_id: str, label: str, by: str | None = None) 
     from analysis.brand_daily import refresh_days_of
     from analysis.sentiment import correct
     from socialpulse import audit
-    from socialpulse.access import can
 
     role = session.session_role()
-    if role is not None and not can(role, "sentiment_correction"):
-        raise ValueError(f"the {role} role may not correct sentiment")
+    _allowed(role, "sentiment_correction", "correct sentiment")
     by = by or session.session_user() or "dashboard"
 
     def store(con) -> None:
@@ -136,10 +143,8 @@ def update_alert(
     event; refused to a role without ``triage_alerts``."""
     from analysis.alert_inbox import record_action
     from socialpulse import audit
-    from socialpulse.access import can
 
-    if role is not None and not can(role, "triage_alerts"):
-        raise ValueError(f"the {role} role may not handle alerts")
+    _allowed(role, "triage_alerts", "handle alerts")
 
     def store(con) -> int:
         step = record_action(con, alert_id, action, by, role, assignee, note)
@@ -164,11 +169,9 @@ def remind_non_responders(
     from analysis.check_in_reminders import remind_non_responders as remind
     from analysis.check_in_reminders import slack_client
     from socialpulse import audit
-    from socialpulse.access import can
     from socialpulse.privacy import load_key
 
-    if role is not None and not can(role, "send_reminders"):
-        raise ValueError(f"the {role} role may not send reminders")
+    _allowed(role, "send_reminders", "send reminders")
     client = slack_client()
 
     def send(con):
