@@ -162,7 +162,7 @@ def internal_summaries(
                     f"end_{k}": period.end,
                     f"since_{k}": period.since,
                     f"until_{k}": period.until,
-                    f"mau_{k}": min(mau_since, period.since),
+                    f"mau_{k}": mau_since,  # never after the period's own start
                 }
             )
         sql = _SUMMARY.format(people=people_sql, condition=condition, periods=", ".join(values))

@@ -50,12 +50,6 @@ def _internal_series(
     return internal_metric_series(con, metric, grain, segment_type, start, end)
 
 
-def _internal_summary(con, start: date, end: date, filters: tuple, floor: int, span: tuple) -> dict:
-    from analysis.internal_summary import internal_summary
-
-    return internal_summary(con, Period(start, end), dict(filters), floor, span)
-
-
 def _internal_summaries(con, periods: tuple, filters: tuple, floor: int, span: tuple) -> list[dict]:
     from analysis.internal_summary import internal_summaries
 
@@ -142,7 +136,6 @@ QUERIES.update(
     {
         "segment_values": _segment_values,
         "internal_series": _internal_series,
-        "internal_summary": _internal_summary,
         "contribution_span": _contribution_span,
         "internal_summaries": _internal_summaries,
         "heatmap": _heatmap,
@@ -226,12 +219,6 @@ def internal_series(
             )
         frames.append(series)
     return pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-
-
-def internal_summary(f: Filters) -> dict:
-    """Headline figures of the people the sidebar selects; ``withheld`` below the floor."""
-    span = query("contribution_span", f.db)  # once per warehouse version, not per filter
-    return query("internal_summary", f.db, f.start, f.end, _chosen_segments(f), _floor(), span)
 
 
 def internal_summary_and_previous(f: Filters) -> tuple[dict, dict]:

@@ -3,9 +3,10 @@
 Reads the weekly and monthly figures `pulse analyze` stored in ``internal_metrics`` (already
 folded by the privacy floor), one segment type at a time, so the sidebar's filters pick which
 series are drawn (``data.series_scope`` states the rule, and the page says it in a caption).
-The headline figures ask ``internal_summary`` for exactly the people the filters select; the
-department x location heatmap is one query for the whole grid (``analysis/heatmap.py``), which
-withholds small cells and the cells that would reveal them by differencing.
+The headline figures ask ``internal_summaries`` (this period and the previous one) for exactly
+the people the filters select; the department x location heatmap is one query for the whole
+grid (``analysis/heatmap.py``), which withholds small cells and the cells that would reveal
+them by differencing.
 """
 
 import pandas as pd
