@@ -11,6 +11,7 @@ at-least-once and rows are exactly-once.
 from __future__ import annotations
 
 import os
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -23,6 +24,10 @@ Rows = dict[str, pd.DataFrame]
 # Not a table: the items of a page that could not be stored (``item``, ``reason``), which the
 # runner reports on the run (partial) instead of loading.
 SKIPPED = "skipped"
+# Not a table either: posts the source says were deleted (``post_id``), which the writer removes
+# with their dependent rows (a post under a legal hold stays). A delete may arrive before the
+# post it deletes was ever stored: then it removes nothing.
+DELETED = "deleted"
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,23 @@ class Collector(ABC):
         """Point rows at stories the warehouse already holds under another id (inside the
         page's transaction). Most sources have stable ids and keep the default: no change."""
         return rows
+
+
+class StreamingCollector(Collector):
+    """A collector that can also listen: ``stream`` yields pages as posts arrive.
+
+    Each streamed page carries the cursor a restart resumes from (Jetstream's ``time_us``, the
+    last Mastodon status id), stored with its rows in one transaction, so a process killed at
+    any moment replays at most the page it had not committed, and the upsert makes that replay
+    add nothing.
+    """
+
+    @abstractmethod
+    def stream(self, cursors: Mapping[str, str | None], stop: threading.Event) -> Iterator[Page]:
+        """Yield a page per small batch of arrived events until ``stop`` is set. A dropped
+        connection is reconnected with exponential backoff from the last cursor yielded; a
+        network failure never raises: yield a ``Page`` with ``error`` and no payload, and go on.
+        """
 
 
 class MissingCredentialsError(RuntimeError):

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from collectors.base import SKIPPED, Collector, MissingCredentialsError, Rows
+from collectors.base import DELETED, SKIPPED, Collector, MissingCredentialsError, Rows
 from socialpulse.brand_rules import BrandRule, match_brands
+from socialpulse.governance.erasure import forget_posts
 from socialpulse.warehouse import LoadResult, open_warehouse, transaction, upsert
 from socialpulse.warehouse.cursors import read_cursors, save_cursor
 from socialpulse.warehouse.loader import append_snapshots
@@ -53,7 +54,8 @@ def tag_brands(rows: Rows, rules: list[BrandRule]) -> Rows:
 
 
 def save_rows(con, rows: Rows) -> tuple[LoadResult, LoadResult]:
-    """Upsert one page's rows in dependency order; snapshots are appended when changed."""
+    """Upsert one page's rows in dependency order; snapshots are appended when changed; posts
+    deleted at their source go last, so a page that creates and deletes a post keeps none."""
     posts = LoadResult()
     for table in LOAD_ORDER:
         frame = rows.get(table)
@@ -64,6 +66,9 @@ def save_rows(con, rows: Rows) -> tuple[LoadResult, LoadResult]:
             posts = result
     snapshots = rows.get("engagement_snapshots")
     appended = append_snapshots(con, snapshots) if snapshots is not None else LoadResult()
+    deleted = rows.get(DELETED)
+    if deleted is not None and not deleted.empty:
+        forget_posts(con, deleted["post_id"].tolist())
     return posts, appended
 
 

@@ -173,3 +173,19 @@ def erase_author(
             ],
         )
     return result
+
+
+def forget_posts(con: duckdb.DuckDBPyConnection, post_ids: list[str]) -> int:
+    """Remove posts their source says were deleted, with their dependent rows, inside the
+    caller's transaction; a post under a legal hold stays (the custodian decides). Returns how
+    many posts went. Ids the warehouse never stored are ignored: a delete may outrun its post."""
+    if not post_ids:
+        return 0
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE _forget AS SELECT p.post_id FROM posts p "
+        f"WHERE list_contains(?::VARCHAR[], p.post_id) AND NOT {held_condition('p')}",
+        [list(post_ids)],
+    )
+    for table in reversed(POST_TABLES):
+        con.execute(f"DELETE FROM {table} WHERE post_id IN (SELECT post_id FROM _forget)")
+    return con.execute("SELECT count(*) FROM _forget").fetchall()[0][0]
