@@ -16,6 +16,7 @@ LAYERS = {
     "collectors": 1,
     "analysis": 1,
     "dashboard": 2,
+    "socialpulse.live": 2,
     "bench": 3,
     "socialpulse.cli": 4,
 }

@@ -22,6 +22,7 @@ from socialpulse.cli import (
     experts,
     governance,
     intake,
+    listen,
     maturity,
     report,
     roi,
@@ -58,6 +59,7 @@ app.command("migrate")(warehouse.migrate_command)
 app.command("demo")(warehouse.demo_command)
 app.command("collect")(intake.collect_command)
 app.command("import")(intake.import_command)
+app.command("listen")(listen.listen_command)
 app.add_typer(sentiment.sentiment_app, name="sentiment")
 app.command("analyze")(warehouse.analyze_command)
 app.command("status")(warehouse.status_command)

@@ -60,4 +60,5 @@ from socialpulse.warehouse.migrations import (  # noqa: E402, F401, I001
     v18_add_alert_actions,
     v19_add_brand_bursts,
     v20_add_inbound_mentions,
+    v21_add_websub_subscriptions,
 )
