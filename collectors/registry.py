@@ -8,7 +8,7 @@ from collectors.base import Collector
 from socialpulse.config import Settings
 
 Factory = Callable[[Settings], Collector]
-MODULES = ("reddit", "reddit_inbox", "rss", "twitter", "x_inbox", "youtube")
+MODULES = ("bluesky", "mastodon", "reddit", "reddit_inbox", "rss", "twitter", "x_inbox", "youtube")
 COLLECTORS: dict[str, Factory] = {}
 
 
