@@ -1,4 +1,5 @@
-"""A real WebSub hub on 127.0.0.1 with a publisher beside it, for the subscriber's tests.
+"""A real WebSub hub on 127.0.0.1 with a publisher beside it: the subscriber's tests and the
+alert-latency benchmark push through it.
 
 The hub is flask-websub's ``Hub`` (intent verification, leases, signed content distribution,
 retries with backoff) with its Celery tasks run by a worker thread over an in-memory broker, as

@@ -59,15 +59,23 @@ def collect_once(collectors: list, rules: list) -> bool:
 
 def list_collectors_table(settings) -> None:
     from collectors import registry
+    from collectors.base import StreamingCollector
 
-    table = Table("collector", "description", "credentials")
+    table = Table("collector", "description", "credentials", "pulse listen")
     for name in registry.names():
         collector = registry.build(name, settings)
         missing = collector.missing_credentials()
+        if isinstance(collector, StreamingCollector):
+            live = "streams as posts are written"
+        elif name == "rss":
+            live = "pushed by WebSub where the feed names a hub"
+        else:
+            live = "polled only"
         table.add_row(
             name,
             collector.description,
             "missing: " + ", ".join(missing) if missing else "present",
+            live,
         )
     Console().print(table)
 

@@ -11,13 +11,13 @@ import time
 import pytest
 import requests
 
+from bench.websub_hub import LocalHub, moment, rss, story
 from collectors.rss import RssCollector
 from collectors.runner import run_collector
 from socialpulse.brand_rules import BrandRule
 from socialpulse.config import EXAMPLE_CONFIG, Feed, load_settings
 from socialpulse.live.listener import Listener
 from socialpulse.warehouse import open_warehouse
-from tests.live.websub_hub import LocalHub, moment, rss, story
 
 SETTINGS = load_settings(EXAMPLE_CONFIG)
 RULES = [BrandRule.from_config(brand) for brand in SETTINGS.brands]
