@@ -5,7 +5,7 @@ Search goes through the atproto client (httpx) replaying the hand-written casset
 match on the full query string, so a cassette also checks what the client asked (``since``,
 ``cursor``) and a request it does not hold fails the test. The stream goes through the
 ``websockets`` client to a local Jetstream replaying ``jetstream.jsonl``
-(``tests/collectors/bluesky_jetstream_server.py``). Everything is loaded by ``run_collector``
+(``bench.jetstream_replay.py``). Everything is loaded by ``run_collector``
 into a real warehouse file.
 """
 
@@ -28,7 +28,7 @@ from collectors.runner import run_collector
 from socialpulse.brand_rules import BrandRule
 from socialpulse.config import EXAMPLE_CONFIG, load_settings
 from socialpulse.warehouse import open_warehouse
-from tests.collectors.bluesky_jetstream_server import JetstreamReplay, load_frames
+from bench.jetstream_replay import JetstreamReplay, load_frames
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bluesky"
 REPLAY = vcr.VCR(

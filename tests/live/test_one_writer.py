@@ -9,10 +9,12 @@ import signal
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
+from bench.jetstream_replay import JetstreamReplay, post_frame
 from bench.websub_hub import LocalHub, moment, story
 from socialpulse.config import EXAMPLE_CONFIG
 from socialpulse.warehouse import open_warehouse
@@ -117,3 +119,43 @@ def test_kill_9_of_listen_and_collect_loses_nothing_and_doubles_nothing(tmp_path
     assert total == distinct
     (stories,) = read(empty_db, "SELECT count(*) FROM posts WHERE url LIKE '%trailwire%'")
     assert stories == 40
+
+
+def test_kill_9_of_listen_mid_stream_resumes_from_its_cursor_without_doubles(tmp_path, empty_db):
+    """The Jetstream replays 600 brand posts at 200 a second; `pulse listen` is killed in the
+    middle and restarted: every post lands once, the rest read from the committed cursor."""
+    start = datetime(2026, 9, 15, 8, 0, tzinfo=UTC)
+    frames = [
+        post_frame(
+            f"did:plc:hiker{n % 40:04d}",
+            f"3crash{n:05d}",
+            f"Northwind tent report {n}: the pole snapped",
+            start + timedelta(milliseconds=5 * n),
+            int((start + timedelta(milliseconds=5 * n)).timestamp() * 1e6),
+        )
+        for n in range(600)
+    ]
+    with open_warehouse(empty_db):
+        pass  # the file exists from the start, as a deployed warehouse does
+    with JetstreamReplay(paced=True) as replay:
+        url = replay.start(frames)
+        config = config_file(tmp_path, "https://unused.example/feed.xml", free_port())
+        config.write_text(
+            config.read_text().replace(
+                "[sources.bluesky]", f'[sources.bluesky]\njetstream = "{url}"'
+            )
+        )
+        listen = pulse(empty_db, config, "listen", "--no-push", "--stream", "bluesky")
+        wait_for(lambda: read(empty_db, "SELECT count(*) FROM posts")[0] >= 100)
+        killed(listen)
+        before = read(empty_db, "SELECT count(*) FROM posts")[0]
+        listen = pulse(empty_db, config, "listen", "--no-push", "--stream", "bluesky")
+        try:
+            wait_for(lambda: read(empty_db, "SELECT count(*) FROM posts")[0] == 600)
+        finally:
+            listen.send_signal(signal.SIGTERM)
+            output = listen.communicate(timeout=60)[0]
+    assert 100 <= before < 600, "the kill did not fall in the middle of the stream"
+    assert len(replay.connections) == 2 and "cursor" in replay.connections[1], output
+    total, distinct = read(empty_db, "SELECT count(*), count(DISTINCT post_id) FROM posts")
+    assert total == distinct == 600

@@ -13,18 +13,40 @@ after that many frames, as a Jetstream restart does.
     server.connections   # the query of each connection, e.g. {"cursor": ["..."], ...}
     server.stop()
 
-``start(frames)`` / ``stop()`` at module level run one such server without a drop.
+``paced=True`` sends each frame at its own time after ``start``: a recording replayed at real
+speed. ``post_frame`` writes the frame of a new post, for made-up recordings.
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.server import Server, ServerConnection, serve
+
+
+def post_frame(did: str, rkey: str, text: str, created_at: datetime, time_us: int) -> str:
+    """A Jetstream commit event creating an English ``app.bsky.feed.post``."""
+    record = {
+        "$type": "app.bsky.feed.post",
+        "text": text,
+        "createdAt": created_at.strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "langs": ["en"],
+    }
+    commit = {
+        "rev": f"rev{time_us}",
+        "operation": "create",
+        "collection": "app.bsky.feed.post",
+        "rkey": rkey,
+        "record": record,
+        "cid": f"bafy{rkey}",
+    }
+    return json.dumps({"did": did, "time_us": time_us, "kind": "commit", "commit": commit})
 
 
 def load_frames(path: Path) -> list[str]:
@@ -33,9 +55,15 @@ def load_frames(path: Path) -> list[str]:
 
 
 class JetstreamReplay:
-    def __init__(self, *, drop_after: int | None = None, drops: int = 1) -> None:
+    def __init__(
+        self, *, drop_after: int | None = None, drops: int = 1, paced: bool = False
+    ) -> None:
+        """``paced``: send each frame when its ``time_us`` comes round, counted from ``start``
+        (the first frame at once), as the network wrote them: real speed."""
         self.drop_after = drop_after
         self.drops = drops
+        self.paced = paced
+        self.started_at = 0.0
         self.connections: list[dict[str, list[str]]] = []
         self._frames: list[tuple[int | None, str | None, str]] = []
         self._server: Server | None = None
@@ -45,6 +73,8 @@ class JetstreamReplay:
     def start(self, frames: list[str], host: str = "127.0.0.1") -> str:
         """Serve ``frames`` (JSON lines) and return the subscribe URL."""
         self._frames = _indexed(frames)
+        self._first_us = next((t for t, _, _ in self._frames if t is not None), 0)
+        self.started_at = time.monotonic()
         self._closing.clear()
         self._server = serve(self._handle, host, 0)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
@@ -77,6 +107,10 @@ class JetstreamReplay:
                 continue
             if wanted and collection is not None and collection not in wanted:
                 continue
+            if self.paced and time_us is not None:
+                due = self.started_at + (time_us - self._first_us) / 1e6
+                if self._closing.wait(max(0.0, due - time.monotonic())):
+                    return
             connection.send(line)
             sent += 1
             if number <= self.drops and sent == self.drop_after:
@@ -106,21 +140,3 @@ def _indexed(frames: list[str]) -> list[tuple[int | None, str | None, str]]:
         collection = commit.get("collection") if isinstance(commit, dict) else None
         indexed.append((last, collection, line))
     return indexed
-
-
-_default: JetstreamReplay | None = None
-
-
-def start(frames: list[str], host: str = "127.0.0.1") -> str:
-    """Start the module's replay server on ``frames``; returns its subscribe URL."""
-    global _default
-    stop()
-    _default = JetstreamReplay()
-    return _default.start(frames, host)
-
-
-def stop() -> None:
-    global _default
-    if _default is not None:
-        _default.stop()
-        _default = None
