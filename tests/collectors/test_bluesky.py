@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 import vcr
 
+from bench.jetstream_replay import JetstreamReplay, load_frames
 from collectors.base import DELETED, SKIPPED, Page
 from collectors.bluesky import STREAM_KEY, BlueskyCollector, build_bluesky
 from collectors.bluesky_rows import search_to_rows, stream_to_rows
@@ -28,7 +29,6 @@ from collectors.runner import run_collector
 from socialpulse.brand_rules import BrandRule
 from socialpulse.config import EXAMPLE_CONFIG, load_settings
 from socialpulse.warehouse import open_warehouse
-from bench.jetstream_replay import JetstreamReplay, load_frames
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bluesky"
 REPLAY = vcr.VCR(
