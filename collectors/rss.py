@@ -77,6 +77,12 @@ def content_hash(text: str) -> str:
     return hashlib.sha1(" ".join(text.casefold().split()).encode()).hexdigest()[:20]
 
 
+def parse_feed(body: bytes, headers: Mapping[str, str]) -> feedparser.FeedParserDict:
+    """feedparser, without rewriting relative links inside entry HTML: only the text of that
+    HTML is kept, and the rewrite is a third of feedparser's time."""
+    return feedparser.parse(body, response_headers=dict(headers), resolve_relative_uris=False)
+
+
 def _entry_time(entry: Mapping) -> datetime | None:
     for field in ("published_parsed", "updated_parsed", "created_parsed"):
         parsed = entry.get(field)
@@ -134,10 +140,7 @@ class RssCollector(Collector):
                 fetched_at,
                 error=f"rss {feed.url}: HTTP {response.status_code} {response.reason}",
             )
-        parsed = feedparser.parse(
-            response.content,
-            response_headers={k.lower(): v for k, v in response.headers.items()},
-        )
+        parsed = parse_feed(response.content, {k.lower(): v for k, v in response.headers.items()})
         error = None
         if parsed.bozo:
             reason = str(parsed.get("bozo_exception", "ill-formed feed")).splitlines()[0]

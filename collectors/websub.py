@@ -29,8 +29,8 @@ from datetime import datetime
 import feedparser
 import requests
 
-from collectors.base import Page
-from collectors.rss import USER_AGENT
+from collectors.base import SKIPPED, Page, Rows
+from collectors.rss import USER_AGENT, parse_feed
 from socialpulse.config import Feed
 
 SIGNATURE_METHODS = {
@@ -123,7 +123,7 @@ def pushed_page(feed: Feed, body: bytes, headers: Mapping[str, str], received_at
     """A delivery as the RSS collector's page for ``feed``: the same payload a poll builds, so
     ``RssCollector.to_rows`` makes the same rows. An unparseable body has no entries and an
     error naming the feed."""
-    parsed = feedparser.parse(body, response_headers={k.lower(): v for k, v in headers.items()})
+    parsed = parse_feed(body, {k.lower(): v for k, v in headers.items()})
     error = None
     if parsed.bozo and not parsed.entries:
         reason = str(parsed.get("bozo_exception", "ill-formed feed")).splitlines()[0]
@@ -137,3 +137,26 @@ def pushed_page(feed: Feed, body: bytes, headers: Mapping[str, str], received_at
         "entries": [dict(entry) for entry in parsed.entries],
     }
     return Page(feed.url, received_at, payload=payload, error=error)
+
+
+_worker_rules: list = []
+
+
+def init_parser(rules: list) -> None:
+    """Start a parsing process with the brand rules it matches deliveries against."""
+    global _worker_rules
+    _worker_rules = rules
+
+
+def delivery_rows(
+    feed: Feed, body: bytes, headers: Mapping[str, str], received_at: datetime
+) -> tuple[Rows, str | None]:
+    """A delivery's rows, brands tagged, and its error line if any: the CPU-bound part of a
+    push (feedparser, rows, matching), run in a process of its own so that deliveries parse on
+    every core while the listener's process answers hubs and writes."""
+    from collectors.rss import feed_to_rows
+    from collectors.runner import tag_brands
+
+    page = pushed_page(feed, body, headers, received_at)
+    rows = {k: v for k, v in feed_to_rows(page.payload, received_at).items() if k != SKIPPED}
+    return tag_brands(rows, _worker_rules), page.error

@@ -53,7 +53,7 @@ class Listener:
         self._threads: list[threading.Thread] = []
         if self.push:
             self._start_push(config)
-        for collector in self.streams:
+        for collector in list(self.streams):
             self._spawn(f"stream-{collector.name}", self._stream, collector)
         return self
 
@@ -79,6 +79,11 @@ class Listener:
         self.endpoint = WebSubEndpoint(self.book, self.writer)
         self._spawn("websub-server", self.server.run)
         self._spawn("websub-subscriptions", self._keep_subscriptions)
+
+    def add_stream(self, collector: StreamingCollector) -> None:
+        """Start one more stream on the running listener (its writer and alerts shared)."""
+        self.streams.append(collector)
+        self._spawn(f"stream-{collector.name}", self._stream, collector)
 
     def _spawn(self, name: str, target, *args) -> None:
         thread = threading.Thread(target=target, args=args, name=name, daemon=True)
@@ -122,6 +127,7 @@ class Listener:
         if self.push:
             self.server.task_dispatcher.shutdown()
             wasyncore.close_all(self.server._map)  # the listening socket and every connection
+            self.endpoint.close()
         for thread in self._threads:
             if thread.name.startswith(("stream-", "websub-server")):
                 thread.join(10)

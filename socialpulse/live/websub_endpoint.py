@@ -4,7 +4,9 @@
   ``hub.challenge``), or tells us it denied one.
 - ``POST /websub/<token>``: a content distribution. The signature is checked against the raw
   body before anything is parsed; a bad one is refused (403) with nothing written. A good one
-  is loaded through the RSS collector's rows, and the hub gets its 2xx only after the commit:
+  is parsed in a worker process (feedparser is the costly part of a push, and a process per core
+parses deliveries side by side) into the RSS collector's rows, and the hub gets its 2xx only
+after the commit:
   a delivery cut short by a crash is not acknowledged, so the hub delivers it again, and the
   upsert makes a repeated delivery add nothing.
 - ``GET /health``: whether the process is up, for a load balancer.
@@ -17,13 +19,17 @@ well, and WSGI keeps the app a plain function that tests call in-process too.
 from __future__ import annotations
 
 import logging
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 
 from werkzeug.wrappers import Request, Response
 
+from collectors.base import Page
 from collectors.rss import RssCollector
-from collectors.websub import pushed_page, signature_valid
+from collectors.websub import delivery_rows, init_parser, signature_valid
 from socialpulse.live.subscriptions import SubscriptionBook
 from socialpulse.live.writer import IntakeWriter
 
@@ -35,14 +41,28 @@ class WebSubEndpoint:
     """The callback app; ``answer_within`` bounds how long a hub waits for our commit."""
 
     def __init__(
-        self, book: SubscriptionBook, writer: IntakeWriter, answer_within: float = 30.0
+        self,
+        book: SubscriptionBook,
+        writer: IntakeWriter,
+        answer_within: float = 30.0,
+        parse_workers: int | None = None,
     ) -> None:
         self.book = book
         self.writer = writer
         self.answer_within = answer_within
+        # Spawned, not forked: this process runs threads (the server's, DuckDB's).
+        self.parsers = ProcessPoolExecutor(
+            parse_workers or os.cpu_count() or 1,
+            mp_context=multiprocessing.get_context("spawn"),
+            initializer=init_parser,
+            initargs=(writer.rules,),
+        )
         self.collector = RssCollector([])
         self.deliveries = 0
         self.refused = 0
+
+    def close(self) -> None:
+        self.parsers.shutdown(cancel_futures=True)
 
     def __call__(self, environ, start_response):
         request = Request(environ)
@@ -89,9 +109,15 @@ class WebSubEndpoint:
             log.warning("websub %s: delivery refused: bad or missing signature", feed.url)
             return Response("bad signature\n", 403)
         received_at = datetime.now(UTC).replace(tzinfo=None)
-        page = pushed_page(feed, body, request.headers, received_at)
-        if page.error:
-            log.warning(page.error)
+        try:
+            rows, error = self.parsers.submit(
+                delivery_rows, feed, body, dict(request.headers), received_at
+            ).result(timeout=self.answer_within)
+        except Exception as error:
+            log.warning("websub %s: delivery not read: %s", feed.url, str(error).splitlines()[0])
+            return Response("not read, deliver again\n", 503)
+        if error:
+            log.warning(error)
 
         def count(con) -> None:
             con.execute(
@@ -101,7 +127,10 @@ class WebSubEndpoint:
             )
 
         try:
-            self.writer.submit(self.collector, page, then=count).result(timeout=self.answer_within)
+            page = Page(feed.url, received_at)
+            self.writer.submit_rows(self.collector, page, rows, then=count).result(
+                timeout=self.answer_within
+            )
         except FutureTimeout:
             return Response("not stored yet, deliver again\n", 503)
         except Exception as error:

@@ -19,18 +19,20 @@ import logging
 import queue
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
+import pandas as pd
 
 from collectors.base import SKIPPED, Collector, Page, Rows
 from collectors.runner import WRITER_WAIT_SECONDS, save_rows, tag_brands
 from socialpulse.brand_rules import BrandRule
-from socialpulse.warehouse import LoadResult, open_warehouse, transaction
+from socialpulse.warehouse import LoadResult, connect, transaction
 from socialpulse.warehouse.cursors import save_cursor
 
 log = logging.getLogger(__name__)
@@ -39,10 +41,18 @@ Work = Callable[[duckdb.DuckDBPyConnection], Any]
 
 @dataclass
 class Landed:
-    """What one committed page brought: its posts and whether any matched a brand."""
+    """What the batch a page was committed in brought: its posts and brand matches."""
 
     posts: LoadResult = field(default_factory=LoadResult)
     matched: int = 0
+
+
+@dataclass(frozen=True)
+class _PageRows:
+    collector: Collector
+    page: Page
+    rows: Rows
+    then: Work | None
 
 
 @dataclass
@@ -50,6 +60,7 @@ class _Task:
     work: Work
     future: Future = field(default_factory=Future)
     matched: int = 0  # brand matches the task adds: they wake the spike scan
+    page: _PageRows | None = None  # a page: stored with the turn's other pages of its collector
 
 
 class ArrivalHook(Protocol):
@@ -72,13 +83,15 @@ class IntakeWriter:
         rules: list[BrandRule],
         *,
         arrival: ArrivalHook | None = None,
-        turn_gap_seconds: float = 0.2,
+        turn_gap_seconds: float = 0.05,
+        linger_seconds: float = 0.05,
         max_tasks_per_turn: int = 500,
     ) -> None:
         self.db = db
         self.rules = rules
         self.arrival = arrival
         self.turn_gap_seconds = turn_gap_seconds
+        self.linger_seconds = linger_seconds  # waits this long for more work to share a turn
         self.max_tasks_per_turn = max_tasks_per_turn
         self.turns = 0
         self._queue: queue.Queue[_Task] = queue.Queue()
@@ -107,23 +120,63 @@ class IntakeWriter:
         rows = tag_brands(
             {k: v for k, v in collector.to_rows(page).items() if k != SKIPPED}, self.rules
         )
+        return self.submit_rows(collector, page, rows, then)
+
+    def submit_rows(
+        self, collector: Collector, page: Page, rows: Rows, then: Work | None = None
+    ) -> Future:
+        """``submit`` for a page whose rows (brands tagged) were built elsewhere: the WebSub
+        endpoint parses deliveries in worker processes."""
         matches = rows.get("brand_matches")
+        pending = _PageRows(collector, page, rows, then)
         task = _Task(
-            lambda con: self._store(con, collector, page, rows, then),
+            lambda con: self._store(con, [pending]),
             matched=0 if matches is None else len(matches),
+            page=pending,
         )
         self._queue.put(task)
         return task.future
 
-    def _store(self, con, collector: Collector, page: Page, rows: Rows, then) -> Landed:
+    def _store(self, con, pages: list[_PageRows]) -> Landed:
+        """Pages of one collector as one batch: one merge and one upsert per table, however
+        many pages the turn holds (a later page's row of the same key wins), then each page's
+        cursor in order."""
+        collector = pages[0].collector
+        tables = dict.fromkeys(table for p in pages for table in p.rows)
+        rows = {
+            table: pd.concat([p.rows[table] for p in pages if table in p.rows], ignore_index=True)
+            for table in tables
+        }
         rows = collector.merge_known_stories(con, rows)
         posts, _ = save_rows(con, rows)
-        if page.cursor is not None:
-            save_cursor(con, collector.name, page.key, page.cursor)
-        if then is not None:
-            then(con)
+        for pending in pages:
+            if pending.page.cursor is not None:
+                save_cursor(con, collector.name, pending.page.key, pending.page.cursor)
+            if pending.then is not None:
+                pending.then(con)
         matches = rows.get("brand_matches")
         return Landed(posts, 0 if matches is None else len(matches))
+
+    def _all(self, con, tasks: list[_Task]) -> list:
+        """Every task's result, consecutive pages of one collector stored together."""
+        results: list = []
+        start = 0
+        while start < len(tasks):
+            first = tasks[start]
+            end = start + 1
+            if first.page is None:
+                results.append(first.work(con))
+            else:
+                while (
+                    end < len(tasks)
+                    and tasks[end].page is not None
+                    and tasks[end].page.collector is first.page.collector
+                ):
+                    end += 1
+                landed = self._store(con, [t.page for t in tasks[start:end]])
+                results.extend([landed] * (end - start))
+            start = end
+        return results
 
     def _run(self) -> None:
         while not (self._stop.is_set() and self._queue.empty()):
@@ -134,9 +187,10 @@ class IntakeWriter:
                     self._idle_scan()
                 continue
             tasks = [first]
+            linger_until = time.monotonic() + self.linger_seconds
             while len(tasks) < self.max_tasks_per_turn:
                 try:
-                    tasks.append(self._queue.get_nowait())
+                    tasks.append(self._queue.get(timeout=max(0, linger_until - time.monotonic())))
                 except queue.Empty:
                     break
             self._turn(tasks)
@@ -146,10 +200,10 @@ class IntakeWriter:
         """Commit the tasks together; when that fails, each alone, so one bad page fails by
         itself and the others land."""
         try:
-            with open_warehouse(self.db, wait_seconds=WRITER_WAIT_SECONDS) as con:
+            with self._open() as con:
                 try:
                     with transaction(con):
-                        results = [task.work(con) for task in tasks]
+                        results = self._all(con, tasks)
                 except Exception:
                     if len(tasks) == 1:
                         raise
@@ -170,6 +224,16 @@ class IntakeWriter:
                 if not task.future.done():
                     task.future.set_exception(error)
 
+    @contextmanager
+    def _open(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The warehouse for one turn; migrations are checked on the first turn only (no one
+        downgrades a file under a running writer)."""
+        con = connect(self.db, wait_seconds=WRITER_WAIT_SECONDS, apply_migrations=not self.turns)
+        try:
+            yield con
+        finally:
+            con.close()
+
     def _alone(self, con, task: _Task) -> None:
         try:
             with transaction(con):
@@ -181,7 +245,7 @@ class IntakeWriter:
 
     def _idle_scan(self) -> None:
         try:
-            with open_warehouse(self.db, wait_seconds=WRITER_WAIT_SECONDS) as con:
+            with self._open() as con:
                 self._scan(con)
         except Exception as error:
             log.warning("alerts on arrival: %s", str(error).splitlines()[0])

@@ -122,7 +122,7 @@ def test_kill_9_of_listen_and_collect_loses_nothing_and_doubles_nothing(tmp_path
 
 
 def test_kill_9_of_listen_mid_stream_resumes_from_its_cursor_without_doubles(tmp_path, empty_db):
-    """The Jetstream replays 600 brand posts at 200 a second; `pulse listen` is killed in the
+    """The Jetstream replays 1,500 brand posts at 200 a second; `pulse listen` is killed in the
     middle and restarted: every post lands once, the rest read from the committed cursor."""
     start = datetime(2026, 9, 15, 8, 0, tzinfo=UTC)
     frames = [
@@ -133,7 +133,7 @@ def test_kill_9_of_listen_mid_stream_resumes_from_its_cursor_without_doubles(tmp
             start + timedelta(milliseconds=5 * n),
             int((start + timedelta(milliseconds=5 * n)).timestamp() * 1e6),
         )
-        for n in range(600)
+        for n in range(1500)
     ]
     with open_warehouse(empty_db):
         pass  # the file exists from the start, as a deployed warehouse does
@@ -151,11 +151,11 @@ def test_kill_9_of_listen_mid_stream_resumes_from_its_cursor_without_doubles(tmp
         before = read(empty_db, "SELECT count(*) FROM posts")[0]
         listen = pulse(empty_db, config, "listen", "--no-push", "--stream", "bluesky")
         try:
-            wait_for(lambda: read(empty_db, "SELECT count(*) FROM posts")[0] == 600)
+            wait_for(lambda: read(empty_db, "SELECT count(*) FROM posts")[0] == 1500)
         finally:
             listen.send_signal(signal.SIGTERM)
             output = listen.communicate(timeout=60)[0]
-    assert 100 <= before < 600, "the kill did not fall in the middle of the stream"
+    assert 100 <= before < 1500, "the kill did not fall in the middle of the stream"
     assert len(replay.connections) == 2 and "cursor" in replay.connections[1], output
     total, distinct = read(empty_db, "SELECT count(*), count(DISTINCT post_id) FROM posts")
-    assert total == distinct == 600
+    assert total == distinct == 1500
