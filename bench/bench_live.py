@@ -174,7 +174,7 @@ def alert_latency(base: Path, work: Path, runs: int) -> dict:
     with open_warehouse(results[-1]["db"]) as con:
         _, analyze_seconds = timed(lambda: run_analysis(con, load_settings(EXAMPLE_CONFIG)))
     polled = [
-        _next_poll(r["tenth_mention_s"], POLL_SECONDS * i / runs) + analyze_seconds
+        next_poll(r["tenth_mention_s"], POLL_SECONDS * i / runs) + analyze_seconds
         for i, r in enumerate(results)
     ]
     pushed = [r["latency_s"] for r in results]
@@ -190,7 +190,7 @@ def alert_latency(base: Path, work: Path, runs: int) -> dict:
     }
 
 
-def _next_poll(ready: float, phase: float) -> float:
+def next_poll(ready: float, phase: float) -> float:
     """Seconds from the first post to the first poll at or after ``ready``."""
     return phase + POLL_SECONDS * max(0, int(np.ceil((ready - phase) / POLL_SECONDS)))
 
@@ -276,13 +276,15 @@ def bench(
     runs: int = 5,
     folder: Path | None = None,
     only: tuple[str, ...] = ("push", "stream", "latency"),
+    posts: int = 20_000,
 ) -> dict:
+    """Every live figure on a base of ``mentions``; ``posts`` per throughput measurement."""
     with scratch_folder(folder) as work:
         base = base_warehouse(work, mentions)
         figures = {"base_mentions": mentions}
         for name, measure in (
-            ("push", lambda: push_throughput(base, work)),
-            ("stream", lambda: stream_throughput(base, work)),
+            ("push", lambda: push_throughput(base, work, posts)),
+            ("stream", lambda: stream_throughput(base, work, posts)),
             ("latency", lambda: alert_latency(base, work, runs)),
         ):
             if name not in only:

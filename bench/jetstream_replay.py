@@ -111,7 +111,10 @@ class JetstreamReplay:
                 due = self.started_at + (time_us - self._first_us) / 1e6
                 if self._closing.wait(max(0.0, due - time.monotonic())):
                     return
-            connection.send(line)
+            try:
+                connection.send(line)
+            except ConnectionClosed:
+                return  # the client went away (a listener stopping): nothing left to send
             sent += 1
             if number <= self.drops and sent == self.drop_after:
                 connection.close(1001, "going away")

@@ -37,6 +37,10 @@ TARGETS = {
     "sentiment_identical": Target("identical scores", 1, at_least=True),
     "sentiment_seconds_per_million": Target("<= 60 s", 60, at_least=False),
     "analyze_peak_mib": Target("<= 4,096 MiB", 4096, at_least=False),
+    "live_push_per_s": Target(">= 2,000 posts/s", 2000, at_least=True),
+    "live_stream_per_s": Target(">= 2,000 posts/s", 2000, at_least=True),
+    "live_alert_median_s": Target("<= 60 s", 60, at_least=False),
+    "live_alert_worst_s": Target("<= 60 s", 60, at_least=False),
 }
 PAGE_COLD_S = 3.0
 PAGE_FILTER_S = 0.5

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from analysis.sentiment import score_new_posts
-from bench import bench_rss, bench_slack_import
+from bench import bench_live, bench_rss, bench_slack_import
 from bench.analyze_run import measure_analyze
 from bench.bench_load import bulk_figures, executemany_baseline, load_profile
 from bench.bench_search import measure_search
@@ -43,6 +43,7 @@ SIZE = re.compile(r"(\d+(?:\.\d+)?)([km]?)")
 MAX_MESSAGES = 1_000_000
 SLACK_MAX = 200_000
 FEED_MAX = 50_000
+LIVE_BASE_MAX = 50_000  # the baseline before the crisis; latency does not grow with it
 
 
 @dataclass(frozen=True)
@@ -243,6 +244,48 @@ def _importers(run: Run, size: Size, say: Callable[[str], None]) -> None:
     )
 
 
+def _live(run: Run, size: Size, say: Callable[[str], None]) -> None:
+    """`pulse listen`: a rate and a latency, on a base warehouse capped like the importers'."""
+    tiny = size.mentions <= TINY
+    say("live intake: push, stream, and the crisis replayed at real speed (alert latency)")
+    live = bench_live.bench(
+        min(size.mentions, LIVE_BASE_MAX),
+        runs=1 if tiny else 5,
+        posts=2_000 if tiny else 20_000,
+    )
+    run.details["live"] = live
+    latency = live["latency"]
+    runs = latency["runs"]
+    run.add("live_push_per_s", "Push intake (WebSub)", live["push"]["entries_per_s"], "posts/s")
+    run.add(
+        "live_stream_per_s", "Stream intake (Jetstream)", live["stream"]["posts_per_s"], "posts/s"
+    )
+    run.add(
+        "live_alert_median_s",
+        f"Crisis alert, push and stream (median of {runs})",
+        latency["push_stream_median_s"],
+        "s",
+    )
+    run.add(
+        "live_alert_worst_s",
+        "Crisis alert, push and stream (worst)",
+        latency["push_stream_worst_s"],
+        "s",
+    )
+    run.add(
+        "live_polling_median_s",
+        f"Crisis alert, polling every 15 min (median of {runs})",
+        latency["polling_15m_median_s"],
+        "s",
+    )
+    run.add(
+        "live_polling_worst_s",
+        "Crisis alert, polling every 15 min (worst)",
+        latency["polling_15m_worst_s"],
+        "s",
+    )
+
+
 def run_suite(size: Size, say: Callable[[str], None] = lambda _: None) -> Run:
     """Every measurement at ``size``; nothing is written outside a temporary folder."""
     run = Run(
@@ -258,4 +301,5 @@ def run_suite(size: Size, say: Callable[[str], None] = lambda _: None) -> Run:
         gc.collect()
         _analyze_and_pages(run, size, work, say)
     _importers(run, size, say)
+    _live(run, size, say)
     return run

@@ -260,3 +260,26 @@ def test_paired_reviews_keep_each_pairs_label_and_the_label_mix():
     positive = {"good", "great", "fine"}
     assert words[pairs["label"] == "positive"].map(lambda w: set(w) <= positive).all()
     assert words[pairs["label"] == "negative"].map(lambda w: set(w) <= {"bad", "awful"}).all()
+
+
+def test_the_replayed_crisis_follows_the_demo_law_from_its_first_post():
+    from bench.bench_live import HORIZON_SECONDS, crisis_posts
+
+    posts = crisis_posts(seed=3)
+    offsets = [offset for offset, _, _ in posts]
+    assert offsets[0] == 0 and offsets == sorted(offsets) and offsets[-1] <= HORIZON_SECONDS
+    assert {platform for _, platform, _ in posts} == {"rss", "bluesky"}
+    assert all("Northwind" in text for _, _, text in posts)
+    assert crisis_posts(seed=3) == posts  # a run is reproducible from its seed
+    # 250,000 mentions over two days, gamma(1.3, 9 h): a few hundred in the first five minutes.
+    assert 200 < len(posts) < 2_000
+
+
+@pytest.mark.parametrize(
+    ("ready", "phase", "poll"),
+    [(100, 0, 900), (100, 180, 180), (180, 180, 180), (1000, 60, 1860), (0, 0, 0)],
+)
+def test_polling_alerts_at_the_first_poll_once_the_data_can_alert(ready, phase, poll):
+    from bench.bench_live import next_poll
+
+    assert next_poll(ready, phase) == poll

@@ -31,6 +31,12 @@ FIGURES = {
     "analyze_peak_mib",
     "slack_messages_per_s",
     "rss_items_per_s",
+    "live_push_per_s",
+    "live_stream_per_s",
+    "live_alert_median_s",
+    "live_alert_worst_s",
+    "live_polling_worst_s",
+    "live_polling_median_s",
     *(f"search_{case}_s" for case in CASES),
 }
 
