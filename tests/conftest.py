@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from collectors.demo import generate_demo, load_demo
 from socialpulse.warehouse import open_warehouse
 
 DEMO_SIZE = {"seed": 7, "mentions": 4_000, "messages": 4_000, "employees": 600}
+REAL_MAIN = sys.modules["__main__"]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -21,6 +23,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.get_closest_marker("browser"):
             item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(autouse=True)
+def real_main_module():
+    """Streamlit's AppTest leaves a page script as ``__main__``, and a spawned process (the
+    WebSub endpoint's parsers) imports the parent's ``__main__`` first: it would run the page."""
+    sys.modules["__main__"] = REAL_MAIN
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import sys
 import time
 from pathlib import Path
 from typing import Annotated
@@ -31,6 +32,7 @@ def collect_once(collectors: list, rules: list) -> bool:
     from collectors.runner import run_collector
 
     healthy = True
+    landed = 0
     for collector in collectors:
         try:
             summary = run_collector(State.db, collector, rules)
@@ -46,6 +48,7 @@ def collect_once(collectors: list, rules: list) -> bool:
             healthy = False
             continue
         posts, snapshots = summary.posts, summary.snapshots
+        landed += posts.inserted
         console.print(
             f"{collector.name}: {posts.seen:,} items ({posts.inserted:,} new, "
             f"{posts.updated:,} updated), {snapshots.inserted:,} engagement snapshots"
@@ -54,7 +57,23 @@ def collect_once(collectors: list, rules: list) -> bool:
         )
         for error in summary.errors:
             console.print(f"  [yellow]{error}[/]", highlight=False)
+    if landed:
+        scan_on_arrival()
     return healthy
+
+
+def scan_on_arrival() -> None:
+    """New mentions from a poll are scanned at once too (score, spike scan, notify), as
+    `pulse listen` does for pushed and streamed ones: a crisis is not left to `pulse analyze`."""
+    from socialpulse.live.arrival import ArrivalScan
+    from socialpulse.warehouse import open_warehouse
+
+    scan = ArrivalScan(settings_or_fail(), every_seconds=0)
+    scan.landed(1)
+    with open_warehouse(State.db, wait_seconds=30) as con:
+        sent = scan.run(con)
+    if len(sent):
+        console.print(f"{len(sent):,} new alert(s) sent", highlight=False)
 
 
 def list_collectors_table(settings) -> None:
@@ -77,7 +96,7 @@ def list_collectors_table(settings) -> None:
             "missing: " + ", ".join(missing) if missing else "present",
             live,
         )
-    Console().print(table)
+    Console(width=None if sys.stdout.isatty() else 160).print(table)  # a pipe gets whole rows
 
 
 def collect_command(

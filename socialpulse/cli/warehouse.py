@@ -98,7 +98,7 @@ def analyze_command() -> None:
 
 
 def warehouse_status(db: Path) -> dict:
-    """Row counts per documented table and the last collection runs."""
+    """Row counts per documented table, the last collection runs and the WebSub leases."""
     with open_warehouse(db, read_only=True) as con:
         counts = {
             t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0] for t in DOCUMENTED_TABLES
@@ -109,11 +109,16 @@ def warehouse_status(db: Path) -> dict:
             "items_inserted, items_updated, error FROM collection_runs "
             "ORDER BY run_id DESC LIMIT 10"
         ).df()
+        pushed = con.execute(
+            "SELECT feed_url, state, expires_at::VARCHAR AS expires_at, deliveries, error "
+            "FROM websub_subscriptions ORDER BY feed_url"
+        ).df()
     return {
         "db": str(db),
         "schema_version": version,
         "tables": counts,
         "last_runs": runs.to_dict(orient="records"),
+        "websub": pushed.to_dict(orient="records"),
     }
 
 
@@ -135,6 +140,12 @@ def status_command(as_json: JsonOption = False) -> None:
     for run in status["last_runs"]:
         runs.add_row(*("" if run[c] is None else str(run[c]) for c in columns))
     Console().print(runs)
+    if status["websub"]:
+        columns = ("feed_url", "state", "expires_at", "deliveries", "error")
+        pushed = Table(*columns, title="Feeds pushed by their hubs (pulse listen)")
+        for row in status["websub"]:
+            pushed.add_row(*("" if row[c] is None else str(row[c]) for c in columns))
+        Console().print(pushed)
 
 
 def serve_command(

@@ -123,8 +123,13 @@ def test_collect_list_shows_each_collector_and_its_credentials(empty_db):
     assert result.returncode == 0
     assert "rss" in result.stdout and "present" in result.stdout
     rows = {line.split("│")[1].strip(): line for line in result.stdout.splitlines() if "│" in line}
-    assert {"youtube", "x-mentions", "reddit-mentions"} <= set(rows)
+    assert {"youtube", "x-mentions", "reddit-mentions", "bluesky", "mastodon"} <= set(rows)
     assert "missing: YOUTUBE_API_KEY" in rows["youtube"]
+    # and how `pulse listen` hears each: a stream, a push where the feed has a hub, or polls
+    assert "streams as posts are written" in rows["bluesky"]
+    assert "streams as posts are written" in rows["mastodon"]
+    assert "pushed by WebSub where the feed names a hub" in rows["rss"]
+    assert "polled only" in rows["youtube"]
 
 
 @pytest.mark.parametrize(

@@ -3,12 +3,16 @@ sent at once, without `pulse analyze`; one notification per episode however much
 
 from __future__ import annotations
 
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from typer.testing import CliRunner
 
 from bench.webhook_receiver import WebhookReceiver
 from bench.websub_hub import LocalHub, moment, story
+from socialpulse.cli import app
 from socialpulse.config import EXAMPLE_CONFIG, AlertWebhook, Feed, load_settings
 from socialpulse.live.listener import Listener
 from socialpulse.warehouse import open_warehouse
@@ -16,6 +20,38 @@ from socialpulse.warehouse import open_warehouse
 pytestmark = pytest.mark.slow
 SETTINGS = load_settings(EXAMPLE_CONFIG)
 COMPLAINT = "Northwind jacket recall: the zipper broke, awful and dangerous, I am furious"
+
+
+class FeedFile:
+    """One feed served on 127.0.0.1, its body set by ``serve``."""
+
+    def __init__(self) -> None:
+        self.body = b""
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                self.send_response(200)
+                self.send_header("Content-Type", "application/rss+xml")
+                self.end_headers()
+                self.wfile.write(owner.body)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/feed.xml"
+
+    def serve(self, body: bytes) -> None:
+        self.body = body
+
+    def __enter__(self) -> FeedFile:
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
 
 
 def wait_for(condition, timeout=30.0, every=0.05):
@@ -72,3 +108,26 @@ def test_a_pushed_burst_is_alerted_on_arrival_once_per_episode(tmp_path, empty_d
         finally:
             listener.stop()
             hub.stop()
+
+
+def test_a_poll_that_brings_a_burst_alerts_without_pulse_analyze(tmp_path, empty_db):
+    """`pulse collect` scans what it brought too: the crisis is not left to `pulse analyze`."""
+    from bench.websub_hub import rss
+    from tests.live.test_one_writer import config_file
+
+    with WebhookReceiver() as webhook, FeedFile() as feed:
+        config = config_file(tmp_path, feed.url, 0)
+        config.write_text(
+            config.read_text() + f'\n[[alerts.webhooks]]\nurl = "{webhook.url}"\nformat = "json"\n'
+        )
+        baseline = [story(n, moment(-60 * 24 * (21 - n))) for n in range(21)]
+        burst = [story(100 + n, moment(30 + 2 * n), COMPLAINT + f" ({n})") for n in range(12)]
+        feed.serve(rss([*burst, *baseline]))
+        result = CliRunner(env={"SOCIALPULSE_CONFIG": str(config)}).invoke(
+            app, ["--db", str(empty_db), "collect", "rss", feed.url]
+        )
+        assert result.exit_code == 0, result.output
+        assert webhook.arrived.wait(10), result.output
+    assert "1 new alert(s) sent" in result.output
+    ((_, alert),) = webhook.received
+    assert (alert["brand"], alert["kind"]) == ("Northwind", "crisis")

@@ -15,6 +15,7 @@ from bench.websub_hub import LocalHub, moment, rss, story
 from collectors.rss import RssCollector
 from collectors.runner import run_collector
 from socialpulse.brand_rules import BrandRule
+from socialpulse.cli.warehouse import warehouse_status
 from socialpulse.config import EXAMPLE_CONFIG, Feed, load_settings
 from socialpulse.live.listener import Listener
 from socialpulse.warehouse import open_warehouse
@@ -90,6 +91,13 @@ def test_subscribing_is_verified_and_a_published_burst_lands_with_its_brands(lis
     assert brands == [("Northwind", 20)]
     (deliveries,) = query(listener.db, "SELECT deliveries FROM websub_subscriptions")[0]
     assert deliveries >= 1
+    listener.stop()  # `pulse status` reads the file the listener no longer holds
+    (lease,) = warehouse_status(listener.db)["websub"]
+    assert (lease["feed_url"], lease["state"], lease["deliveries"]) == (
+        hub.url,
+        "active",
+        deliveries,
+    )
 
 
 def test_a_bad_signature_is_refused_and_writes_nothing(listening):
