@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from socialpulse.warehouse.cursors import read_cursors
 
 log = logging.getLogger(__name__)
 MAX_QUEUED_PAGES = 200  # a stream waits for the writer beyond this many uncommitted pages
+RESTART_SECONDS = 2.0  # the wait before a stream resumes after a page was not committed
 
 
 @dataclass
@@ -102,17 +104,40 @@ class Listener:
             self._stop.wait(self.sync_every_seconds)
 
     def _stream(self, collector: StreamingCollector) -> None:
+        """Run the stream until stop; a page that could not be committed (a warehouse held too
+        long by another process, a page the warehouse refuses) restarts the stream from the
+        committed cursor, so no later page is committed past the one that failed."""
+        while not self._stop.is_set():
+            try:
+                self._stream_once(collector)
+            except Exception as error:
+                log.warning(
+                    "%s: not stored (%s); resuming from the last committed cursor",
+                    collector.name,
+                    str(error).splitlines()[0],
+                )
+                self._stop.wait(RESTART_SECONDS)
+
+    def _stream_once(self, collector: StreamingCollector) -> None:
         cursors = self.writer.call(lambda con: read_cursors(con, collector.name)).result()
-        pending = []
-        for page in collector.stream(cursors, self._stop):
-            if page.error:
-                log.warning(page.error)
-            if page.payload is None:
-                continue
-            pending.append(self.writer.submit(collector, page))
-            if len(pending) > MAX_QUEUED_PAGES:
-                pending.pop(0).result()  # back-pressure: the writer sets the pace
-            pending = [future for future in pending if not future.done()]
+        pending: list[Future] = []
+        pages = collector.stream(cursors, self._stop)
+        try:
+            for page in pages:
+                if page.error:
+                    log.warning(page.error)
+                if page.payload is None:
+                    continue
+                pending.append(self.writer.submit(collector, page))
+                if len(pending) > MAX_QUEUED_PAGES:
+                    pending[0].result()  # back-pressure: the writer sets the pace
+                for future in [f for f in pending if f.done()]:
+                    future.result()  # raises if that page was not committed
+                pending = [f for f in pending if not f.done()]
+            for future in pending:
+                future.result()
+        finally:
+            pages.close()
 
     def request_stop(self) -> None:
         """Ask the listener to stop (safe from a signal handler); ``wait`` then returns."""
