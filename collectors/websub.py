@@ -139,24 +139,14 @@ def pushed_page(feed: Feed, body: bytes, headers: Mapping[str, str], received_at
     return Page(feed.url, received_at, payload=payload, error=error)
 
 
-_worker_rules: list = []
-
-
-def init_parser(rules: list) -> None:
-    """Start a parsing process with the brand rules it matches deliveries against."""
-    global _worker_rules
-    _worker_rules = rules
-
-
 def delivery_rows(
     feed: Feed, body: bytes, headers: Mapping[str, str], received_at: datetime
 ) -> tuple[Rows, str | None]:
-    """A delivery's rows, brands tagged, and its error line if any: the CPU-bound part of a
-    push (feedparser, rows, matching), run in a process of its own so that deliveries parse on
-    every core while the listener's process answers hubs and writes."""
+    """A delivery's rows and its error line if any: the CPU-bound part of a push (feedparser
+    and the rows), run in a process of its own so that deliveries parse on every core while the
+    listener's process answers hubs and writes."""
     from collectors.rss import feed_to_rows
-    from collectors.runner import tag_brands
 
     page = pushed_page(feed, body, headers, received_at)
     rows = {k: v for k, v in feed_to_rows(page.payload, received_at).items() if k != SKIPPED}
-    return tag_brands(rows, _worker_rules), page.error
+    return rows, page.error

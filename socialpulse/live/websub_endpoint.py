@@ -29,7 +29,7 @@ from werkzeug.wrappers import Request, Response
 
 from collectors.base import Page
 from collectors.rss import RssCollector
-from collectors.websub import delivery_rows, init_parser, signature_valid
+from collectors.websub import delivery_rows, signature_valid
 from socialpulse.live.subscriptions import SubscriptionBook
 from socialpulse.live.writer import IntakeWriter
 
@@ -54,8 +54,6 @@ class WebSubEndpoint:
         self.parsers = ProcessPoolExecutor(
             parse_workers or os.cpu_count() or 1,
             mp_context=multiprocessing.get_context("spawn"),
-            initializer=init_parser,
-            initargs=(writer.rules,),
         )
         self.collector = RssCollector([])
         self.deliveries = 0

@@ -59,7 +59,6 @@ class _PageRows:
 class _Task:
     work: Work
     future: Future = field(default_factory=Future)
-    matched: int = 0  # brand matches the task adds: they wake the spike scan
     page: _PageRows | None = None  # a page: stored with the turn's other pages of its collector
 
 
@@ -114,40 +113,34 @@ class IntakeWriter:
         return task.future
 
     def submit(self, collector: Collector, page: Page, then: Work | None = None) -> Future:
-        """Queue a page for the next turn; the future resolves to its ``Landed`` once committed
-        (with ``then(con)``, when given, in the same transaction). Its rows are built here, in
-        the caller's thread, so parsing runs beside the writer."""
-        rows = tag_brands(
-            {k: v for k, v in collector.to_rows(page).items() if k != SKIPPED}, self.rules
-        )
+        """Queue a page for the next turn; the future resolves to the ``Landed`` of the batch
+        it was committed in (with ``then(con)``, when given, in the same transaction). Its rows
+        are built here, in the caller's thread, so parsing runs beside the writer."""
+        rows = {k: v for k, v in collector.to_rows(page).items() if k != SKIPPED}
         return self.submit_rows(collector, page, rows, then)
 
     def submit_rows(
         self, collector: Collector, page: Page, rows: Rows, then: Work | None = None
     ) -> Future:
-        """``submit`` for a page whose rows (brands tagged) were built elsewhere: the WebSub
-        endpoint parses deliveries in worker processes."""
-        matches = rows.get("brand_matches")
+        """``submit`` for a page whose rows were built elsewhere: the WebSub endpoint parses
+        deliveries in worker processes."""
         pending = _PageRows(collector, page, rows, then)
-        task = _Task(
-            lambda con: self._store(con, [pending]),
-            matched=0 if matches is None else len(matches),
-            page=pending,
-        )
+        task = _Task(lambda con: self._store(con, [pending]), page=pending)
         self._queue.put(task)
         return task.future
 
     def _store(self, con, pages: list[_PageRows]) -> Landed:
-        """Pages of one collector as one batch: one merge and one upsert per table, however
-        many pages the turn holds (a later page's row of the same key wins), then each page's
-        cursor in order."""
+        """Pages of one collector as one batch: brands matched once over all its posts (the
+        matcher's cost is mostly per call), one merge and one upsert per table however many
+        pages the turn holds (a later page's row of the same key wins), then each page's cursor
+        in order."""
         collector = pages[0].collector
         tables = dict.fromkeys(table for p in pages for table in p.rows)
         rows = {
             table: pd.concat([p.rows[table] for p in pages if table in p.rows], ignore_index=True)
             for table in tables
         }
-        rows = collector.merge_known_stories(con, rows)
+        rows = collector.merge_known_stories(con, tag_brands(rows, self.rules))
         posts, _ = save_rows(con, rows)
         for pending in pages:
             if pending.page.cursor is not None:
@@ -216,7 +209,7 @@ class IntakeWriter:
                         task.future.set_result(result)
                 self.turns += 1
                 if self.arrival is not None:
-                    self.arrival.landed(sum(t.matched for t in tasks if not t.future.exception()))
+                    self.arrival.landed(_matched(tasks))
                     if self.arrival.due():
                         self._scan(con)
         except Exception as error:  # the warehouse could not be opened or the task failed
@@ -255,3 +248,14 @@ class IntakeWriter:
             self.arrival.run(con)
         except Exception as error:  # a failing scan must not stop intake
             log.warning("alerts on arrival: %s", str(error).splitlines()[0])
+
+
+def _matched(tasks: list[_Task]) -> int:
+    """Brand matches the turn committed (each batch counted once): they wake the spike scan."""
+    batches = {
+        id(result): result
+        for task in tasks
+        if task.page is not None and not task.future.exception()
+        for result in [task.future.result()]
+    }
+    return sum(landed.matched for landed in batches.values())
