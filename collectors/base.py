@@ -89,6 +89,10 @@ class StreamingCollector(Collector):
         network failure never raises: yield a ``Page`` with ``error`` and no payload, and go on.
         """
 
+    def configured(self) -> bool:
+        """Whether the settings give the stream anything to hear (`pulse listen` runs those)."""
+        return True
+
 
 class MissingCredentialsError(RuntimeError):
     """A collector cannot run without these environment variables."""

@@ -161,6 +161,9 @@ class BlueskyCollector(StreamingCollector):
 
     # -- stream -------------------------------------------------------------------------------
 
+    def configured(self) -> bool:
+        return bool(self.filter.rules)  # without brands the firehose has nothing for us
+
     def stream_url(self, cursor: str | None) -> str:
         """The Jetstream address for the three collections, from ``cursor`` rewound."""
         query = [("wantedCollections", collection) for collection in COLLECTIONS]

@@ -117,6 +117,9 @@ class MastodonCollector(StreamingCollector):
         self.reconnect_delay = reconnect_delay
         self.max_reconnect_delay = max_reconnect_delay
 
+    def configured(self) -> bool:
+        return bool(self.sources(streaming=True))
+
     def sources(self, *, streaming: bool = False) -> list[Source]:
         public = [None] if streaming and self.public_timeline else []
         return [Source(i, tag) for i in self.instances for tag in [*self.hashtags, *public]]

@@ -26,7 +26,7 @@ def streaming_collectors(settings, wanted: list[str] | None) -> list:
         if unknown:
             fail(f"no stream named {', '.join(unknown)}; streams: {', '.join(sorted(available))}")
         return [available[name] for name in wanted]
-    return [c for c in available.values() if getattr(c, "configured", lambda: True)()]
+    return [collector for collector in available.values() if collector.configured()]
 
 
 def listen_command(

@@ -35,6 +35,10 @@ RESTART_SECONDS = 2.0  # the wait before a stream resumes after a page was not c
 
 @dataclass
 class Listener:
+    """``start()`` it, ``wait()`` or do other work, ``stop()`` it. ``host``, ``port`` and
+    ``public_url`` override ``[listen]``; ``problems`` collects the one-line reasons a feed is
+    not pushed (no hub, a hub refusing), each said once."""
+
     db: Path
     settings: Settings
     streams: list[StreamingCollector] = field(default_factory=list)

@@ -1,5 +1,6 @@
-"""A page the warehouse did not take restarts its stream from the committed cursor: no later
-page is committed past it, and the replay adds nothing twice."""
+"""`pulse listen`'s streams: which run, and a page the warehouse did not take restarting its
+stream from the committed cursor (no later page committed past it, the replay adding nothing
+twice)."""
 
 from __future__ import annotations
 
@@ -66,3 +67,20 @@ def test_a_page_not_committed_restarts_the_stream_from_the_committed_cursor(empt
         finally:
             listener.stop()
     assert len(replay.connections) >= 2 and "cursor" in replay.connections[1]
+
+
+def test_pulse_listen_streams_only_what_the_settings_configure():
+    from socialpulse.cli.listen import streaming_collectors
+
+    example = load_settings(EXAMPLE_CONFIG)  # brands, and one Mastodon instance with hashtags
+    assert [c.name for c in streaming_collectors(example, None)] == ["bluesky", "mastodon"]
+    bare = example.model_copy(
+        update={
+            "brands": [],
+            "sources": example.sources.model_copy(
+                update={"mastodon": example.sources.mastodon.model_copy(update={"instances": []})}
+            ),
+        }
+    )
+    assert streaming_collectors(bare, None) == []
+    assert [c.name for c in streaming_collectors(bare, ["mastodon"])] == ["mastodon"]
