@@ -13,7 +13,7 @@ how many posts a second `pulse listen` takes.
   the first poll after the crisis's 10th mention (the fewest that can alert, ``min_count``,
   which favours polling) plus a measured `pulse analyze` of the run's warehouse, with the
   runs' polls spread evenly over the 15 minutes.
-- **Push throughput**: signed deliveries of 100 entries posted to the callback by 8 clients;
+- **Push throughput**: signed deliveries of 100 entries posted to the callback by 32 clients;
   entries per second from the first request to the last answer (each answer means committed).
 - **Stream throughput**: the Jetstream replaying brand posts as fast as the socket takes them;
   posts per second until the last one is committed.
@@ -53,7 +53,7 @@ from socialpulse.warehouse import open_warehouse, transaction
 
 CRISIS_OF = 10_000_000  # the demo size whose crisis is replayed
 POLL_SECONDS = 15 * 60
-CLIENTS = 8  # deliveries in flight at once, as a hub's workers send them
+CLIENTS = 32  # deliveries in flight at once, as a hub's workers send them
 HORIZON_SECONDS = 300  # the longest a run waits for its alert
 CRISIS = DemoCalendar().crisis.astype(datetime).replace(tzinfo=UTC)
 

@@ -31,6 +31,9 @@ from socialpulse.warehouse.cursors import read_cursors
 log = logging.getLogger(__name__)
 MAX_QUEUED_PAGES = 200  # a stream waits for the writer beyond this many uncommitted pages
 RESTART_SECONDS = 2.0  # the wait before a stream resumes after a page was not committed
+# Deliveries answered at once: each mostly waits (on a parser, then on the commit), so many
+# in flight keep the parsers and the writer busy; the writer commits them together.
+CALLBACK_THREADS = 32
 
 
 @dataclass
@@ -75,7 +78,7 @@ class Listener:
             lambda environ, start: self.endpoint(environ, start),
             host=host,
             port=port,
-            threads=8,
+            threads=CALLBACK_THREADS,
             ident="SocialPulse",
         )
         callback_base = self.public_url or config.public_url or self.url
