@@ -78,9 +78,24 @@ def content_hash(text: str) -> str:
 
 
 def parse_feed(body: bytes, headers: Mapping[str, str]) -> feedparser.FeedParserDict:
-    """feedparser, without rewriting relative links inside entry HTML: only the text of that
-    HTML is kept, and the rewrite is a third of feedparser's time."""
-    return feedparser.parse(body, response_headers=dict(headers), resolve_relative_uris=False)
+    """feedparser, given the HTTP headers (they may name the encoding), without rewriting
+    relative links inside entry HTML: only the text of that HTML is kept, and the rewrite is a
+    third of feedparser's time."""
+    lowered = {name.lower(): value for name, value in headers.items()}
+    return feedparser.parse(body, response_headers=lowered, resolve_relative_uris=False)
+
+
+def feed_payload(feed: Feed, parsed: feedparser.FeedParserDict) -> dict:
+    """The page payload of a parsed feed, whether polled or pushed: ``feed_to_rows`` reads it,
+    so a story seen both ways becomes the same rows."""
+    return {
+        "url": feed.url,
+        "name": feed.name,
+        "audience": feed.audience,
+        "version": parsed.get("version"),
+        "feed": dict(parsed.feed),
+        "entries": [dict(entry) for entry in parsed.entries],
+    }
 
 
 def _entry_time(entry: Mapping) -> datetime | None:
@@ -140,7 +155,7 @@ class RssCollector(Collector):
                 fetched_at,
                 error=f"rss {feed.url}: HTTP {response.status_code} {response.reason}",
             )
-        parsed = parse_feed(response.content, {k.lower(): v for k, v in response.headers.items()})
+        parsed = parse_feed(response.content, response.headers)
         error = None
         if parsed.bozo:
             reason = str(parsed.get("bozo_exception", "ill-formed feed")).splitlines()[0]
@@ -154,12 +169,7 @@ class RssCollector(Collector):
             }
         )
         payload = {
-            "url": feed.url,
-            "name": feed.name,
-            "audience": feed.audience,
-            "version": parsed.get("version"),
-            "feed": dict(parsed.feed),
-            "entries": [dict(entry) for entry in parsed.entries],
+            **feed_payload(feed, parsed),
             "seconds": round(time.perf_counter() - started, 3),
         }
         return Page(feed.url, fetched_at, payload=payload, cursor=cursor, error=error)

@@ -30,7 +30,7 @@ import feedparser
 import requests
 
 from collectors.base import SKIPPED, Page, Rows
-from collectors.rss import USER_AGENT, parse_feed
+from collectors.rss import USER_AGENT, feed_payload, parse_feed
 from socialpulse.config import Feed
 
 SIGNATURE_METHODS = {
@@ -123,20 +123,12 @@ def pushed_page(feed: Feed, body: bytes, headers: Mapping[str, str], received_at
     """A delivery as the RSS collector's page for ``feed``: the same payload a poll builds, so
     ``RssCollector.to_rows`` makes the same rows. An unparseable body has no entries and an
     error naming the feed."""
-    parsed = parse_feed(body, {k.lower(): v for k, v in headers.items()})
+    parsed = parse_feed(body, headers)
     error = None
     if parsed.bozo and not parsed.entries:
         reason = str(parsed.get("bozo_exception", "ill-formed feed")).splitlines()[0]
         error = f"websub {feed.url}: unreadable delivery: {reason}"
-    payload = {
-        "url": feed.url,
-        "name": feed.name,
-        "audience": feed.audience,
-        "version": parsed.get("version"),
-        "feed": dict(parsed.feed),
-        "entries": [dict(entry) for entry in parsed.entries],
-    }
-    return Page(feed.url, received_at, payload=payload, error=error)
+    return Page(feed.url, received_at, payload=feed_payload(feed, parsed), error=error)
 
 
 def delivery_rows(
