@@ -26,7 +26,7 @@ def parse_interval(text: str) -> float:
     return int(match.group(1)) * UNIT_SECONDS[match.group(2)]
 
 
-def collect_once(collectors: list, rules: list) -> bool:
+def collect_once(collectors: list, rules: list, settings) -> bool:
     """Run each collector once; True when none failed outright."""
     from collectors.base import MissingCredentialsError
     from collectors.runner import run_collector
@@ -58,20 +58,18 @@ def collect_once(collectors: list, rules: list) -> bool:
         for error in summary.errors:
             console.print(f"  [yellow]{error}[/]", highlight=False)
     if landed:
-        scan_on_arrival()
+        scan_on_arrival(settings)
     return healthy
 
 
-def scan_on_arrival() -> None:
+def scan_on_arrival(settings) -> None:
     """New mentions from a poll are scanned at once too (score, spike scan, notify), as
     `pulse listen` does for pushed and streamed ones: a crisis is not left to `pulse analyze`."""
     from socialpulse.live.arrival import ArrivalScan
     from socialpulse.warehouse import open_warehouse
 
-    scan = ArrivalScan(settings_or_fail(), every_seconds=0)
-    scan.landed(1)
     with open_warehouse(State.db, wait_seconds=30) as con:
-        sent = scan.run(con)
+        sent = ArrivalScan(settings, every_seconds=0).run(con)
     if len(sent):
         console.print(f"{len(sent):,} new alert(s) sent", highlight=False)
 
@@ -127,7 +125,7 @@ def collect_command(
     rules = [BrandRule.from_config(brand) for brand in settings.brands]
     interval = parse_interval(every) if every else None
     while True:
-        healthy = collect_once(collectors, rules)
+        healthy = collect_once(collectors, rules, settings)
         if interval is None:
             raise typer.Exit(0 if healthy else 1)
         console.print(f"next collection in {every} (Ctrl-C to stop)", highlight=False)
