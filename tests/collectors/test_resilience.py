@@ -5,7 +5,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ import pytest
 from socialpulse.warehouse import open_warehouse
 from tests.collectors.feed_server import FeedServer
 from tests.dashboard.test_browser import CHROMIUM, free_port, sign_in, start_streamlit
+from tests.waiting import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,14 +31,6 @@ def pulse(db, *args, **popen):
 def count(db, sql="SELECT count(*) FROM posts"):
     with open_warehouse(db, read_only=True, wait_seconds=30) as con:
         return con.execute(sql).fetchall()[0][0]
-
-
-def wait_for(condition, timeout=60.0, every=0.2):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(every)
 
 
 def test_a_collector_killed_mid_run_loses_nothing_and_resumes_without_duplicates(empty_db):

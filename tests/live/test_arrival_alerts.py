@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 import time
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -16,6 +17,7 @@ from socialpulse.cli import app
 from socialpulse.config import EXAMPLE_CONFIG, AlertWebhook, Feed, load_settings
 from socialpulse.live.listener import Listener
 from socialpulse.warehouse import open_warehouse
+from tests import waiting
 
 pytestmark = pytest.mark.slow
 SETTINGS = load_settings(EXAMPLE_CONFIG)
@@ -54,12 +56,7 @@ class FeedFile:
         self.server.server_close()
 
 
-def wait_for(condition, timeout=30.0, every=0.05):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(every)
+wait_for = partial(waiting.wait_for, timeout=30.0, every=0.05)
 
 
 def stored(db, sql):

@@ -8,8 +8,8 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -18,6 +18,7 @@ from bench.jetstream_replay import JetstreamReplay, post_frame
 from bench.websub_hub import LocalHub, moment, story
 from socialpulse.config import EXAMPLE_CONFIG
 from socialpulse.warehouse import open_warehouse
+from tests import waiting
 from tests.collectors.feed_server import FeedServer
 from tests.dashboard.test_browser import free_port
 
@@ -55,12 +56,7 @@ def read(db: Path, sql: str):
         return con.execute(sql).fetchall()[0]
 
 
-def wait_for(condition, timeout=90.0, every=0.1):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(every)
+wait_for = partial(waiting.wait_for, timeout=90.0, every=0.1)
 
 
 def killed(process: subprocess.Popen) -> None:

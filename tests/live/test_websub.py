@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import time
+from functools import partial
 
 import pytest
 import requests
@@ -19,6 +20,7 @@ from socialpulse.cli.warehouse import warehouse_status
 from socialpulse.config import EXAMPLE_CONFIG, Feed, load_settings
 from socialpulse.live.listener import Listener
 from socialpulse.warehouse import open_warehouse
+from tests import waiting
 
 SETTINGS = load_settings(EXAMPLE_CONFIG)
 RULES = [BrandRule.from_config(brand) for brand in SETTINGS.brands]
@@ -33,12 +35,7 @@ def settings_for(feeds: list[Feed], lease_seconds: int = 600, renew_margin: floa
     return SETTINGS.model_copy(update={"sources": sources, "listen": listen})
 
 
-def wait_for(condition, timeout=20.0, every=0.05):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("timed out waiting")
-        time.sleep(every)
+wait_for = partial(waiting.wait_for, timeout=20.0, every=0.05)
 
 
 def query(db, sql, params=()):
